@@ -1,0 +1,93 @@
+"""Pooling: share premises, equipment and staff between the members of a pole, and split the cost."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from flask import Flask
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config: type | dict | None = None, **overrides) -> Flask:
+    """Build the application: configuration, extensions, blueprints, error handlers, commands."""
+    app = Flask(
+        __name__,
+        template_folder=str(ROOT / "templates"),
+        instance_path=os.environ.get("POOLING_INSTANCE_PATH") or str(ROOT / "instance"),
+    )
+    configure(app, config, overrides)
+    register_extensions(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_template_helpers(app)
+    register_cli(app)
+    return app
+
+
+def configure(app: Flask, config: type | dict | None, overrides: dict) -> None:
+    """Load the config class for ``POOLING_ENV``, then the overrides; fail fast on missing secrets."""
+    from config import config_for
+
+    config_class = config if isinstance(config, type) else config_for(os.environ.get("POOLING_ENV"))
+    app.config.from_object(config_class)
+    if isinstance(config, dict):
+        app.config.update(config)
+    app.config.update(overrides)
+    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+        Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+        app.config["SQLALCHEMY_DATABASE_URI"] = (
+            f"sqlite:///{Path(app.instance_path) / 'pooling.db'}"
+        )
+    config_class.validate(app.config)
+
+
+def register_extensions(app: Flask) -> None:
+    """Bind the extensions of ``pooling.extensions`` to this application."""
+    from pooling import models  # noqa: F401  (every table known to SQLAlchemy and Alembic)
+    from pooling.accounts.auth import init_login
+    from pooling.core.database import init_database
+    from pooling.core.i18n import init_babel
+    from pooling.extensions import csrf, db, limiter, migrate
+
+    db.init_app(app)
+    init_database(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), compare_type=True)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    init_login(app)
+    init_babel(app)
+
+
+def register_blueprints(app: Flask) -> None:
+    """Mount every feature's pages and the JSON API."""
+    from pooling.accounts.views import bp as accounts_bp
+    from pooling.api import bp as api_bp
+    from pooling.home.views import bp as home_bp
+    from pooling.organisations.views import bp as organisations_bp
+    from pooling.resources.views import bp as resources_bp
+
+    for blueprint in (home_bp, accounts_bp, organisations_bp, resources_bp, api_bp):
+        app.register_blueprint(blueprint)
+
+
+def register_errorhandlers(app: Flask) -> None:
+    """HTML or JSON error pages depending on the client, after a rollback."""
+    from pooling.core.http_errors import init_error_handlers
+
+    init_error_handlers(app)
+
+
+def register_template_helpers(app: Flask) -> None:
+    """Filters and globals the templates use (local dates, money, permissions)."""
+    from pooling.core.templating import init_templating
+
+    init_templating(app)
+
+
+def register_cli(app: Flask) -> None:
+    """The ``pooling`` commands beside Flask's own."""
+    from pooling.cli import register_commands
+
+    register_commands(app)

@@ -1,0 +1,1 @@
+"""People: users, their memberships of organisations, sign-in, invitations and API tokens."""

@@ -1,0 +1,29 @@
+"""GET /api/v1/me: who the caller is and which organisations they act for."""
+
+from flask import jsonify
+
+from pooling.api import bp
+from pooling.api.helpers import actor
+
+
+@bp.get("/me")
+def me():
+    user = actor()
+    main = user.organisation
+    return jsonify(
+        id=user.id,
+        email=user.email,
+        name=user.name,
+        role=user.role,
+        locale=user.locale,
+        organisation={"id": main.id, "slug": main.slug, "name": main.name} if main else None,
+        organisations=[
+            {
+                "id": m.organisation.id,
+                "slug": m.organisation.slug,
+                "name": m.organisation.name,
+                "role": m.role,
+            }
+            for m in user.memberships
+        ],
+    )

@@ -1,0 +1,1 @@
+"""Bookings, recurring series and their occurrences, quotas, approval and check-in/out."""

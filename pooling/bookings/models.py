@@ -1,0 +1,165 @@
+"""Bookings (one row per occurrence), series, co-organisation shares, quotas and idempotency keys."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from pooling.core.db import UTCDateTime, utcnow
+from pooling.extensions import db
+
+STATUSES = {
+    "pending": _l("pending"),
+    "confirmed": _l("confirmed"),
+    "rejected": _l("rejected"),
+    "cancelled": _l("cancelled"),
+}
+# Bookings in these statuses hold their units of the resource.
+HOLDING = ("pending", "confirmed")
+
+
+class Series(db.Model):
+    """A recurring booking: the rule it was made from; its occurrences are Booking rows."""
+
+    __tablename__ = "series"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    resource_id: Mapped[int] = mapped_column(ForeignKey("resources.id"), index=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    title: Mapped[str] = mapped_column(String(200), default="")
+    rrule: Mapped[str] = mapped_column(String(500))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    bookings: Mapped[list[Booking]] = relationship(
+        back_populates="series", order_by="Booking.start_at"
+    )
+
+
+class Booking(db.Model):
+    """One booked interval of ``quantity`` units of a resource, on behalf of an organisation."""
+
+    __tablename__ = "bookings"
+    __table_args__ = (
+        CheckConstraint("end_at > start_at", name="end_after_start"),
+        CheckConstraint("quantity > 0", name="quantity_positive"),
+        CheckConstraint(
+            "status IN ('pending', 'confirmed', 'rejected', 'cancelled')", name="status_known"
+        ),
+        Index("ix_bookings_resource_span", "resource_id", "start_at", "end_at"),
+        Index("ix_bookings_organisation_start", "organisation_id", "start_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    resource_id: Mapped[int] = mapped_column(ForeignKey("resources.id"))
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    series_id: Mapped[int | None] = mapped_column(ForeignKey("series.id"), index=True)
+    title: Mapped[str] = mapped_column(String(200), default="")
+    start_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    end_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    quantity: Mapped[int] = mapped_column(default=1)
+    status: Mapped[str] = mapped_column(String(12), default="confirmed", index=True)
+    # Grows on every change, so calendar clients replace their copy (iCal SEQUENCE).
+    sequence: Mapped[int] = mapped_column(default=0)
+    rules_overridden: Mapped[list | None] = mapped_column(JSON)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    decision_reason: Mapped[str | None] = mapped_column(Text)
+    cancelled_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    cancel_reason: Mapped[str | None] = mapped_column(Text)
+    checked_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    checked_out_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    meter_start: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))
+    meter_end: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    resource = relationship("Resource")
+    organisation = relationship("Organisation")
+    user = relationship("User", foreign_keys=[user_id])
+    series: Mapped[Series | None] = relationship(back_populates="bookings")
+    shares: Mapped[list[BookingShare]] = relationship(
+        back_populates="booking", cascade="all, delete-orphan", order_by="BookingShare.id"
+    )
+
+    @property
+    def holds_units(self) -> bool:
+        return self.status in HOLDING
+
+    @property
+    def status_label(self) -> str:
+        return str(STATUSES.get(self.status, self.status))
+
+    def __repr__(self) -> str:
+        return (
+            f"<Booking {self.id} r{self.resource_id} {self.start_at:%Y-%m-%d %H:%M} {self.status}>"
+        )
+
+
+class BookingShare(db.Model):
+    """The share of a co-organised booking carried by one organisation (shares sum to 1)."""
+
+    __tablename__ = "booking_shares"
+    __table_args__ = (
+        UniqueConstraint("booking_id", "organisation_id", name="uq_booking_shares_org"),
+        CheckConstraint("share > 0 AND share <= 1", name="share_in_range"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    booking_id: Mapped[int] = mapped_column(ForeignKey("bookings.id", ondelete="CASCADE"))
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"))
+    share: Mapped[Decimal] = mapped_column(Numeric(7, 6))
+
+    booking: Mapped[Booking] = relationship(back_populates="shares")
+    organisation = relationship("Organisation")
+
+
+class Quota(db.Model):
+    """Hours an organisation may book per week or month, on one resource or on a kind."""
+
+    __tablename__ = "quotas"
+    __table_args__ = (
+        CheckConstraint("period IN ('week', 'month')", name="period_known"),
+        CheckConstraint("hours >= 0", name="hours_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    resource_id: Mapped[int | None] = mapped_column(ForeignKey("resources.id"))
+    resource_kind: Mapped[str | None] = mapped_column(String(20))
+    period: Mapped[str] = mapped_column(String(10), default="week")
+    hours: Mapped[Decimal] = mapped_column(Numeric(8, 2))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    organisation = relationship("Organisation")
+    resource = relationship("Resource")
+
+
+class IdempotencyKey(db.Model):
+    """The first answer given to a request sent with an ``Idempotency-Key``, replayed on retry."""
+
+    __tablename__ = "idempotency_keys"
+    __table_args__ = (UniqueConstraint("user_id", "key", name="uq_idempotency_keys_user_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    key: Mapped[str] = mapped_column(String(200))
+    request_hash: Mapped[str] = mapped_column(String(64))
+    status_code: Mapped[int] = mapped_column()
+    response: Mapped[dict] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -1,0 +1,169 @@
+"""The ``pooling`` command group: Flask's commands plus users, tokens, organisations and demo."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+from flask import Flask
+from flask.cli import FlaskGroup
+
+from pooling.core.errors import DomainError
+from pooling.extensions import db
+
+
+def _create_app():
+    from pooling import create_app
+
+    return create_app()
+
+
+@click.group(cls=FlaskGroup, create_app=_create_app)
+def main() -> None:
+    """Pooling: shared premises, equipment and staff of a pole, and their fair cost split."""
+
+
+def _fail(error: DomainError) -> None:
+    db.session.rollback()
+    details = "; ".join(f"{k}: {' '.join(v)}" for k, v in error.fields.items())
+    raise click.ClickException(f"{error.message}{' (' + details + ')' if details else ''}")
+
+
+def register_commands(app: Flask) -> None:
+    """Attach the command groups to the application's CLI."""
+    app.cli.add_command(users)
+    app.cli.add_command(tokens)
+    app.cli.add_command(organisations)
+    app.cli.add_command(demo)
+
+
+@click.group()
+def users() -> None:
+    """Manage people."""
+
+
+@users.command("create")
+@click.option("--email", required=True)
+@click.option("--name", required=True)
+@click.option("--organisation", "organisation_slug", help="Slug of the person's organisation.")
+@click.option(
+    "--role",
+    type=click.Choice(["member", "org_admin", "coordinator"]),
+    default="member",
+    show_default=True,
+)
+@click.option("--locale", type=click.Choice(["fr", "en"]), default="fr", show_default=True)
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+@click.option("--invite", is_flag=True, help="Print a one-time link to set the password instead.")
+def users_create(email, name, organisation_slug, role, locale, password_stdin, invite):
+    """Create a person; the password is read from standard input. Prints the id."""
+    from pooling.accounts import services
+    from pooling.organisations.services import get_organisation_by_slug
+
+    password = None
+    if not invite:
+        if password_stdin or not sys.stdin.isatty():
+            password = sys.stdin.readline().rstrip("\r\n")
+        else:
+            password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    try:
+        organisation = get_organisation_by_slug(organisation_slug) if organisation_slug else None
+        user = services.create_person(
+            None,
+            services.PersonInput(
+                email=email,
+                name=name,
+                organisation_id=organisation.id if organisation else None,
+                role="org_admin" if role == "org_admin" else "member",
+                is_coordinator=role == "coordinator",
+                locale=locale,
+                password=password,
+            ),
+        )
+        secret = services.invite(None, user) if invite else None
+    except DomainError as error:
+        _fail(error)
+    db.session.commit()
+    click.echo(user.id)
+    if secret:
+        click.echo(_invitation_url(secret), err=True)
+
+
+def _invitation_url(secret: str) -> str:
+    from flask import current_app, url_for
+
+    base = current_app.config.get("POOLING_BASE_URL") or "http://127.0.0.1:5000"
+    with current_app.test_request_context(base_url=base):
+        return url_for("accounts.accept_invitation", secret=secret, _external=True)
+
+
+@users.command("invite")
+@click.option("--email", required=True)
+def users_invite(email):
+    """Print a one-time link for a person to set their password."""
+    from pooling.accounts import services
+
+    user = services.find_user_by_email(email)
+    if user is None:
+        raise click.ClickException(f"No person has the e-mail address {email}.")
+    secret = services.invite(None, user)
+    db.session.commit()
+    click.echo(_invitation_url(secret))
+
+
+@click.group()
+def tokens() -> None:
+    """Manage personal API tokens."""
+
+
+@tokens.command("create")
+@click.option("--email", required=True)
+@click.option("--name", default="", help="A label to recognise the token.")
+def tokens_create(email, name):
+    """Create a personal API token and print it (it is not shown again)."""
+    from pooling.accounts import services
+
+    user = services.find_user_by_email(email)
+    if user is None:
+        raise click.ClickException(f"No person has the e-mail address {email}.")
+    _token, secret = services.create_token(user, name)
+    db.session.commit()
+    click.echo(secret)
+
+
+@click.group()
+def organisations() -> None:
+    """Manage member organisations."""
+
+
+@organisations.command("create")
+@click.option("--name", required=True)
+@click.option("--slug", default=None)
+@click.option("--kind", default=None)
+@click.option("--weight", default=None)
+@click.option("--siret", default=None)
+def organisations_create(name, slug, kind, weight, siret):
+    """Create a member organisation and print its slug."""
+    from pooling.organisations import services
+
+    try:
+        organisation = services.create_organisation(
+            None,
+            services.OrganisationInput(name=name, slug=slug, kind=kind, weight=weight, siret=siret),
+        )
+    except DomainError as error:
+        _fail(error)
+    db.session.commit()
+    click.echo(organisation.slug)
+
+
+@click.command()
+def demo():
+    """Load a realistic demo pole (idempotent) and print the demo logins."""
+    from pooling.demo import load_demo
+
+    logins = load_demo()
+    db.session.commit()
+    click.echo("Demo pole ready. Sign in at http://127.0.0.1:5000 with:")
+    for email, password, label in logins:
+        click.echo(f"  {label:<32} {email:<36} {password}")

@@ -1,0 +1,1 @@
+"""Shared plumbing: database base model, domain errors, time zone helpers, pagination."""

@@ -1,0 +1,62 @@
+"""Template filters and globals: local dates and times, money, durations, the active language."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+
+from flask import Flask, current_app, request
+from flask_babel import format_currency, format_date, format_datetime, format_time, get_locale
+
+
+def local_datetime(value: datetime | None, style: str = "medium") -> str:
+    """An instant in the pole's time zone, in the reader's language."""
+    if value is None:
+        return ""
+    return format_datetime(value, style)
+
+
+def local_date(value: datetime | None, style: str = "full") -> str:
+    if value is None:
+        return ""
+    return format_date(value, style)
+
+
+def local_time(value: datetime | None) -> str:
+    if value is None:
+        return ""
+    return format_time(value, "HH:mm")
+
+
+def money(value: Decimal | int | str | None) -> str:
+    """An amount in the pole's currency, e.g. ``1 234,50 €`` in French."""
+    if value is None:
+        return ""
+    return format_currency(Decimal(value), current_app.config["POOLING_CURRENCY"])
+
+
+def url_with_lang(lang: str) -> str:
+    """The current page with ``?lang=`` set, for the language switch."""
+    args = request.args.to_dict()
+    args["lang"] = lang
+    from urllib.parse import urlencode
+
+    return f"{request.path}?{urlencode(args)}"
+
+
+def init_templating(app: Flask) -> None:
+    """Register filters and globals, and the ``?lang=`` switch that remembers the choice."""
+    app.add_template_filter(local_datetime)
+    app.add_template_filter(local_date)
+    app.add_template_filter(local_time)
+    app.add_template_filter(money)
+    app.add_template_global(url_with_lang)
+    app.add_template_global(lambda: str(get_locale()), "current_locale")
+
+    @app.before_request
+    def remember_language():
+        from flask import session
+
+        lang = request.args.get("lang")
+        if lang in app.config["LANGUAGES"]:
+            session["lang"] = lang

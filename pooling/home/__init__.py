@@ -1,0 +1,1 @@
+"""The home page: what I have today and this week."""

@@ -1,0 +1,167 @@
+"""Use cases on member organisations: create, edit, deactivate; each checks the actor."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from pooling.audit.services import record
+from pooling.core.errors import NotAllowed, NotFound, RuleViolation
+from pooling.extensions import db
+from pooling.organisations.models import ORGANISATION_KINDS, Organisation
+from pooling.organisations.permissions import can_manage_organisations
+from pooling.organisations.siret import normalise_siret, siret_valid
+
+SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+@dataclass
+class OrganisationInput:
+    """What a form, the API or the CLI says about an organisation; None means "not given"."""
+
+    name: str | None = None
+    slug: str | None = None
+    kind: str | None = None
+    siret: str | None = None
+    weight: Decimal | str | float | int | None = None
+    active: bool | None = None
+
+
+def slugify(text: str) -> str:
+    """A lower-case ASCII slug from a name: "Les Ateliers d'Été" -> "les-ateliers-d-ete"."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:80] or "organisation"
+
+
+def list_organisations(*, include_inactive: bool = True) -> list[Organisation]:
+    """Every member organisation, by name."""
+    query = select(Organisation).order_by(func.lower(Organisation.name))
+    if not include_inactive:
+        query = query.where(Organisation.active.is_(True))
+    return list(db.session.scalars(query))
+
+
+def get_organisation(org_id: int) -> Organisation:
+    """The organisation with this id; raises NotFound."""
+    organisation = db.session.get(Organisation, org_id)
+    if organisation is None:
+        raise NotFound(_("This organisation does not exist."))
+    return organisation
+
+
+def get_organisation_by_slug(slug: str) -> Organisation:
+    """The organisation with this slug; raises NotFound."""
+    organisation = db.session.scalar(select(Organisation).where(Organisation.slug == slug))
+    if organisation is None:
+        raise NotFound(_("No organisation has the identifier %(slug)s.", slug=slug))
+    return organisation
+
+
+def _clean(data: OrganisationInput, current: Organisation | None) -> dict:
+    """Check the shape and uniqueness of the fields; returns the values to write."""
+    errors: dict[str, list[str]] = {}
+    values: dict = {}
+    if data.name is not None or current is None:
+        name = (data.name or "").strip()
+        if not name:
+            errors.setdefault("name", []).append(_("A name is required."))
+        elif len(name) > 200:
+            errors.setdefault("name", []).append(_("At most 200 characters."))
+        values["name"] = name
+    if data.slug is not None or current is None:
+        slug = (data.slug or "").strip().lower() or slugify(values.get("name") or "")
+        if not SLUG_RE.match(slug) or len(slug) > 80:
+            errors.setdefault("slug", []).append(
+                _("Use lower-case letters, digits and dashes only.")
+            )
+        else:
+            taken = db.session.scalar(
+                select(Organisation.id).where(
+                    Organisation.slug == slug,
+                    Organisation.id != (current.id if current else -1),
+                )
+            )
+            if taken and data.slug:
+                errors.setdefault("slug", []).append(
+                    _("This identifier is already used by another organisation.")
+                )
+            elif taken:
+                slug = _free_slug(slug)
+        values["slug"] = slug
+    if data.kind is not None or current is None:
+        kind = data.kind or "association"
+        if kind not in ORGANISATION_KINDS:
+            errors.setdefault("kind", []).append(
+                _("Unknown kind; choose one of: %(kinds)s.", kinds=", ".join(ORGANISATION_KINDS))
+            )
+        values["kind"] = kind
+    if data.siret is not None:
+        siret = normalise_siret(data.siret)
+        if siret and not siret_valid(siret):
+            errors.setdefault("siret", []).append(
+                _("This SIRET is not valid (14 digits with a correct check key).")
+            )
+        values["siret"] = siret or None
+    if data.weight is not None or current is None:
+        try:
+            weight = Decimal(str(data.weight if data.weight is not None else "1"))
+            if not weight.is_finite() or weight <= 0 or weight > Decimal("10000"):
+                raise InvalidOperation
+            values["weight"] = weight.quantize(Decimal("0.001"))
+        except (InvalidOperation, ValueError):
+            errors.setdefault("weight", []).append(
+                _("The weight must be a number greater than 0 (1 is the usual weight).")
+            )
+    if data.active is not None:
+        values["active"] = bool(data.active)
+    if errors:
+        raise RuleViolation(_("Please correct the highlighted fields."), fields=errors)
+    return values
+
+
+def _free_slug(base: str) -> str:
+    for n in range(2, 1000):
+        candidate = f"{base[:75]}-{n}"
+        if not db.session.scalar(select(Organisation.id).where(Organisation.slug == candidate)):
+            return candidate
+    raise RuleViolation(_("No free identifier could be derived from this name."))
+
+
+def _snapshot(organisation: Organisation) -> dict:
+    return {
+        "name": organisation.name,
+        "slug": organisation.slug,
+        "kind": organisation.kind,
+        "siret": organisation.siret,
+        "weight": str(organisation.weight),
+        "active": organisation.active,
+    }
+
+
+def create_organisation(actor, data: OrganisationInput) -> Organisation:
+    """Create a member organisation (coordinators only). Raises NotAllowed, RuleViolation."""
+    if actor is not None and not can_manage_organisations(actor):
+        raise NotAllowed(_("Only the pole's coordinators can add member organisations."))
+    organisation = Organisation(**_clean(data, None))
+    db.session.add(organisation)
+    db.session.flush()
+    record(actor, "organisation.create", organisation, after=_snapshot(organisation))
+    return organisation
+
+
+def update_organisation(actor, org_id: int, data: OrganisationInput) -> Organisation:
+    """Edit or (de)activate an organisation (coordinators only)."""
+    if not can_manage_organisations(actor):
+        raise NotAllowed(_("Only the pole's coordinators can edit member organisations."))
+    organisation = get_organisation(org_id)
+    before = _snapshot(organisation)
+    for key, value in _clean(data, organisation).items():
+        setattr(organisation, key, value)
+    db.session.flush()
+    record(actor, "organisation.update", organisation, before=before, after=_snapshot(organisation))
+    return organisation

@@ -1,0 +1,1 @@
+"""Shared resources (premises, equipment, staff), their booking rules and closures."""

@@ -1,0 +1,99 @@
+"""Resources with their booking rules, and closures of a resource or of the whole pole."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from pooling.core.db import UTCDateTime, utcnow
+from pooling.extensions import db
+
+RESOURCE_KINDS = {
+    "premises": _l("Premises"),
+    "equipment": _l("Equipment"),
+    "staff": _l("Shared staff"),
+}
+
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+DEFAULT_OPENING_HOURS = {day: [["08:00", "19:00"]] for day in WEEKDAYS[:5]}
+
+
+def default_opening_hours() -> dict:
+    return {day: [list(span) for span in spans] for day, spans in DEFAULT_OPENING_HOURS.items()}
+
+
+class Resource(db.Model):
+    """Something the pole shares: a room, a van, 40 chairs, a part-time accountant."""
+
+    __tablename__ = "resources"
+    __table_args__ = (
+        CheckConstraint("quantity > 0", name="quantity_positive"),
+        CheckConstraint("kind IN ('premises', 'equipment', 'staff')", name="kind_known"),
+        CheckConstraint("slot_minutes > 0", name="slot_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(20), index=True)
+    description: Mapped[str] = mapped_column(Text, default="")
+    location: Mapped[str] = mapped_column(String(200), default="")
+    capacity: Mapped[int | None] = mapped_column()
+    quantity: Mapped[int] = mapped_column(default=1)
+    unit: Mapped[str] = mapped_column(String(40), default="")
+    owner_organisation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organisations.id"), index=True
+    )
+    requires_approval: Mapped[bool] = mapped_column(default=False)
+    active: Mapped[bool] = mapped_column(default=True)
+    opening_hours: Mapped[dict] = mapped_column(JSON, default=default_opening_hours)
+    slot_minutes: Mapped[int] = mapped_column(default=15)
+    min_duration_minutes: Mapped[int | None] = mapped_column()
+    max_duration_minutes: Mapped[int | None] = mapped_column()
+    min_notice_minutes: Mapped[int] = mapped_column(default=0)
+    max_advance_days: Mapped[int] = mapped_column(default=365)
+    meter_unit: Mapped[str] = mapped_column(String(20), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    owner_organisation = relationship("Organisation")
+
+    @property
+    def kind_label(self) -> str:
+        return str(RESOURCE_KINDS.get(self.kind, self.kind))
+
+    @property
+    def rules(self) -> dict:
+        """The booking rules in the API's shape."""
+        return {
+            "opening_hours": self.opening_hours or {},
+            "slot_minutes": self.slot_minutes,
+            "min_duration_minutes": self.min_duration_minutes,
+            "max_duration_minutes": self.max_duration_minutes,
+            "min_notice_minutes": self.min_notice_minutes,
+            "max_advance_days": self.max_advance_days,
+        }
+
+    def __repr__(self) -> str:
+        return f"<Resource {self.id} {self.name}>"
+
+
+class Closure(db.Model):
+    """A period when a resource (or, with no resource, the whole pole) cannot be booked."""
+
+    __tablename__ = "closures"
+    __table_args__ = (CheckConstraint("end_at > start_at", name="end_after_start"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    resource_id: Mapped[int | None] = mapped_column(
+        ForeignKey("resources.id", ondelete="CASCADE"), index=True
+    )
+    start_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    end_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    reason: Mapped[str] = mapped_column(String(200), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    resource: Mapped[Resource | None] = relationship()

@@ -1,0 +1,155 @@
+"""Test fixtures: a clean database per test on SQLite, and on PostgreSQL when TEST_DATABASE_URL is set.
+
+The schema is built once per session by the Alembic migrations (so every test also runs on
+the migrated schema). SQLite tests each get a copy of the migrated file; PostgreSQL tests
+share the migrated schema and every table is truncated after each test, so that code which
+commits (and real servers started by tests) behave exactly as in production.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from flask_login import FlaskLoginClient
+from sqlalchemy import create_engine, text
+
+from config import TestingConfig
+from pooling import create_app
+from pooling.extensions import db
+
+TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
+DATABASES = ["sqlite"] + (["postgresql"] if TEST_DATABASE_URL else [])
+
+
+def migrate_to_head(url: str) -> None:
+    """Apply every migration to the database at ``url``."""
+    from flask_migrate import upgrade
+
+    app = create_app(TestingConfig, SQLALCHEMY_DATABASE_URI=url)
+    with app.app_context():
+        upgrade()
+        db.engine.dispose()
+
+
+def reset_postgresql(url: str) -> None:
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        connection.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
+        connection.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("schema") / "template.db"
+    migrate_to_head(f"sqlite:///{path}")
+    return path
+
+
+@pytest.fixture(scope="session")
+def postgresql_schema() -> str:
+    reset_postgresql(TEST_DATABASE_URL)
+    migrate_to_head(TEST_DATABASE_URL)
+    return TEST_DATABASE_URL
+
+
+def truncate_all(url: str) -> None:
+    tables = ", ".join(t.name for t in db.metadata.sorted_tables)
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    engine.dispose()
+
+
+@pytest.fixture(params=DATABASES)
+def database_url(request, tmp_path) -> str:
+    """A migrated, empty database for one test."""
+    if request.param == "sqlite":
+        template = request.getfixturevalue("sqlite_template")
+        path = tmp_path / "pooling.db"
+        shutil.copy(template, path)
+        yield f"sqlite:///{path}"
+    else:
+        url = request.getfixturevalue("postgresql_schema")
+        yield url
+        truncate_all(url)
+
+
+@pytest.fixture
+def app(database_url, tmp_path):
+    """The application bound to this test's database, inside an application context."""
+    application = create_app(
+        TestingConfig,
+        SQLALCHEMY_DATABASE_URI=database_url,
+        POOLING_INSTANCE_PATH=str(tmp_path),
+    )
+    application.test_client_class = FlaskLoginClient
+    with application.app_context():
+        yield application
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    """An anonymous browser."""
+    return app.test_client()
+
+
+@pytest.fixture
+def login(app):
+    """``login(user)`` -> a test client signed in as ``user`` (Flask-Login's FlaskLoginClient)."""
+
+    def _login(user):
+        return app.test_client(user=user)
+
+    return _login
+
+
+@pytest.fixture
+def api(app):
+    """``api(user)`` -> a client whose requests carry a personal API token of ``user``."""
+    from tests.factories import make_token
+
+    class ApiClient:
+        def __init__(self, user):
+            self.client = app.test_client()
+            self.token = make_token(user)
+
+        def _call(self, method, url, **kwargs):
+            headers = {"Authorization": f"Bearer {self.token}", **kwargs.pop("headers", {})}
+            return self.client.open(url, method=method, headers=headers, **kwargs)
+
+        def get(self, url, **kwargs):
+            return self._call("GET", url, **kwargs)
+
+        def post(self, url, **kwargs):
+            return self._call("POST", url, **kwargs)
+
+        def patch(self, url, **kwargs):
+            return self._call("PATCH", url, **kwargs)
+
+        def delete(self, url, **kwargs):
+            return self._call("DELETE", url, **kwargs)
+
+    return ApiClient
+
+
+CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+
+
+def csrf_token(client, url: str) -> str:
+    """The CSRF token of the form on the page at ``url`` (as a browser would read it)."""
+    response = client.get(url)
+    match = CSRF_RE.search(response.get_data(as_text=True))
+    assert match, f"no CSRF token on {url} ({response.status_code})"
+    return match.group(1)
+
+
+@pytest.fixture
+def token_of():
+    return csrf_token
