@@ -37,10 +37,11 @@ def pole_tz() -> ZoneInfo:
     return ZoneInfo(current_app.config["POOLING_TIMEZONE"])
 
 
-def parse_instant(text: str) -> datetime:
+def parse_instant(text: str, *, keep_offset: bool = False) -> datetime:
     """Parse an ISO 8601 instant that carries an offset or ``Z``; returns it in UTC.
 
-    Raises ValueError for malformed text and for a naive time (no offset).
+    With ``keep_offset`` the given offset is kept (to tell which wall-clock time was meant).
+    Raises ValueError for malformed text and NaiveTime for a time without an offset.
     """
     if not isinstance(text, str) or not text.strip():
         raise ValueError("empty")
@@ -50,7 +51,7 @@ def parse_instant(text: str) -> datetime:
     parsed = datetime.fromisoformat(value)
     if parsed.tzinfo is None or parsed.utcoffset() is None:
         raise NaiveTime(text)
-    return parsed.astimezone(UTC)
+    return parsed if keep_offset else parsed.astimezone(UTC)
 
 
 def to_local(instant: datetime, tz: ZoneInfo | None = None) -> datetime:

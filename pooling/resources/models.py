@@ -56,6 +56,9 @@ class Resource(db.Model):
     min_notice_minutes: Mapped[int] = mapped_column(default=0)
     max_advance_days: Mapped[int] = mapped_column(default=365)
     meter_unit: Mapped[str] = mapped_column(String(20), default="")
+    # The longest booking ever held on this resource: bounds the conflict query to an
+    # index range (a booking that started more than this before a slot cannot overlap it).
+    longest_booking_minutes: Mapped[int] = mapped_column(default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
