@@ -10,6 +10,7 @@ from decimal import Decimal, InvalidOperation
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
+from pooling.accounts.models import Membership
 from pooling.audit.services import record
 from pooling.core.errors import NotAllowed, NotFound, RuleViolation
 from pooling.extensions import db
@@ -165,3 +166,24 @@ def update_organisation(actor, org_id: int, data: OrganisationInput) -> Organisa
     db.session.flush()
     record(actor, "organisation.update", organisation, before=before, after=_snapshot(organisation))
     return organisation
+
+
+def organisation_directory(actor) -> list[tuple[Organisation, int]]:
+    """Every organisation with its number of people, for the coordinators. Raises NotAllowed."""
+    if not can_manage_organisations(actor):
+        raise NotAllowed(_("Only the pole's coordinators can manage member organisations."))
+    counts = dict(
+        db.session.execute(
+            select(Membership.organisation_id, func.count(Membership.id)).group_by(
+                Membership.organisation_id
+            )
+        ).all()
+    )
+    return [(o, counts.get(o.id, 0)) for o in list_organisations()]
+
+
+def get_organisation_for_edit(actor, org_id: int) -> Organisation:
+    """The organisation a coordinator is about to edit. Raises NotAllowed, NotFound."""
+    if not can_manage_organisations(actor):
+        raise NotAllowed(_("Only the pole's coordinators can edit member organisations."))
+    return get_organisation(org_id)
