@@ -14,6 +14,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from flask import g, request_started
 from flask_login import FlaskLoginClient
 from sqlalchemy import create_engine, text
 
@@ -79,6 +80,11 @@ def database_url(request, tmp_path) -> str:
         truncate_all(url)
 
 
+def _fresh_request_globals(sender, **extra) -> None:
+    for name in list(g):
+        g.pop(name)
+
+
 @pytest.fixture
 def app(database_url, tmp_path):
     """The application bound to this test's database, inside an application context."""
@@ -88,6 +94,10 @@ def app(database_url, tmp_path):
         POOLING_INSTANCE_PATH=str(tmp_path),
     )
     application.test_client_class = FlaskLoginClient
+    # The requests of a test share its application context, hence ``g``; Flask-Login,
+    # Flask-Babel and Flask-WTF cache the user, the language and the CSRF token in ``g``.
+    # Give each request a fresh ``g``, as in production, so two clients never mix.
+    request_started.connect(_fresh_request_globals, application, weak=False)
     with application.app_context():
         yield application
         db.session.remove()
@@ -153,3 +163,16 @@ def csrf_token(client, url: str) -> str:
 @pytest.fixture
 def token_of():
     return csrf_token
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _fast_password_hashing():
+    """Argon2id with minimal cost in tests: the same code path, a thousand times cheaper."""
+    from argon2 import PasswordHasher
+
+    from pooling.accounts import passwords
+
+    production = passwords._hasher
+    passwords._hasher = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+    yield
+    passwords._hasher = production

@@ -49,3 +49,11 @@ def can_override_rules(user) -> bool:
 def can_check_in(user, booking) -> bool:
     """Whoever may change the booking, or an approver of its resource, records actual use."""
     return can_change_booking(user, booking) or can_approve(user, booking)
+
+
+def can_approve_resource(user, resource) -> bool:
+    """Whether the person decides bookings of this resource (so their own need no approval)."""
+    if user.is_coordinator:
+        return True
+    owner = resource.owner_organisation_id
+    return owner is not None and owner in user.admin_organisation_ids()

@@ -14,7 +14,17 @@ from zoneinfo import ZoneInfo
 from dateutil.rrule import rrulestr
 
 MAX_OCCURRENCES = 520
-ALLOWED_KEYS = {"FREQ", "INTERVAL", "COUNT", "UNTIL", "BYDAY", "BYMONTHDAY", "BYSETPOS", "WKST", "BYMONTH"}
+ALLOWED_KEYS = {
+    "FREQ",
+    "INTERVAL",
+    "COUNT",
+    "UNTIL",
+    "BYDAY",
+    "BYMONTHDAY",
+    "BYSETPOS",
+    "WKST",
+    "BYMONTH",
+}
 ALLOWED_FREQ = {"DAILY", "WEEKLY", "MONTHLY", "YEARLY"}
 
 

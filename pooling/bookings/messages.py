@@ -1,0 +1,61 @@
+"""Translated messages for the booking rules, conflicts and recurrence errors."""
+
+from __future__ import annotations
+
+from flask_babel import gettext as _
+
+from pooling.bookings.rules import Violation
+
+
+def rule_message(violation: Violation) -> str:
+    """One sentence that names the broken rule, in the reader's language."""
+    p = violation.params
+    return {
+        "in_past": lambda: _("Bookings cannot start in the past."),
+        "min_notice": lambda: _(
+            "This resource must be booked at least %(minutes)s minutes in advance (minimum notice).",
+            minutes=p.get("minutes"),
+        ),
+        "max_advance": lambda: _(
+            "This resource cannot be booked more than %(days)s days ahead.", days=p.get("days")
+        ),
+        "quantity": lambda: _(
+            "This resource has only %(quantity)s unit(s).", quantity=p.get("quantity")
+        ),
+        "slot": lambda: _(
+            "Start and end must fall on the %(minutes)s-minute slots of this resource.",
+            minutes=p.get("minutes"),
+        ),
+        "min_duration": lambda: _(
+            "The booking is too short: at least %(minutes)s minutes (minimum duration).",
+            minutes=p.get("minutes"),
+        ),
+        "max_duration": lambda: _(
+            "The booking is too long: at most %(minutes)s minutes (maximum duration).",
+            minutes=p.get("minutes"),
+        ),
+        "opening_hours": lambda: _("The booking falls outside the resource's opening hours."),
+        "closure": lambda: _("The resource is closed during this time (closure)."),
+        "quota": lambda: _(
+            "This booking would exceed the quota of %(organisation)s: %(hours)s h per %(period)s "
+            "(%(used)s h already booked).",
+            organisation=p.get("organisation"),
+            hours=p.get("hours"),
+            period=_("week") if p.get("period") == "week" else _("month"),
+            used=p.get("used"),
+        ),
+        "nonexistent_local_time": lambda: _(
+            "This local time does not exist: the clocks skip an hour that night "
+            "(daylight-saving change)."
+        ),
+        "inactive": lambda: _("This resource is deactivated and cannot be booked."),
+    }.get(violation.code, lambda: violation.code)()
+
+
+def recurrence_message(code: str) -> str:
+    return {
+        "syntax": _("The recurrence rule is not valid RRULE text (e.g. FREQ=WEEKLY;COUNT=10)."),
+        "frequency": _("The recurrence must be daily, weekly, monthly or yearly."),
+        "unbounded": _("Give the recurrence an end: COUNT or UNTIL."),
+        "too_many": _("A recurrence may have at most 520 occurrences."),
+    }.get(code, code)

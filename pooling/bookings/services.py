@@ -1,0 +1,1111 @@
+"""Booking use cases: create (once or recurring), move, cancel, approve, check in/out, search.
+
+Every surface (pages, JSON API, command line) calls these functions and gets the same
+rules and errors. Conflict checks run inside the writing transaction after the resource
+row is locked, so two people clicking at once can never both get the last free unit.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal, InvalidOperation
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import Select, or_, select
+
+from pooling.accounts.models import Membership, User
+from pooling.audit.services import record
+from pooling.bookings import permissions
+from pooling.bookings.availability import (
+    Interval,
+    Taken,
+    open_spans,
+    overlaps,
+    peak,
+    timeline,
+)
+from pooling.bookings.messages import recurrence_message, rule_message
+from pooling.bookings.models import HOLDING, STATUSES, Booking, BookingShare, Quota, Series
+from pooling.bookings.recurrence import Occurrence, RecurrenceError, expand, occurrence_at
+from pooling.bookings.rules import ResourceRules, Violation, check
+from pooling.core.database import lock_resource_row
+from pooling.core.db import utcnow
+from pooling.core.errors import Conflict, NotAllowed, NotFound, RuleViolation
+from pooling.core.time import local_time_exists, pole_tz
+from pooling.extensions import db
+from pooling.notifications.services import notify
+from pooling.organisations.models import Organisation
+from pooling.resources.models import Closure, Resource
+from pooling.resources.permissions import can_see_resource
+from pooling.resources.services import CatalogueFilter, search_resources
+
+MAX_WINDOW_DAYS = 400
+UNOVERRIDABLE = {"quantity", "nonexistent_local_time", "inactive"}
+
+
+@dataclass
+class BookingRequest:
+    """What a person asks for; times are aware datetimes (any offset)."""
+
+    resource_id: int
+    start: datetime
+    end: datetime
+    title: str = ""
+    quantity: int = 1
+    organisation_id: int | None = None
+    shares: list[tuple[int, Decimal]] | None = None
+    recurrence: str | None = None
+    on_conflict: str = "fail"
+    override_rules: bool = False
+
+
+@dataclass
+class BookingResult:
+    """What was booked: one booking, or a series with its occurrences and the skipped dates."""
+
+    bookings: list[Booking]
+    series: Series | None = None
+    skipped: list[dict] = field(default_factory=list)
+
+
+@dataclass
+class BookingChange:
+    """A move, resize, retitle or change of quantity; None leaves a value as it is."""
+
+    start: datetime | None = None
+    end: datetime | None = None
+    title: str | None = None
+    quantity: int | None = None
+    override_rules: bool = False
+
+
+# ---------------------------------------------------------------- reading
+
+
+def get_booking(actor: User, booking_id: int) -> Booking:
+    """A booking the actor may see; raises NotFound."""
+    booking = db.session.get(Booking, booking_id)
+    if booking is None or not permissions.can_see_booking(actor, booking):
+        raise NotFound(_("This booking does not exist."))
+    return booking
+
+
+def title_visible(actor: User, booking: Booking) -> bool:
+    """Whether the actor may read the booking's title (other organisations' titles are private)."""
+    return permissions.can_see_title(actor, booking, current_app.config["POOLING_PUBLIC_TITLES"])
+
+
+@dataclass
+class BookingFilter:
+    resource_id: int | None = None
+    organisation_id: int | None = None
+    user_id: int | None = None
+    series_id: int | None = None
+    start: datetime | None = None
+    end: datetime | None = None
+    statuses: tuple[str, ...] | None = None
+
+
+def bookings_query(actor: User, filters: BookingFilter) -> Select:
+    """The bookings matching the filters, by start time (every signed-in person sees them)."""
+    query = select(Booking)
+    if filters.resource_id is not None:
+        query = query.where(Booking.resource_id == filters.resource_id)
+    if filters.organisation_id is not None:
+        query = query.where(
+            or_(
+                Booking.organisation_id == filters.organisation_id,
+                Booking.id.in_(
+                    select(BookingShare.booking_id).where(
+                        BookingShare.organisation_id == filters.organisation_id
+                    )
+                ),
+            )
+        )
+    if filters.user_id is not None:
+        query = query.where(Booking.user_id == filters.user_id)
+    if filters.series_id is not None:
+        query = query.where(Booking.series_id == filters.series_id)
+    if filters.start is not None:
+        query = query.where(Booking.end_at > filters.start)
+    if filters.end is not None:
+        query = query.where(Booking.start_at < filters.end)
+    if filters.statuses:
+        query = query.where(Booking.status.in_(filters.statuses))
+    return query.order_by(Booking.start_at, Booking.id)
+
+
+def list_bookings(
+    actor: User, filters: BookingFilter, *, limit: int, offset: int = 0
+) -> list[Booking]:
+    return list(db.session.scalars(bookings_query(actor, filters).limit(limit).offset(offset)))
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def _resource_rules(resource: Resource) -> ResourceRules:
+    return ResourceRules(
+        quantity=resource.quantity,
+        opening_hours=resource.opening_hours or {},
+        slot_minutes=resource.slot_minutes,
+        min_duration_minutes=resource.min_duration_minutes,
+        max_duration_minutes=resource.max_duration_minutes,
+        min_notice_minutes=resource.min_notice_minutes,
+        max_advance_days=resource.max_advance_days,
+    )
+
+
+def _bookable_resource(actor: User, resource_id: int) -> Resource:
+    resource = db.session.get(Resource, resource_id)
+    if resource is None or not can_see_resource(actor, resource):
+        raise NotFound(
+            _("This resource does not exist."), fields={"resource_id": [_("Unknown resource.")]}
+        )
+    if not resource.active:
+        message = rule_message(Violation("inactive", {}))
+        raise RuleViolation(message, code="inactive", fields={"resource_id": [message]})
+    if not permissions.can_book(actor, resource):
+        raise NotAllowed(_("You cannot book this resource."))
+    return resource
+
+
+def _organisation_for(actor: User, organisation_id: int | None) -> Organisation:
+    """On whose behalf: one of the actor's organisations (any for a coordinator)."""
+    mine = [m.organisation for m in actor.memberships if m.organisation.active]
+    if organisation_id is None:
+        if len(mine) == 1:
+            return mine[0]
+        message = (
+            _("Choose on behalf of which of your organisations you book.")
+            if mine
+            else _("Choose on behalf of which organisation you book.")
+        )
+        raise RuleViolation(
+            message, code="organisation_required", fields={"organisation_id": [message]}
+        )
+    organisation = db.session.get(Organisation, organisation_id)
+    if organisation is None or not organisation.active:
+        message = _("This organisation does not exist.")
+        raise RuleViolation(
+            message, code="unknown_organisation", fields={"organisation_id": [message]}
+        )
+    if not actor.is_coordinator and organisation.id not in {o.id for o in mine}:
+        raise NotAllowed(_("You can only book on behalf of your own organisations."))
+    return organisation
+
+
+def _clean_shares(shares) -> list[tuple[int, Decimal]]:
+    if not shares:
+        return []
+    message = _("Shares are pairs of organisation and share that add up to 1 (e.g. 0.5 and 0.5).")
+    cleaned: dict[int, Decimal] = {}
+    try:
+        for organisation_id, share in shares:
+            value = Decimal(str(share))
+            if (
+                isinstance(organisation_id, bool)
+                or not isinstance(organisation_id, int)
+                or not value.is_finite()
+                or value <= 0
+                or value > 1
+                or organisation_id in cleaned
+            ):
+                raise ValueError
+            organisation = db.session.get(Organisation, organisation_id)
+            if organisation is None or not organisation.active:
+                raise ValueError
+            cleaned[organisation_id] = value.quantize(Decimal("0.000001"))
+    except (ValueError, TypeError, InvalidOperation) as error:
+        raise RuleViolation(message, code="invalid_shares", fields={"shares": [message]}) from error
+    if abs(sum(cleaned.values()) - 1) > Decimal("0.0001"):
+        raise RuleViolation(message, code="invalid_shares", fields={"shares": [message]})
+    return sorted(cleaned.items())
+
+
+def _clean_title(title: str | None) -> str:
+    title = (title or "").strip()
+    if len(title) > 200:
+        message = _("At most 200 characters.")
+        raise RuleViolation(message, code="title_too_long", fields={"title": [message]})
+    return title
+
+
+def _clean_quantity(quantity) -> int:
+    if isinstance(quantity, bool) or not isinstance(quantity, int) or quantity < 1:
+        message = _("The quantity is a whole number of at least 1.")
+        raise RuleViolation(message, code="invalid_quantity", fields={"quantity": [message]})
+    return quantity
+
+
+def _check_span(start: datetime, end: datetime) -> None:
+    if start.tzinfo is None or end.tzinfo is None:
+        raise ValueError("aware datetimes expected")
+    if end <= start:
+        message = _("The end must be after the start.")
+        raise RuleViolation(message, code="end_before_start", fields={"end": [message]})
+    if end - start > timedelta(days=MAX_WINDOW_DAYS):
+        message = _("A booking may last at most %(days)s days.", days=MAX_WINDOW_DAYS)
+        raise RuleViolation(message, code="max_duration", fields={"end": [message]})
+
+
+def _given_wall_time_missing(value: datetime, tz: ZoneInfo) -> bool:
+    """Whether a time written with one of the pole's offsets reads as a skipped local time."""
+    offset = value.utcoffset()
+    instant = value.astimezone(UTC)
+    pole_offsets = {
+        (instant - timedelta(days=1)).astimezone(tz).utcoffset(),
+        (instant + timedelta(days=1)).astimezone(tz).utcoffset(),
+    }
+    if offset not in pole_offsets or offset == instant.astimezone(tz).utcoffset():
+        return False
+    return not local_time_exists(value.replace(tzinfo=None), tz)
+
+
+def _closures(resource_id: int, start: datetime, end: datetime) -> list[tuple[datetime, datetime]]:
+    rows = db.session.execute(
+        select(Closure.start_at, Closure.end_at).where(
+            or_(Closure.resource_id == resource_id, Closure.resource_id.is_(None)),
+            Closure.start_at < end,
+            Closure.end_at > start,
+        )
+    )
+    return [(row.start_at, row.end_at) for row in rows]
+
+
+def _holding(
+    resource: Resource, start: datetime, end: datetime, exclude_id: int | None = None
+) -> list[Taken]:
+    """Units held on the resource over [start, end), read with an index range on start_at."""
+    reach = timedelta(minutes=resource.longest_booking_minutes or 0)
+    query = select(Booking.id, Booking.start_at, Booking.end_at, Booking.quantity).where(
+        Booking.resource_id == resource.id,
+        Booking.start_at < end,
+        Booking.start_at >= start - reach,
+        Booking.end_at > start,
+        Booking.status.in_(HOLDING),
+    )
+    if exclude_id is not None:
+        query = query.where(Booking.id != exclude_id)
+    return [Taken(r.start_at, r.end_at, r.quantity, r.id) for r in db.session.execute(query)]
+
+
+def _violations(
+    resource: Resource,
+    rules: ResourceRules,
+    tz: ZoneInfo,
+    now: datetime,
+    occurrence: Occurrence,
+    quantity: int,
+    closures: list,
+) -> list[Violation]:
+    found = check(rules, tz, now, occurrence.start, occurrence.end, quantity, closures)
+    if not occurrence.exists:
+        found.insert(0, Violation("nonexistent_local_time", {}))
+    return found
+
+
+def _period_bounds(instant: datetime, period: str, tz: ZoneInfo) -> tuple[datetime, datetime]:
+    local = instant.astimezone(tz)
+    if period == "week":
+        first = local.date() - timedelta(days=local.weekday())
+        last = first + timedelta(days=7)
+    else:
+        first = local.date().replace(day=1)
+        last = (first + timedelta(days=32)).replace(day=1)
+    to_utc = lambda day: datetime(day.year, day.month, day.day, tzinfo=tz).astimezone(UTC)  # noqa: E731
+    return to_utc(first), to_utc(last)
+
+
+def _hours(start: datetime, end: datetime) -> Decimal:
+    return Decimal((end - start).total_seconds()) / Decimal(3600)
+
+
+class _QuotaBook:
+    """Hours already held by an organisation under each of its quotas, per week or month."""
+
+    def __init__(
+        self, organisation: Organisation, resource: Resource, tz: ZoneInfo, exclude_id=None
+    ):
+        self.organisation = organisation
+        self.tz = tz
+        self.exclude_id = exclude_id
+        self.quotas = list(
+            db.session.scalars(
+                select(Quota).where(
+                    Quota.organisation_id == organisation.id,
+                    or_(Quota.resource_id == resource.id, Quota.resource_kind == resource.kind),
+                )
+            )
+        )
+        self.used: dict[tuple[int, datetime], Decimal] = {}
+
+    def _used(self, quota: Quota, bounds: tuple[datetime, datetime]) -> Decimal:
+        key = (quota.id, bounds[0])
+        if key not in self.used:
+            query = (
+                select(Booking.start_at, Booking.end_at)
+                .join(Resource, Resource.id == Booking.resource_id)
+                .where(
+                    Booking.organisation_id == self.organisation.id,
+                    Booking.status.in_(HOLDING),
+                    Booking.start_at >= bounds[0],
+                    Booking.start_at < bounds[1],
+                )
+            )
+            if quota.resource_id is not None:
+                query = query.where(Booking.resource_id == quota.resource_id)
+            else:
+                query = query.where(Resource.kind == quota.resource_kind)
+            if self.exclude_id is not None:
+                query = query.where(Booking.id != self.exclude_id)
+            self.used[key] = sum(
+                (_hours(r.start_at, r.end_at) for r in db.session.execute(query)), Decimal(0)
+            )
+        return self.used[key]
+
+    def take(self, start: datetime, end: datetime) -> Violation | None:
+        """Count [start, end) against every quota; a Violation (and nothing counted) if one is exceeded."""
+        hours = _hours(start, end)
+        pending = []
+        for quota in self.quotas:
+            bounds = _period_bounds(start, quota.period, self.tz)
+            used = self._used(quota, bounds)
+            if used + hours > quota.hours:
+                return Violation(
+                    "quota",
+                    {
+                        "organisation": self.organisation.name,
+                        "hours": f"{quota.hours.normalize():f}",
+                        "period": quota.period,
+                        "used": f"{used.quantize(Decimal('0.01')).normalize():f}",
+                    },
+                )
+            pending.append(((quota.id, bounds[0]), used + hours))
+        for key, value in pending:
+            self.used[key] = value
+        return None
+
+
+def approver_ids(resource: Resource) -> set[int]:
+    """People who approve bookings of a resource: coordinators and the owner's referents."""
+    ids = set(
+        db.session.scalars(
+            select(User.id).where(User.is_coordinator.is_(True), User.active.is_(True))
+        )
+    )
+    if resource.owner_organisation_id is not None:
+        ids |= set(
+            db.session.scalars(
+                select(Membership.user_id).where(
+                    Membership.organisation_id == resource.owner_organisation_id,
+                    Membership.role == "org_admin",
+                )
+            )
+        )
+    return ids
+
+
+def snapshot(booking: Booking) -> dict:
+    """The audited state of a booking."""
+    return {
+        "resource_id": booking.resource_id,
+        "organisation_id": booking.organisation_id,
+        "title": booking.title,
+        "start": booking.start_at.isoformat(),
+        "end": booking.end_at.isoformat(),
+        "quantity": booking.quantity,
+        "status": booking.status,
+    }
+
+
+def _iso(value: datetime) -> str:
+    return value.astimezone(UTC).isoformat()
+
+
+def _slot(occurrence_start: datetime, occurrence_end: datetime, **extra) -> dict:
+    return {"start": occurrence_start, "end": occurrence_end, **extra}
+
+
+def _note_longest(resource: Resource, start: datetime, end: datetime) -> None:
+    minutes = int((end - start).total_seconds() // 60) + 1
+    if minutes > (resource.longest_booking_minutes or 0):
+        resource.longest_booking_minutes = minutes
+
+
+# ---------------------------------------------------------------- create
+
+
+def create_booking(
+    actor: User, request: BookingRequest, *, now: datetime | None = None
+) -> BookingResult:
+    """Book a resource once or on a recurrence, on behalf of one of the actor's organisations.
+
+    Rules (opening hours, closures, slots, durations, notice, horizon, quantity, quotas) are
+    checked for every occurrence; a coordinator may override them (recorded), never the
+    capacity. A series is all-or-nothing unless ``on_conflict="skip"``, which books the free
+    occurrences and lists the others. Raises NotFound, NotAllowed, RuleViolation (422) and
+    Conflict (409, with the conflicting slots); nothing is written when it raises.
+    """
+    now = now or utcnow()
+    tz = pole_tz()
+    resource = _bookable_resource(actor, request.resource_id)
+    organisation = _organisation_for(actor, request.organisation_id)
+    shares = _clean_shares(request.shares)
+    title = _clean_title(request.title)
+    quantity = _clean_quantity(request.quantity)
+    if request.on_conflict not in ("fail", "skip"):
+        message = _("on_conflict is fail or skip.")
+        raise RuleViolation(message, code="invalid_on_conflict", fields={"on_conflict": [message]})
+    if request.override_rules and not permissions.can_override_rules(actor):
+        raise NotAllowed(_("Only coordinators can book outside the rules."))
+    _check_span(request.start, request.end)
+    skip = request.on_conflict == "skip"
+
+    if request.recurrence:
+        local_start = request.start.astimezone(tz).replace(tzinfo=None)
+        wall_duration = request.end.astimezone(tz).replace(tzinfo=None) - local_start
+        try:
+            occurrences = expand(request.recurrence, local_start, wall_duration, tz)
+        except RecurrenceError as error:
+            message = recurrence_message(error.args[0])
+            raise RuleViolation(
+                message, code="invalid_recurrence", fields={"recurrence": [message]}
+            ) from error
+        if not occurrences:
+            message = _("This recurrence gives no date.")
+            raise RuleViolation(
+                message, code="invalid_recurrence", fields={"recurrence": [message]}
+            )
+    else:
+        single = occurrence_at(
+            request.start.astimezone(tz).replace(tzinfo=None),
+            request.end.astimezone(tz).replace(tzinfo=None)
+            - request.start.astimezone(tz).replace(tzinfo=None),
+            tz,
+        )
+        exists = not (
+            _given_wall_time_missing(request.start, tz) or _given_wall_time_missing(request.end, tz)
+        )
+        occurrences = [
+            Occurrence(
+                single.local_start,
+                request.start.astimezone(UTC),
+                request.end.astimezone(UTC),
+                exists,
+            )
+        ]
+
+    rules = _resource_rules(resource)
+    span_start = min(o.start for o in occurrences)
+    span_end = max(o.end for o in occurrences)
+    closures = _closures(resource.id, span_start, span_end)
+    accepted: list[tuple[Occurrence, list[Violation]]] = []
+    skipped: list[dict] = []
+    refused: list[tuple[Occurrence, list[Violation]]] = []
+    for occurrence in occurrences:
+        broken = _violations(resource, rules, tz, now, occurrence, quantity, closures)
+        blocking = [v for v in broken if v.code in UNOVERRIDABLE or not request.override_rules]
+        if blocking:
+            refused.append((occurrence, blocking))
+        else:
+            accepted.append((occurrence, broken))
+    if refused and not skip:
+        _raise_rules(refused, series=bool(request.recurrence), tz=tz)
+    for occurrence, broken in refused:
+        skipped.append(
+            _slot(
+                occurrence.start,
+                occurrence.end,
+                reason=broken[0].code,
+                message=rule_message(broken[0]),
+            )
+        )
+
+    # From here on the resource is locked until the transaction ends.
+    lock_resource_row(resource.id)
+    taken = _holding(resource, span_start, span_end)
+    quota_book = _QuotaBook(organisation, resource, tz)
+    booked: list[tuple[Occurrence, list[Violation]]] = []
+    conflicts: list[dict] = []
+    quota_refused: list[tuple[Occurrence, list[Violation]]] = []
+    for occurrence, broken in accepted:
+        if peak(taken, occurrence.start, occurrence.end) + quantity > resource.quantity:
+            clashing = [
+                t for t in taken if overlaps(t.start, t.end, occurrence.start, occurrence.end)
+            ]
+            ids = [t.booking_id for t in clashing if t.booking_id is not None]
+            conflicts.append(
+                _slot(
+                    occurrence.start,
+                    occurrence.end,
+                    booking_id=ids[0] if ids else None,
+                    booking_ids=ids,
+                )
+            )
+            continue
+        over = quota_book.take(occurrence.start, occurrence.end)
+        if over is not None:
+            if request.override_rules:
+                broken = [*broken, over]
+            else:
+                quota_refused.append((occurrence, [over]))
+                continue
+        taken.append(Taken(occurrence.start, occurrence.end, quantity, None))
+        booked.append((occurrence, broken))
+    if conflicts and not skip:
+        raise Conflict(
+            _(
+                "This time is already taken: %(count)s occurrence(s) clash with other bookings.",
+                count=len(conflicts),
+            )
+            if request.recurrence
+            else _("This time is already taken on %(resource)s.", resource=resource.name),
+            conflicts=[_conflict_json(c) for c in conflicts],
+        )
+    if quota_refused and not skip:
+        _raise_rules(quota_refused, series=bool(request.recurrence), tz=tz)
+    for c in conflicts:
+        skipped.append({**c, "reason": "conflict", "message": _("Already taken.")})
+    for occurrence, broken in quota_refused:
+        skipped.append(
+            _slot(occurrence.start, occurrence.end, reason="quota", message=rule_message(broken[0]))
+        )
+    if not booked:
+        if conflicts:
+            raise Conflict(
+                _("Every occurrence clashes with other bookings; nothing was booked."),
+                conflicts=[_conflict_json(c) for c in conflicts],
+            )
+        _raise_rules(refused + quota_refused, series=True, tz=tz)
+
+    status = (
+        "pending"
+        if resource.requires_approval and not permissions.can_approve_resource(actor, resource)
+        else "confirmed"
+    )
+    series = None
+    if request.recurrence:
+        series = Series(
+            resource_id=resource.id,
+            organisation_id=organisation.id,
+            user_id=actor.id,
+            title=title,
+            rrule=request.recurrence.strip(),
+        )
+        db.session.add(series)
+    bookings: list[Booking] = []
+    for occurrence, broken in booked:
+        booking = Booking(
+            resource=resource,
+            organisation_id=organisation.id,
+            user_id=actor.id,
+            series=series,
+            title=title,
+            start_at=occurrence.start,
+            end_at=occurrence.end,
+            quantity=quantity,
+            status=status,
+            rules_overridden=[v.code for v in broken] or None,
+        )
+        for organisation_id, share in shares:
+            booking.shares.append(BookingShare(organisation_id=organisation_id, share=share))
+        db.session.add(booking)
+        bookings.append(booking)
+        _note_longest(resource, occurrence.start, occurrence.end)
+    db.session.flush()
+    for booking in bookings:
+        record(
+            actor,
+            "booking.override" if booking.rules_overridden else "booking.create",
+            booking,
+            after=snapshot(booking),
+            note=",".join(booking.rules_overridden) if booking.rules_overridden else None,
+        )
+    if status == "pending":
+        first = bookings[0]
+        notify(
+            approver_ids(resource) - {actor.id},
+            "booking_pending",
+            first,
+            resource=resource.name,
+            start=_iso(first.start_at),
+            organisation=organisation.name,
+            count=len(bookings),
+        )
+    db.session.flush()
+    return BookingResult(bookings=bookings, series=series, skipped=skipped)
+
+
+def _conflict_json(conflict: dict) -> dict:
+    return {
+        "start": conflict["start"].astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "end": conflict["end"].astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "booking_id": conflict.get("booking_id"),
+    }
+
+
+def _raise_rules(
+    refused: list[tuple[Occurrence, list[Violation]]], *, series: bool, tz: ZoneInfo
+) -> None:
+    first_violation = refused[0][1][0]
+    message = rule_message(first_violation)
+    if series:
+        from flask_babel import format_datetime
+
+        dates = ", ".join(format_datetime(o.start, "short") for o, _v in refused[:5])
+        message = _(
+            "%(count)s occurrence(s) break a rule (%(dates)s): %(message)s",
+            count=len(refused),
+            dates=dates,
+            message=message,
+        )
+    raise RuleViolation(
+        message,
+        code=first_violation.code,
+        fields={"start": [rule_message(v) for v in refused[0][1]]},
+        occurrences=[
+            {
+                **_conflict_json({"start": o.start, "end": o.end}),
+                "rules": [v.code for v in violations],
+            }
+            for o, violations in refused
+        ],
+    )
+
+
+# ---------------------------------------------------------------- change
+
+
+def _changeable(actor: User, booking_id: int) -> Booking:
+    booking = get_booking(actor, booking_id)
+    if not permissions.can_change_booking(actor, booking):
+        raise NotAllowed(
+            _(
+                "Only the person who booked, a referent of their organisation or a coordinator can change this booking."
+            )
+        )
+    return booking
+
+
+def move_booking(
+    actor: User, booking_id: int, change: BookingChange, *, now: datetime | None = None
+) -> Booking:
+    """Move, resize, retitle or change the quantity of one booking (one occurrence of a series).
+
+    The same rules and conflict check as a new booking apply to the new interval. A confirmed
+    booking of a resource that requires approval goes back to pending when its time changes,
+    unless the actor approves such bookings. Raises NotFound, NotAllowed, RuleViolation, Conflict.
+    """
+    now = now or utcnow()
+    tz = pole_tz()
+    booking = _changeable(actor, booking_id)
+    if booking.status not in HOLDING:
+        message = _(
+            "This booking is %(status)s; it cannot be changed.", status=STATUSES[booking.status]
+        )
+        raise Conflict(message, code="not_active")
+    if change.override_rules and not permissions.can_override_rules(actor):
+        raise NotAllowed(_("Only coordinators can book outside the rules."))
+    resource = booking.resource
+    start = change.start.astimezone(UTC) if change.start is not None else booking.start_at
+    end = change.end.astimezone(UTC) if change.end is not None else booking.end_at
+    quantity = _clean_quantity(change.quantity) if change.quantity is not None else booking.quantity
+    title = _clean_title(change.title) if change.title is not None else booking.title
+    _check_span(start, end)
+    before = snapshot(booking)
+    time_changed = (start, end, quantity) != (booking.start_at, booking.end_at, booking.quantity)
+    overridden: list[str] = []
+    if time_changed:
+        exists = not any(
+            _given_wall_time_missing(v, tz) for v in (change.start, change.end) if v is not None
+        )
+        occurrence = Occurrence(start.astimezone(tz).replace(tzinfo=None), start, end, exists)
+        broken = _violations(
+            resource,
+            _resource_rules(resource),
+            tz,
+            now,
+            occurrence,
+            quantity,
+            _closures(resource.id, start, end),
+        )
+        blocking = [v for v in broken if v.code in UNOVERRIDABLE or not change.override_rules]
+        if blocking:
+            _raise_rules([(occurrence, blocking)], series=False, tz=tz)
+        overridden = [v.code for v in broken]
+        lock_resource_row(resource.id)
+        taken = _holding(resource, start, end, exclude_id=booking.id)
+        if peak(taken, start, end) + quantity > resource.quantity:
+            clashing = [t.booking_id for t in taken if overlaps(t.start, t.end, start, end)]
+            raise Conflict(
+                _("This time is already taken on %(resource)s.", resource=resource.name),
+                conflicts=[
+                    _conflict_json(
+                        {
+                            "start": start,
+                            "end": end,
+                            "booking_id": clashing[0] if clashing else None,
+                        }
+                    )
+                ],
+            )
+        over = _QuotaBook(booking.organisation, resource, tz, exclude_id=booking.id).take(
+            start, end
+        )
+        if over is not None:
+            if not change.override_rules:
+                _raise_rules([(occurrence, [over])], series=False, tz=tz)
+            overridden.append("quota")
+        booking.start_at, booking.end_at, booking.quantity = start, end, quantity
+        _note_longest(resource, start, end)
+        if (
+            booking.status == "confirmed"
+            and resource.requires_approval
+            and not permissions.can_approve(actor, booking)
+        ):
+            booking.status = "pending"
+            notify(
+                approver_ids(resource) - {actor.id},
+                "booking_pending",
+                booking,
+                resource=resource.name,
+                start=_iso(start),
+                organisation=booking.organisation.name,
+                count=1,
+            )
+        if overridden:
+            booking.rules_overridden = sorted(set((booking.rules_overridden or []) + overridden))
+    booking.title = title
+    if snapshot(booking) != before:
+        booking.sequence += 1
+        booking.updated_at = utcnow()
+        db.session.flush()
+        record(
+            actor,
+            "booking.override" if overridden else "booking.update",
+            booking,
+            before=before,
+            after=snapshot(booking),
+            note=",".join(overridden) or None,
+        )
+    db.session.flush()
+    return booking
+
+
+def _cancel(actor: User, booking: Booking, reason: str | None, at: datetime) -> bool:
+    if booking.status == "cancelled":
+        return False
+    before = snapshot(booking)
+    booking.status = "cancelled"
+    booking.cancelled_at = at
+    booking.cancelled_by_id = actor.id
+    booking.cancel_reason = (reason or "").strip()[:1000] or None
+    booking.sequence += 1
+    booking.updated_at = at
+    record(
+        actor,
+        "booking.cancel",
+        booking,
+        before=before,
+        after=snapshot(booking),
+        note=booking.cancel_reason,
+    )
+    return True
+
+
+def cancel_booking(actor: User, booking_id: int, reason: str | None = None) -> Booking:
+    """Cancel one booking (one occurrence: the rest of its series stays). Idempotent.
+
+    Raises NotFound, NotAllowed, Conflict (a refused booking has nothing to cancel).
+    """
+    booking = _changeable(actor, booking_id)
+    if booking.status == "rejected":
+        raise Conflict(
+            _("This booking was refused; there is nothing to cancel."), code="not_active"
+        )
+    if _cancel(actor, booking, reason, utcnow()) and booking.user_id != actor.id:
+        notify(
+            [booking.user_id],
+            "booking_cancelled",
+            booking,
+            resource=booking.resource.name,
+            start=_iso(booking.start_at),
+            by=actor.name,
+        )
+    db.session.flush()
+    return booking
+
+
+def cancel_series(
+    actor: User, series_id: int, from_: datetime | None = None, reason: str | None = None
+) -> list[Booking]:
+    """Cancel every occurrence of a series, or those starting at or after ``from_``.
+
+    Returns the occurrences cancelled now. Raises NotFound, NotAllowed.
+    """
+    series = db.session.get(Series, series_id)
+    if series is None:
+        raise NotFound(_("This recurring booking does not exist."))
+    query = select(Booking).where(Booking.series_id == series.id, Booking.status.in_(HOLDING))
+    if from_ is not None:
+        query = query.where(Booking.start_at >= from_)
+    occurrences = list(db.session.scalars(query.order_by(Booking.start_at)))
+    probe = (
+        occurrences[0]
+        if occurrences
+        else db.session.scalar(select(Booking).where(Booking.series_id == series.id).limit(1))
+    )
+    if probe is not None and not permissions.can_change_booking(actor, probe):
+        raise NotAllowed(
+            _(
+                "Only the person who booked, a referent of their organisation or a coordinator can change this booking."
+            )
+        )
+    at = utcnow()
+    cancelled = [b for b in occurrences if _cancel(actor, b, reason, at)]
+    if cancelled and series.user_id != actor.id:
+        notify(
+            [series.user_id],
+            "booking_cancelled",
+            cancelled[0],
+            resource=cancelled[0].resource.name,
+            start=_iso(cancelled[0].start_at),
+            by=actor.name,
+        )
+    db.session.flush()
+    return cancelled
+
+
+def decide(actor: User, booking_id: int, approve: bool, reason: str | None = None) -> Booking:
+    """Approve or reject a pending booking (coordinator or referent of the owner organisation).
+
+    Approving a confirmed booking, or rejecting a rejected one, changes nothing.
+    Raises NotFound, NotAllowed, Conflict (the booking is no longer pending).
+    """
+    booking = get_booking(actor, booking_id)
+    if not permissions.can_approve(actor, booking):
+        raise NotAllowed(
+            _(
+                "Only a coordinator or a referent of the organisation that lends this resource can decide."
+            )
+        )
+    target = "confirmed" if approve else "rejected"
+    if booking.status == target:
+        return booking
+    if booking.status != "pending":
+        raise Conflict(
+            _(
+                "This booking is %(status)s; only pending bookings can be decided.",
+                status=STATUSES[booking.status],
+            ),
+            code="not_pending",
+        )
+    before = snapshot(booking)
+    at = utcnow()
+    booking.status = target
+    booking.decided_by_id = actor.id
+    booking.decided_at = at
+    booking.decision_reason = (reason or "").strip()[:1000] or None
+    booking.sequence += 1
+    booking.updated_at = at
+    record(
+        actor,
+        "booking.approve" if approve else "booking.reject",
+        booking,
+        before=before,
+        after=snapshot(booking),
+        note=booking.decision_reason,
+    )
+    notify(
+        [booking.user_id],
+        "booking_approved" if approve else "booking_rejected",
+        booking,
+        resource=booking.resource.name,
+        start=_iso(booking.start_at),
+        reason=booking.decision_reason or "",
+    )
+    db.session.flush()
+    return booking
+
+
+def _meter(value) -> Decimal | None:
+    if value is None:
+        return None
+    try:
+        number = Decimal(str(value))
+        if (
+            isinstance(value, bool)
+            or not number.is_finite()
+            or number < 0
+            or number >= Decimal("1e10")
+        ):
+            raise InvalidOperation
+    except (InvalidOperation, ValueError) as error:
+        message = _("The meter reading is a positive number.")
+        raise RuleViolation(message, code="invalid_meter", fields={"meter": [message]}) from error
+    return number.quantize(Decimal("0.01"))
+
+
+def check_in(actor: User, booking_id: int, meter=None, *, at: datetime | None = None) -> Booking:
+    """Record the actual start of use (and the meter reading, e.g. the van's km)."""
+    booking = get_booking(actor, booking_id)
+    if not permissions.can_check_in(actor, booking):
+        raise NotAllowed(_("You cannot check in this booking."))
+    if booking.status != "confirmed":
+        raise Conflict(_("Only confirmed bookings can be checked in."), code="not_confirmed")
+    before = snapshot(booking) | {"checked_in_at": None}
+    booking.checked_in_at = at or utcnow()
+    booking.meter_start = _meter(meter) if meter is not None else booking.meter_start
+    booking.updated_at = utcnow()
+    record(
+        actor,
+        "booking.check_in",
+        booking,
+        before=before,
+        after={
+            "checked_in_at": booking.checked_in_at.isoformat(),
+            "meter": str(booking.meter_start) if booking.meter_start is not None else None,
+        },
+    )
+    db.session.flush()
+    return booking
+
+
+def check_out(actor: User, booking_id: int, meter=None, *, at: datetime | None = None) -> Booking:
+    """Record the actual end of use (and the meter reading); the end reading cannot be lower."""
+    booking = get_booking(actor, booking_id)
+    if not permissions.can_check_in(actor, booking):
+        raise NotAllowed(_("You cannot check out this booking."))
+    if booking.status != "confirmed":
+        raise Conflict(_("Only confirmed bookings can be checked out."), code="not_confirmed")
+    moment = at or utcnow()
+    if booking.checked_in_at is not None and moment < booking.checked_in_at:
+        message = _("The check-out cannot be before the check-in.")
+        raise RuleViolation(message, code="check_out_before_check_in", fields={"at": [message]})
+    reading = _meter(meter)
+    if reading is not None and booking.meter_start is not None and reading < booking.meter_start:
+        message = _(
+            "The meter reading at return cannot be lower than at departure (%(start)s).",
+            start=booking.meter_start,
+        )
+        raise RuleViolation(message, code="invalid_meter", fields={"meter": [message]})
+    booking.checked_out_at = moment
+    if reading is not None:
+        booking.meter_end = reading
+    booking.updated_at = utcnow()
+    record(
+        actor,
+        "booking.check_out",
+        booking,
+        after={
+            "checked_out_at": moment.isoformat(),
+            "meter": str(booking.meter_end) if booking.meter_end is not None else None,
+        },
+    )
+    db.session.flush()
+    return booking
+
+
+# ---------------------------------------------------------------- availability and search
+
+
+def _window(start: datetime, end: datetime) -> None:
+    if end <= start:
+        message = _("The end must be after the start.")
+        raise RuleViolation(message, code="end_before_start", fields={"end": [message]})
+    if end - start > timedelta(days=MAX_WINDOW_DAYS):
+        message = _("Ask for at most %(days)s days at once.", days=MAX_WINDOW_DAYS)
+        raise RuleViolation(message, code="window_too_long", fields={"end": [message]})
+
+
+def availability(actor: User, resource_id: int, start: datetime, end: datetime) -> list[Interval]:
+    """The window cut at every change with the free units; closed time has 0. Raises NotFound."""
+    resource = db.session.get(Resource, resource_id)
+    if resource is None or not can_see_resource(actor, resource):
+        raise NotFound(_("This resource does not exist."))
+    _window(start, end)
+    tz = pole_tz()
+    open_ = open_spans(
+        resource.opening_hours or {}, tz, start, end, _closures(resource.id, start, end)
+    )
+    if not resource.active:
+        open_ = []
+    return timeline(resource.quantity, open_, _holding(resource, start, end), start, end)
+
+
+def free_resources(
+    actor: User,
+    filters: CatalogueFilter,
+    start: datetime,
+    end: datetime,
+    quantity: int = 1,
+    *,
+    now: datetime | None = None,
+) -> list[Resource]:
+    """Resources that can take a booking of the whole ``[start, end)``, best fit first.
+
+    A resource qualifies when the interval keeps its rules (opening hours, closures, slots,
+    durations, notice) and ``quantity`` units are free throughout. Best first: the smallest
+    capacity that fits, then the name.
+    """
+    _window(start, end)
+    now = now or utcnow()
+    tz = pole_tz()
+    candidates = search_resources(
+        actor, CatalogueFilter(kind=filters.kind, q=filters.q, capacity_min=filters.capacity_min)
+    )
+    candidates = [r for r in candidates if r.active and r.quantity >= quantity]
+    if not candidates:
+        return []
+    ids = [r.id for r in candidates]
+    held: dict[int, list[Taken]] = {i: [] for i in ids}
+    for row in db.session.execute(
+        select(
+            Booking.resource_id, Booking.id, Booking.start_at, Booking.end_at, Booking.quantity
+        ).where(
+            Booking.resource_id.in_(ids),
+            Booking.status.in_(HOLDING),
+            Booking.start_at < end,
+            Booking.end_at > start,
+        )
+    ):
+        held[row.resource_id].append(Taken(row.start_at, row.end_at, row.quantity, row.id))
+    closures: dict[int | None, list] = {}
+    for row in db.session.execute(
+        select(Closure.resource_id, Closure.start_at, Closure.end_at).where(
+            or_(Closure.resource_id.in_(ids), Closure.resource_id.is_(None)),
+            Closure.start_at < end,
+            Closure.end_at > start,
+        )
+    ):
+        closures.setdefault(row.resource_id, []).append((row.start_at, row.end_at))
+    fitting = []
+    for resource in candidates:
+        own = closures.get(resource.id, []) + closures.get(None, [])
+        if check(_resource_rules(resource), tz, now, start, end, quantity, own):
+            continue
+        if peak(held[resource.id], start, end) + quantity > resource.quantity:
+            continue
+        fitting.append(resource)
+    return sorted(
+        fitting, key=lambda r: (r.capacity if r.capacity is not None else 10**9, r.name.lower())
+    )
+
+
+def pending_for(actor: User) -> list[Booking]:
+    """The pending bookings the actor can decide, oldest request first."""
+    query = (
+        select(Booking).where(Booking.status == "pending").order_by(Booking.created_at, Booking.id)
+    )
+    if not actor.is_coordinator:
+        admin = actor.admin_organisation_ids()
+        if not admin:
+            return []
+        query = query.join(Resource, Resource.id == Booking.resource_id).where(
+            Resource.owner_organisation_id.in_(admin)
+        )
+    return list(db.session.scalars(query))
