@@ -64,11 +64,23 @@ def register_blueprints(app: Flask) -> None:
     """Mount every feature's pages and the JSON API."""
     from pooling.accounts.views import bp as accounts_bp
     from pooling.api import bp as api_bp
+    from pooling.bookings.views import bp as bookings_bp
+    from pooling.calendar.views import bp as calendar_bp
     from pooling.home.views import bp as home_bp
     from pooling.organisations.views import bp as organisations_bp
+    from pooling.notifications.views import bp as notifications_bp
     from pooling.resources.views import bp as resources_bp
 
-    for blueprint in (home_bp, accounts_bp, organisations_bp, resources_bp, api_bp):
+    for blueprint in (
+        home_bp,
+        accounts_bp,
+        organisations_bp,
+        resources_bp,
+        bookings_bp,
+        calendar_bp,
+        notifications_bp,
+        api_bp,
+    ):
         app.register_blueprint(blueprint)
 
 

@@ -1,0 +1,1 @@
+"""Calendar and planning pages, and the iCal feeds."""

@@ -1,0 +1,5 @@
+"""The notification inbox page."""
+
+from flask import Blueprint
+
+bp = Blueprint("notifications", __name__, url_prefix="/inbox")
