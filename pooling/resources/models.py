@@ -62,7 +62,11 @@ class Resource(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
+    # For shared staff: the person whose time this resource is (they see their own schedule).
+    staff_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+
     owner_organisation = relationship("Organisation")
+    staff_user = relationship("User")
 
     @property
     def kind_label(self) -> str:
