@@ -1,0 +1,1 @@
+"""Cost periods and the fair sharing of their costs; allocation, rounding, settlement and staff are pure."""
