@@ -2,38 +2,113 @@
 
 from __future__ import annotations
 
+import json
+import re
 from datetime import UTC, datetime
 from decimal import Decimal
 from urllib.parse import urlencode
 
-from flask import g, request, url_for
+from flask import Response, g, jsonify, request, url_for
 from flask_babel import gettext as _
 
 from pooling.core.errors import DomainError, RuleViolation
 from pooling.core.time import NaiveTime, parse_instant, to_local
 
 MAX_PAGE = 500
+# Identifiers are 32-bit integers in the database; a larger number names nothing.
+MAX_ID = 2**31 - 1
+WHOLE_NUMBER = re.compile(r"-?[0-9]{1,18}")
 
 
 class BadRequest(DomainError):
+    """The request cannot be read at all, e.g. a body that is not JSON (400)."""
+
     status = 400
     code = "bad_request"
 
 
 def actor():
+    """The person calling the API (set by ``pooling.api.auth``)."""
     return g.actor
 
 
+def _refuse_constant(name: str):
+    raise ValueError(name)
+
+
 def json_body() -> dict:
-    """The request's JSON object; 400 when it is not JSON or not an object."""
-    data = request.get_json(silent=True, force=True)
-    if data is None:
-        if not request.get_data():
-            return {}
-        raise BadRequest(_("The body is not valid JSON."), code="malformed_json")
+    """The request's JSON object ({} for an empty body); 400 when it is not a JSON object."""
+    raw = request.get_data(cache=True)
+    if not raw.strip():
+        return {}
+    try:
+        data = json.loads(raw, parse_constant=_refuse_constant)
+    except (ValueError, RecursionError) as error:
+        raise BadRequest(_("The body is not valid JSON."), code="malformed_json") from error
     if not isinstance(data, dict):
         raise BadRequest(_("The body must be a JSON object."), code="malformed_json")
     return data
+
+
+# JSON types a field may have, by name; a trailing "?" in a shape also allows null.
+def _is_text(value) -> bool:
+    return isinstance(value, str)
+
+
+def _is_integer(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _is_number(value) -> bool:
+    return isinstance(value, int | float | str) and not isinstance(value, bool)
+
+
+SHAPES = {
+    "text": _is_text,
+    "integer": _is_integer,
+    "number": _is_number,
+    "boolean": lambda value: isinstance(value, bool),
+    "object": lambda value: isinstance(value, dict),
+    "array": lambda value: isinstance(value, list),
+}
+
+
+def _shape_message(shape: str) -> str:
+    return {
+        "text": _("Text is expected."),
+        "integer": _("A whole number is expected."),
+        "number": _("A number is expected."),
+        "boolean": _("true or false is expected."),
+        "object": _("An object is expected."),
+        "array": _("A list is expected."),
+    }[shape]
+
+
+def check_shape(body: dict, shapes: dict[str, str]) -> None:
+    """Check the JSON type of each given field (``{"name": "text", "capacity": "integer?"}``).
+
+    Raises RuleViolation (422) naming every field of the wrong type, a text holding a NUL
+    character, or a whole number too large to be stored.
+    """
+    errors: dict[str, list[str]] = {}
+    for name, shape in shapes.items():
+        if name not in body:
+            continue
+        value = body[name]
+        nullable = shape.endswith("?")
+        kind = shape.rstrip("?")
+        if value is None:
+            if not nullable:
+                errors[name] = [_("This value is required.")]
+            continue
+        if not SHAPES[kind](value):
+            errors[name] = [_shape_message(kind)]
+        elif isinstance(value, str) and "\x00" in value:
+            errors[name] = [_("The text contains a character that is not allowed.")]
+        elif _is_integer(value) and abs(value) > MAX_ID:
+            errors[name] = [_("This number is too large.")]
+    if errors:
+        raise RuleViolation(_("Please correct the highlighted fields."), fields=errors)
 
 
 def instant(value, field: str) -> datetime:
@@ -43,32 +118,56 @@ def instant(value, field: str) -> datetime:
     except NaiveTime as error:
         message = _("Give the time with an offset or Z, e.g. 2026-12-01T09:00:00+01:00.")
         raise RuleViolation(message, code="naive_time", fields={field: [message]}) from error
-    except (ValueError, TypeError) as error:
+    except (ValueError, TypeError, OverflowError) as error:
         message = _("Not an ISO 8601 date and time.")
         raise RuleViolation(message, code="invalid_time", fields={field: [message]}) from error
 
 
 def optional_instant(name: str) -> datetime | None:
+    """The query parameter ``name`` as a UTC instant, or None when absent."""
     value = request.args.get(name)
     return instant(value, name) if value not in (None, "") else None
 
 
-def int_arg(name: str, *, minimum: int | None = None) -> int | None:
+def interval_args(start_name: str, end_name: str) -> tuple[datetime, datetime] | None:
+    """Two query parameters that make an interval: both or neither, with offsets, end after start.
+
+    Returns None when both are absent. Raises RuleViolation (422) naming the faulty parameter.
+    """
+    start = optional_instant(start_name)
+    end = optional_instant(end_name)
+    if start is None and end is None:
+        return None
+    if start is None or end is None:
+        missing = start_name if start is None else end_name
+        message = _("Give both %(start)s and %(end)s, or neither.", start=start_name, end=end_name)
+        raise RuleViolation(message, code="incomplete_interval", fields={missing: [message]})
+    if end <= start:
+        message = _("The end must be after the start.")
+        raise RuleViolation(message, code="end_before_start", fields={end_name: [message]})
+    return start, end
+
+
+def int_arg(name: str, *, minimum: int | None = None, maximum: int = MAX_ID) -> int | None:
+    """The query parameter ``name`` as a whole number within bounds, or None when absent."""
     value = request.args.get(name)
     if value in (None, ""):
         return None
-    try:
-        number = int(value)
-    except ValueError as error:
+    if not WHOLE_NUMBER.fullmatch(value.strip()):
         message = _("A whole number is expected.")
-        raise RuleViolation(message, fields={name: [message]}) from error
+        raise RuleViolation(message, fields={name: [message]})
+    number = int(value.strip())
     if minimum is not None and number < minimum:
         message = _("Must be at least %(n)s.", n=minimum)
+        raise RuleViolation(message, fields={name: [message]})
+    if number > maximum:
+        message = _("Must be at most %(n)s.", n=maximum)
         raise RuleViolation(message, fields={name: [message]})
     return number
 
 
 def choice_arg(name: str, choices) -> str | None:
+    """The query parameter ``name`` when it is one of ``choices``; 422 otherwise."""
     value = request.args.get(name)
     if value in (None, ""):
         return None
@@ -76,6 +175,17 @@ def choice_arg(name: str, choices) -> str | None:
         message = _("Must be one of: %(choices)s.", choices=", ".join(choices))
         raise RuleViolation(message, fields={name: [message]})
     return value
+
+
+def text_arg(name: str) -> str | None:
+    """The query parameter ``name`` as text without NUL characters, or None when empty."""
+    value = (request.args.get(name) or "").replace("\x00", "").strip()
+    return value or None
+
+
+def bool_arg(name: str) -> bool:
+    """Whether the query parameter ``name`` is set to 1 or true."""
+    return (request.args.get(name) or "").lower() in ("1", "true", "yes")
 
 
 def utc_text(value: datetime | None) -> str | None:
@@ -93,15 +203,18 @@ def local_text(value: datetime | None) -> str | None:
 
 
 def money_text(value: Decimal | None) -> str | None:
+    """An amount as a string with two decimals, e.g. ``"1234.50"``."""
     if value is None:
         return None
     return f"{Decimal(value).quantize(Decimal('0.01'))}"
 
 
-def page(items: list, *, limit_default: int = 100):
-    """Cut a list into pages: ``{"items": [...], "next": URL|null}`` driven by ?limit and ?page."""
-    limit = int_arg("limit", minimum=1) or limit_default
-    limit = min(limit, MAX_PAGE)
+def page(items: list, *, limit_default: int = 100) -> tuple[list, str | None]:
+    """Cut a list into pages: ``{"items": [...], "next": URL|null}`` driven by ?limit and ?page.
+
+    At most ``MAX_PAGE`` items per page; ``next`` is the absolute URL of the following page.
+    """
+    limit = min(int_arg("limit", minimum=1) or limit_default, MAX_PAGE)
     number = int_arg("page", minimum=1) or 1
     start = (number - 1) * limit
     chunk = items[start : start + limit]
@@ -115,3 +228,17 @@ def page(items: list, *, limit_default: int = 100):
             + urlencode(args)
         )
     return chunk, next_url
+
+
+def list_response(items: list, serialise) -> Response:
+    """A page of ``items`` as ``{"items": [...], "next": URL|null}``."""
+    chunk, next_url = page(items)
+    return jsonify(items=[serialise(item) for item in chunk], next=next_url)
+
+
+def created(body: dict, endpoint: str, **values) -> Response:
+    """A 201 answer with ``body`` and the new object's absolute URL in ``Location``."""
+    response = jsonify(body)
+    response.status_code = 201
+    response.headers["Location"] = url_for(endpoint, _external=True, **values)
+    return response

@@ -1,13 +1,14 @@
 """GET /api/v1/me: who the caller is and which organisations they act for."""
 
-from flask import jsonify
+from flask import Response, jsonify
 
 from pooling.api import bp
 from pooling.api.helpers import actor
 
 
 @bp.get("/me")
-def me():
+def me() -> Response:
+    """The caller, their main organisation, their highest role and every membership."""
     user = actor()
     main = user.organisation
     return jsonify(

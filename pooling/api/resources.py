@@ -1,15 +1,54 @@
-"""Resources in the API: catalogue search, read, create, edit."""
+"""Resources in the API: catalogue search, read, create and edit (coordinators)."""
 
-from flask import jsonify, request, url_for
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask import Response, jsonify
 
 from pooling.api import bp
-from pooling.api.helpers import actor, choice_arg, int_arg, json_body, page
+from pooling.api.helpers import (
+    actor,
+    bool_arg,
+    check_shape,
+    choice_arg,
+    created,
+    int_arg,
+    interval_args,
+    json_body,
+    list_response,
+    text_arg,
+)
 from pooling.extensions import db
 from pooling.resources import services
-from pooling.resources.models import RESOURCE_KINDS
+from pooling.resources.models import RESOURCE_KINDS, Resource
+
+FIELD_SHAPES = {
+    "name": "text",
+    "kind": "text",
+    "description": "text?",
+    "location": "text?",
+    "unit": "text?",
+    "meter_unit": "text?",
+    "capacity": "integer?",
+    "quantity": "integer",
+    "requires_approval": "boolean",
+    "active": "boolean",
+    "owner_organisation_id": "integer?",
+    "rules": "object?",
+}
+RULE_SHAPES = {
+    "opening_hours": "object",
+    "slot_minutes": "integer",
+    "min_duration_minutes": "integer?",
+    "max_duration_minutes": "integer?",
+    "min_notice_minutes": "integer",
+    "max_advance_days": "integer",
+}
 
 
-def resource_json(resource) -> dict:
+def resource_json(resource: Resource) -> dict:
+    """A resource as the API shows it, with its booking rules."""
     return {
         "id": resource.id,
         "name": resource.name,
@@ -19,6 +58,7 @@ def resource_json(resource) -> dict:
         "capacity": resource.capacity,
         "quantity": resource.quantity,
         "unit": resource.unit,
+        "meter_unit": resource.meter_unit,
         "requires_approval": resource.requires_approval,
         "owner_organisation_id": resource.owner_organisation_id,
         "active": resource.active,
@@ -26,36 +66,57 @@ def resource_json(resource) -> dict:
     }
 
 
+def _values(body: dict) -> dict:
+    """The body after its shape check; rules may also be given at the top level."""
+    check_shape(body, {**FIELD_SHAPES, **RULE_SHAPES})
+    if isinstance(body.get("rules"), dict):
+        check_shape(body["rules"], RULE_SHAPES)
+    return body
+
+
+def keep_free(resources: list[Resource], start: datetime, end: datetime) -> list[Resource]:
+    """Hook for the booking engine: the resources that can take a booking of [start, end).
+
+    The parameters are already checked (both given, with offsets, end after start); the
+    booking engine's answer (opening hours, closures, rules, free quantity) belongs in
+    ``pooling.bookings`` and is wired here. Until then every resource is kept.
+    """
+    return resources
+
+
 @bp.get("/resources")
-def list_resources():
+def list_resources() -> Response:
+    """The catalogue: filters by kind, text, minimum capacity and a free interval."""
     filters = services.CatalogueFilter(
         kind=choice_arg("kind", list(RESOURCE_KINDS)),
-        q=request.args.get("q") or None,
+        q=text_arg("q"),
         capacity_min=int_arg("capacity_min", minimum=0),
-        include_inactive=request.args.get("include_inactive") in ("1", "true"),
+        include_inactive=bool_arg("include_inactive"),
     )
+    window = interval_args("available_start", "available_end")
     resources = services.search_resources(actor(), filters)
-    items, next_url = page(resources)
-    return jsonify(items=[resource_json(r) for r in items], next=next_url)
+    if window is not None:
+        resources = keep_free(resources, *window)
+    return list_response(resources, resource_json)
 
 
 @bp.get("/resources/<int:resource_id>")
-def get_resource(resource_id: int):
+def get_resource(resource_id: int) -> Response:
+    """One resource; an inactive one is only shown to coordinators (404 otherwise)."""
     return jsonify(resource_json(services.get_resource(actor(), resource_id)))
 
 
 @bp.post("/resources")
-def create_resource():
-    resource = services.create_resource(actor(), json_body())
+def create_resource() -> Response:
+    """Add a resource to the catalogue (coordinators)."""
+    resource = services.create_resource(actor(), _values(json_body()))
     db.session.commit()
-    response = jsonify(resource_json(resource))
-    response.status_code = 201
-    response.headers["Location"] = url_for("api.get_resource", resource_id=resource.id)
-    return response
+    return created(resource_json(resource), "api.get_resource", resource_id=resource.id)
 
 
 @bp.patch("/resources/<int:resource_id>")
-def update_resource(resource_id: int):
-    resource = services.update_resource(actor(), resource_id, json_body())
+def update_resource(resource_id: int) -> Response:
+    """Edit, deactivate or reactivate a resource (coordinators)."""
+    resource = services.update_resource(actor(), resource_id, _values(json_body()))
     db.session.commit()
     return jsonify(resource_json(resource))
