@@ -129,7 +129,7 @@ weight_maps = st.dictionaries(
 ).filter(lambda weights: sum(weights.values()) > 0)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(amount=amounts, weights=weight_maps)
 def test_parts_add_up_exactly_and_stay_within_a_cent_of_their_quota(amount, weights):
     parts = split_cents(amount, weights)
@@ -140,13 +140,13 @@ def test_parts_add_up_exactly_and_stay_within_a_cent_of_their_quota(amount, weig
         assert abs(part - quota) < 1
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(amount=st.integers(min_value=0, max_value=10_000_000), weights=weight_maps)
 def test_no_part_is_negative_for_a_positive_amount(amount, weights):
     assert all(part >= 0 for part in split_cents(amount, weights).values())
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(
     amount=amounts, keys=st.sets(st.integers(min_value=1, max_value=500), min_size=1, max_size=15)
 )
@@ -155,7 +155,7 @@ def test_equal_weights_give_parts_differing_by_at_most_a_cent(amount, keys):
     assert max(parts) - min(parts) <= 1
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(amount=amounts, weights=weight_maps, seed=st.randoms(use_true_random=False))
 def test_order_of_the_weights_does_not_change_the_parts(amount, weights, seed):
     items = list(weights.items())
