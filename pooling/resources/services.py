@@ -310,3 +310,13 @@ def delete_closure(actor, closure_id: int) -> None:
     )
     db.session.delete(closure)
     db.session.flush()
+
+
+def get_resource_for_edit(actor, resource_id: int) -> Resource:
+    """A resource a coordinator is about to edit, active or not. Raises NotAllowed, NotFound."""
+    if not can_manage_resources(actor):
+        raise NotAllowed(_("Only the pole's coordinators can edit resources."))
+    resource = db.session.get(Resource, resource_id)
+    if resource is None:
+        raise NotFound(_("This resource does not exist."))
+    return resource

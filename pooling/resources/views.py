@@ -1,19 +1,268 @@
-"""The resource catalogue pages."""
+"""The resource catalogue pages: search, detail with rules and closures, and their management."""
 
-from flask import Blueprint, render_template, request
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from pooling.resources import services
+from pooling.core.errors import DomainError, NotAllowed
+from pooling.core.time import pole_tz, utcnow
+from pooling.core.urls import is_safe_next
+from pooling.extensions import db
+from pooling.organisations.forms import ConfirmForm
+from pooling.organisations.services import list_organisations
+from pooling.resources import describe, services
+from pooling.resources.forms import CatalogueFilterForm, ClosureForm, ResourceForm
+from pooling.resources.permissions import can_manage_resources
 
 bp = Blueprint("resources", __name__, url_prefix="/resources")
+
+RESOURCE_FIELDS = (
+    "name",
+    "kind",
+    "description",
+    "location",
+    "capacity",
+    "quantity",
+    "unit",
+    "meter_unit",
+    "requires_approval",
+    "active",
+)
+RULE_FIELDS = (
+    "slot_minutes",
+    "min_duration_minutes",
+    "max_duration_minutes",
+    "min_notice_minutes",
+    "max_advance_days",
+)
+
+
+@bp.context_processor
+def descriptions() -> dict:
+    """Plain-language helpers and the manager flag for the templates of this blueprint."""
+    return {
+        "describe_closure": lambda c: describe.describe_closure(c.start_at, c.end_at, pole_tz()),
+        "can_manage_resources": can_manage_resources(current_user),
+        "weekday_names": describe.weekday_names,
+    }
+
+
+def _require_coordinator() -> None:
+    if not can_manage_resources(current_user):
+        raise NotAllowed(_("Only the pole's coordinators can manage resources."))
+
+
+def _show_errors(form, error: DomainError, aliases: dict | None = None) -> None:
+    """A service's field messages next to the fields (``aliases`` renames them); others flashed."""
+    aliases = aliases or {}
+    for name, messages in error.fields.items():
+        field = getattr(form, aliases.get(name, name), None)
+        if field is not None and hasattr(field, "errors"):
+            field.errors = [*field.errors, *messages]
+        elif name == "opening_hours" and hasattr(form, "opening_hours_errors"):
+            form.opening_hours_errors.extend(messages)
+        else:
+            for message in messages:
+                flash(message, "error")
+    flash(error.message, "error")
 
 
 @bp.get("/")
 @login_required
 def index():
+    form = CatalogueFilterForm(request.args)
+    form.validate()
     filters = services.CatalogueFilter(
-        kind=request.args.get("kind") or None, q=request.args.get("q")
+        kind=form.kind.data if form.kind.data and not form.kind.errors else None,
+        q=(form.q.data or "").strip() or None,
+        capacity_min=None if form.capacity_min.errors else form.capacity_min.data,
+        include_inactive=bool(form.include_inactive.data),
     )
     return render_template(
-        "resources/index.html", resources=services.search_resources(current_user, filters)
+        "resources/index.html",
+        form=form,
+        resources=services.search_resources(current_user, filters),
     )
+
+
+def _detail(resource, closure_form: ClosureForm, status: int = 200):
+    rules = resource.rules
+    return render_template(
+        "resources/detail.html",
+        resource=resource,
+        opening_hours=describe.describe_opening_hours(rules["opening_hours"]),
+        rule_lines=describe.describe_rules(rules),
+        closures=services.upcoming_closures(resource.id, utcnow()),
+        closure_form=closure_form,
+    ), status
+
+
+@bp.get("/<int:resource_id>")
+@login_required
+def detail(resource_id: int):
+    resource = services.get_resource(current_user, resource_id)
+    return _detail(resource, ClosureForm())
+
+
+def _values_from(form: ResourceForm) -> dict | None:
+    """The service's values from the form, or None when the opening hours are malformed."""
+    opening_hours = form.opening_hours()
+    if opening_hours is None:
+        return None
+    values = {key: form[key].data for key in RESOURCE_FIELDS}
+    values["owner_organisation_id"] = (
+        int(form.owner_organisation_id.data) if form.owner_organisation_id.data else None
+    )
+    values["rules"] = {key: form[key].data for key in RULE_FIELDS}
+    values["rules"]["opening_hours"] = opening_hours
+    return values
+
+
+def _owner_choices(resource=None) -> list:
+    organisations = list_organisations(include_inactive=False)
+    owner = resource.owner_organisation if resource is not None else None
+    if owner is not None and owner not in organisations:
+        organisations.append(owner)
+    return organisations
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@login_required
+def create():
+    _require_coordinator()
+    form = ResourceForm(organisations=_owner_choices())
+    if request.method == "GET":
+        form.fill_opening_hours(services.default_opening_hours())
+        return render_template("resources/form.html", form=form, resource=None)
+    if form.validate_on_submit():
+        values = _values_from(form)
+        if values is not None:
+            try:
+                resource = services.create_resource(current_user, values)
+            except DomainError as error:
+                db.session.rollback()
+                _show_errors(form, error)
+            else:
+                db.session.commit()
+                flash(_("%(name)s is added to the catalogue.", name=resource.name), "success")
+                return redirect(url_for("resources.detail", resource_id=resource.id))
+    return render_template("resources/form.html", form=form, resource=None), 422
+
+
+@bp.route("/<int:resource_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(resource_id: int):
+    resource = services.get_resource_for_edit(current_user, resource_id)
+    form = ResourceForm(obj=resource, organisations=_owner_choices(resource))
+    if request.method == "GET":
+        form.owner_organisation_id.data = str(resource.owner_organisation_id or "")
+        form.fill_opening_hours(resource.opening_hours)
+        return render_template("resources/form.html", form=form, resource=resource)
+    if form.validate_on_submit():
+        values = _values_from(form)
+        if values is not None:
+            try:
+                services.update_resource(current_user, resource_id, values)
+            except DomainError as error:
+                db.session.rollback()
+                _show_errors(form, error)
+            else:
+                db.session.commit()
+                flash(_("The changes are saved."), "success")
+                return redirect(url_for("resources.detail", resource_id=resource_id))
+    return render_template("resources/form.html", form=form, resource=resource), 422
+
+
+def _set_active(resource_id: int, active: bool):
+    if not ConfirmForm().validate_on_submit():
+        _require_coordinator()
+        flash(_("The form has expired; please try again."), "error")
+        return redirect(url_for("resources.detail", resource_id=resource_id))
+    resource = services.update_resource(current_user, resource_id, {"active": active})
+    db.session.commit()
+    if active:
+        flash(_("%(name)s can be booked again.", name=resource.name), "success")
+    else:
+        flash(
+            _("%(name)s is deactivated: it can no longer be booked.", name=resource.name), "success"
+        )
+    return redirect(url_for("resources.detail", resource_id=resource_id))
+
+
+@bp.post("/<int:resource_id>/deactivate")
+@login_required
+def deactivate(resource_id: int):
+    return _set_active(resource_id, False)
+
+
+@bp.post("/<int:resource_id>/reactivate")
+@login_required
+def reactivate(resource_id: int):
+    return _set_active(resource_id, True)
+
+
+CLOSURE_FIELDS = {"end": "end_on", "start": "start_on", "reason": "reason"}
+
+
+def _add_closure(form: ClosureForm, resource_id: int | None) -> bool:
+    """Validate the closure form and call the service; True when the closure is written."""
+    if not form.validate_on_submit():
+        return False
+    instants = form.instants()
+    if instants is None:
+        return False
+    try:
+        services.create_closure(current_user, resource_id, *instants, form.reason.data or "")
+    except DomainError as error:
+        if error.status != 422:
+            raise
+        db.session.rollback()
+        _show_errors(form, error, CLOSURE_FIELDS)
+        return False
+    db.session.commit()
+    flash(_("The closure is added."), "success")
+    return True
+
+
+@bp.post("/<int:resource_id>/closures")
+@login_required
+def add_closure(resource_id: int):
+    _require_coordinator()
+    resource = services.get_resource(current_user, resource_id)
+    form = ClosureForm()
+    if _add_closure(form, resource.id):
+        return redirect(url_for("resources.detail", resource_id=resource_id))
+    return _detail(resource, form, 422)
+
+
+@bp.route("/closures", methods=["GET", "POST"])
+@login_required
+def closures():
+    _require_coordinator()
+    form = ClosureForm()
+    status = 200
+    if request.method == "POST":
+        if _add_closure(form, None):
+            return redirect(url_for("resources.closures"))
+        status = 422
+    return render_template(
+        "resources/closures.html",
+        form=form,
+        closures=services.upcoming_closures(None, utcnow()),
+    ), status
+
+
+@bp.post("/closures/<int:closure_id>/delete")
+@login_required
+def delete_closure(closure_id: int):
+    _require_coordinator()
+    if ConfirmForm().validate_on_submit():
+        services.delete_closure(current_user, closure_id)
+        db.session.commit()
+        flash(_("The closure is removed."), "success")
+    else:
+        flash(_("The form has expired; please try again."), "error")
+    target = request.form.get("next")
+    return redirect(target if is_safe_next(target) else url_for("resources.closures"))
