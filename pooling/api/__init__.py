@@ -5,5 +5,4 @@ from flask import Blueprint
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 from pooling.api import auth as _auth  # noqa: E402,F401  (before_request hooks)
-from pooling.api import me, openapi, organisations, resources  # noqa: E402,F401
-from pooling.api import bookings  # noqa: E402,F401
+from pooling.api import bookings, me, openapi, organisations, quotas, resources  # noqa: E402,F401

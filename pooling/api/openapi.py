@@ -342,17 +342,20 @@ def _schemas() -> dict[str, Schema]:
         ),
         "Availability": obj(
             {
+                "resource_id": {"type": "integer"},
                 "intervals": {
                     "type": "array",
                     "items": obj(
                         {
                             "start": instant,
                             "end": instant,
+                            "start_local": local,
+                            "end_local": local,
                             "available_quantity": {"type": "integer", "minimum": 0},
                         },
                         ("start", "end", "available_quantity"),
                     ),
-                }
+                },
             },
             ("intervals",),
         ),
@@ -361,7 +364,7 @@ def _schemas() -> dict[str, Schema]:
                 "id": {"type": "integer"},
                 "resource_id": {"type": "integer"},
                 "organisation_id": {"type": "integer"},
-                "user_id": {"type": "integer"},
+                "user_id": {"type": ["integer", "null"], "description": "Null when hidden."},
                 "title": {
                     "type": ["string", "null"],
                     "description": "Null when hidden from the caller.",
@@ -373,6 +376,18 @@ def _schemas() -> dict[str, Schema]:
                 "quantity": {"type": "integer"},
                 "status": {"type": "string", "enum": BOOKING_STATUSES},
                 "series_id": {"type": ["integer", "null"]},
+                "shares": {
+                    "type": "array",
+                    "items": obj(
+                        {"organisation_id": {"type": "integer"}, "share": {"type": "string"}},
+                        ("organisation_id", "share"),
+                    ),
+                },
+                "sequence": {"type": "integer"},
+                "checked_in_at": {"type": ["string", "null"], "format": "date-time"},
+                "checked_out_at": {"type": ["string", "null"], "format": "date-time"},
+                "meter_start": {"type": ["string", "null"]},
+                "meter_end": {"type": ["string", "null"]},
                 "created_at": instant,
                 "updated_at": instant,
             },
@@ -411,23 +426,48 @@ def _schemas() -> dict[str, Schema]:
                     "description": "An RFC 5545 RRULE, e.g. FREQ=WEEKLY;COUNT=10.",
                 },
                 "on_conflict": {"type": "string", "enum": ["fail", "skip"], "default": "fail"},
+                "override_rules": {
+                    "type": "boolean",
+                    "description": "Coordinators: book outside the rules (recorded).",
+                },
             },
             ("resource_id", "start", "end", "title"),
         ),
-        "BookingUpdate": obj(booking_fields),
+        "BookingUpdate": obj({**booking_fields, "override_rules": {"type": "boolean"}}),
         "BookingSeries": obj(
             {
                 "series_id": {"type": "integer"},
                 "items": {"type": "array", "items": ref("Booking")},
                 "skipped": {
                     "type": "array",
-                    "items": obj({"start": instant, "end": instant}, ("start", "end")),
+                    "items": obj(
+                        {
+                            "start": instant,
+                            "end": instant,
+                            "reason": {"type": "string"},
+                            "message": {"type": "string"},
+                            "booking_id": {"type": ["integer", "null"]},
+                        },
+                        ("start", "end"),
+                    ),
                 },
             },
             ("series_id", "items"),
         ),
         "Reason": obj({"reason": {"type": ["string", "null"]}}),
-        "MeterReading": obj({"meter": {"type": ["number", "null"]}}),
+        "MeterReading": obj(
+            {
+                "meter": {"type": ["number", "string", "null"]},
+                "at": {**instant, "description": "When it happened (default: now)."},
+            }
+        ),
+        "SeriesCancelled": obj(
+            {
+                "series_id": {"type": "integer"},
+                "cancelled": {"type": "array", "items": ref("Booking")},
+            },
+            ("series_id", "cancelled"),
+        ),
         "SeriesCancel": obj(
             {"from": {**instant, "description": "Cancel the occurrences from then on."}}
         ),
@@ -725,6 +765,8 @@ def _paths() -> dict[str, dict]:
                     parameter(
                         "organisation_id", "query", {"type": "integer"}, "Of this organisation."
                     ),
+                    parameter("user_id", "query", {"type": "integer"}, "Made by this person."),
+                    parameter("series_id", "query", {"type": "integer"}, "Of this series."),
                     instant_param("start", "Ending after this instant."),
                     instant_param("end", "Starting before this instant."),
                     parameter(
@@ -825,7 +867,7 @@ def _paths() -> dict[str, dict]:
                 "cancel_series",
                 "Cancel a recurring booking, or its occurrences from a date on",
                 "bookings",
-                {"200": answer("The series and its occurrences.", ref("BookingSeries"))},
+                {"200": answer("The occurrences cancelled now.", ref("SeriesCancelled"))},
                 parameters=[path_id("series_id", "series")],
                 body=ref("SeriesCancel"),
                 body_required=False,

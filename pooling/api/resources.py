@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from flask import Response, jsonify
 
 from pooling.api import bp
@@ -19,6 +17,7 @@ from pooling.api.helpers import (
     list_response,
     text_arg,
 )
+from pooling.bookings import services as bookings
 from pooling.extensions import db
 from pooling.resources import services
 from pooling.resources.models import RESOURCE_KINDS, Resource
@@ -74,16 +73,6 @@ def _values(body: dict) -> dict:
     return body
 
 
-def keep_free(resources: list[Resource], start: datetime, end: datetime) -> list[Resource]:
-    """Hook for the booking engine: the resources that can take a booking of [start, end).
-
-    The parameters are already checked (both given, with offsets, end after start); the
-    booking engine's answer (opening hours, closures, rules, free quantity) belongs in
-    ``pooling.bookings`` and is wired here. Until then every resource is kept.
-    """
-    return resources
-
-
 @bp.get("/resources")
 def list_resources() -> Response:
     """The catalogue: filters by kind, text, minimum capacity and a free interval."""
@@ -94,9 +83,11 @@ def list_resources() -> Response:
         include_inactive=bool_arg("include_inactive"),
     )
     window = interval_args("available_start", "available_end")
-    resources = services.search_resources(actor(), filters)
-    if window is not None:
-        resources = keep_free(resources, *window)
+    if window is None:
+        resources = services.search_resources(actor(), filters)
+    else:
+        # Only what can take a booking of the whole interval, as the booking engine decides.
+        resources = bookings.free_resources(actor(), filters, *window)
     return list_response(resources, resource_json)
 
 
