@@ -64,6 +64,7 @@ def register_blueprints(app: Flask) -> None:
     """Mount every feature's pages and the JSON API."""
     from pooling.accounts.views import bp as accounts_bp
     from pooling.api import bp as api_bp
+    from pooling.audit.views import bp as audit_bp
     from pooling.bookings.views import bp as bookings_bp
     from pooling.calendar.views import bp as calendar_bp
     from pooling.home.views import bp as home_bp
@@ -79,6 +80,7 @@ def register_blueprints(app: Flask) -> None:
         bookings_bp,
         calendar_bp,
         notifications_bp,
+        audit_bp,
         api_bp,
     ):
         app.register_blueprint(blueprint)

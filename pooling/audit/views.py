@@ -1,0 +1,85 @@
+"""The audit page for coordinators, with filters and a CSV export."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+
+from flask import Blueprint, abort, render_template, request
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from pooling.audit import services
+from pooling.core.csv_export import csv_response
+from pooling.core.time import local_day_bounds
+
+bp = Blueprint("audit", __name__, url_prefix="/audit")
+
+
+def _day(name: str) -> date | None:
+    value = request.args.get(name)
+    if not value:
+        return None
+    try:
+        return datetime.strptime(value, "%Y-%m-%d").date()
+    except ValueError:
+        return None
+
+
+def _filters() -> services.AuditFilter:
+    start_day, end_day = _day("from"), _day("to")
+    object_id = request.args.get("object_id", "")
+    actor_id = request.args.get("actor_id", "")
+    return services.AuditFilter(
+        action=request.args.get("action") or None,
+        object_type=request.args.get("object_type") or None,
+        object_id=int(object_id) if object_id.isdigit() else None,
+        actor_id=int(actor_id) if actor_id.isdigit() else None,
+        start=local_day_bounds(start_day)[0] if start_day else None,
+        end=local_day_bounds(end_day)[1] if end_day else None,
+    )
+
+
+@bp.get("/")
+@login_required
+def index():
+    if not services.can_read_audit(current_user):
+        abort(403)
+    events = services.search_events(current_user, _filters(), limit=500)
+    return render_template(
+        "audit/index.html", events=events, actions=services.action_names(), args=request.args
+    )
+
+
+@bp.get("/export.csv")
+@login_required
+def export():
+    if not services.can_read_audit(current_user):
+        abort(403)
+    events = services.search_events(current_user, _filters(), limit=100000)
+    return csv_response(
+        "audit.csv",
+        [
+            _("When (UTC)"),
+            _("Who"),
+            _("Action"),
+            _("Object"),
+            _("Id"),
+            _("Before"),
+            _("After"),
+            _("Note"),
+        ],
+        (
+            [
+                e.at.strftime("%Y-%m-%d %H:%M:%S"),
+                e.actor.email if e.actor else _("system"),
+                e.action,
+                e.object_type,
+                e.object_id,
+                json.dumps(e.before, ensure_ascii=False) if e.before else "",
+                json.dumps(e.after, ensure_ascii=False) if e.after else "",
+                e.note or "",
+            ]
+            for e in events
+        ),
+    )
