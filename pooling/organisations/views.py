@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from flask import Blueprint, current_app, flash, redirect, render_template, url_for
 from flask_babel import format_decimal
 from flask_babel import gettext as _
@@ -47,6 +49,9 @@ def _show_errors(form, error: DomainError) -> None:
         field = getattr(form, name, None)
         if field is not None:
             field.errors = list(field.errors) + list(messages)
+        else:
+            for message in messages:
+                flash(message, "error")
     flash(error.message, "error")
 
 
@@ -87,6 +92,9 @@ def create():
 def edit(org_id: int):
     organisation = services.get_organisation_for_edit(current_user, org_id)
     form = OrganisationForm(obj=organisation)
+    if not form.is_submitted():
+        # "1.000" as stored reads better as "1" (and "100.000" must not become "1E+2").
+        form.weight.data = Decimal(format(organisation.weight.normalize(), "f"))
     status = 200
     if form.is_submitted():
         status = 422

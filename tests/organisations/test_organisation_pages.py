@@ -148,10 +148,11 @@ def test_bad_organisation_is_refused_next_to_the_field(coordinator_client, value
 
 
 def test_coordinator_edits_an_organisation(coordinator_client):
-    organisation = make_organisation("Vieux nom", slug="vieux-nom")
+    organisation = make_organisation("Vieux nom", slug="vieux-nom", weight="100")
     url = f"/organisations/{organisation.id}/edit"
     page = coordinator_client.get(url).get_data(as_text=True)
     assert 'value="vieux-nom"' in page
+    assert 'name="weight" step="any" type="number" value="100"' in page
     response = coordinator_client.post(
         url,
         data=form_data(
