@@ -22,6 +22,7 @@ def create_app(config: type | dict | None = None, **overrides) -> Flask:
     register_blueprints(app)
     register_errorhandlers(app)
     register_template_helpers(app)
+    register_security(app)
     register_cli(app)
     return app
 
@@ -68,8 +69,8 @@ def register_blueprints(app: Flask) -> None:
     from pooling.bookings.views import bp as bookings_bp
     from pooling.calendar.views import bp as calendar_bp
     from pooling.home.views import bp as home_bp
-    from pooling.organisations.views import bp as organisations_bp
     from pooling.notifications.views import bp as notifications_bp
+    from pooling.organisations.views import bp as organisations_bp
     from pooling.resources.views import bp as resources_bp
 
     for blueprint in (
@@ -98,6 +99,13 @@ def register_template_helpers(app: Flask) -> None:
     from pooling.core.templating import init_templating
 
     init_templating(app)
+
+
+def register_security(app: Flask) -> None:
+    """Security headers on every answer (CSP without inline script, no framing, nosniff)."""
+    from pooling.core.security import init_security_headers
+
+    init_security_headers(app)
 
 
 def register_cli(app: Flask) -> None:

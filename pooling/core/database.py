@@ -44,3 +44,39 @@ def lock_resource_row(resource_id: int) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE")
     else:
         session.execute(text("UPDATE resources SET id = id WHERE id = :id"), {"id": resource_id})
+
+
+TRANSIENT_PG_CODES = {"40001", "40P01"}  # serialization failure, deadlock detected
+
+
+def is_transient(error: Exception) -> bool:
+    """Whether a database error is worth retrying: a serialization failure, a deadlock, a busy SQLite."""
+    from sqlalchemy.exc import OperationalError
+
+    original = getattr(error, "orig", None)
+    code = getattr(original, "sqlstate", None) or getattr(original, "pgcode", None)
+    if code in TRANSIENT_PG_CODES:
+        return True
+    return isinstance(error, OperationalError) and "database is locked" in str(original)
+
+
+def retry_transient(view, attempts: int = 3):
+    """Run a write view again (after a rollback) when the database asks for a retry."""
+    import functools
+    import time
+
+    from sqlalchemy.exc import DBAPIError
+
+    @functools.wraps(view)
+    def wrapper(*args, **kwargs):
+        for attempt in range(1, attempts + 1):
+            try:
+                return view(*args, **kwargs)
+            except DBAPIError as error:
+                db.session.rollback()
+                if attempt == attempts or not is_transient(error):
+                    raise
+                time.sleep(0.05 * attempt)
+        return None
+
+    return wrapper
