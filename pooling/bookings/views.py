@@ -1,5 +1,567 @@
-"""Booking pages: the booking form, my bookings, the approval queue."""
+"""Booking pages: the booking form with its preview, a booking's page, my bookings, approvals."""
 
-from flask import Blueprint
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import get_locale, ngettext
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from pooling.bookings import permissions, services
+from pooling.bookings.forms import (
+    BookingForm,
+    CancelForm,
+    DecisionForm,
+    EditBookingForm,
+    MeterForm,
+    MyBookingsFilterForm,
+)
+from pooling.bookings.models import HOLDING, STATUSES
+from pooling.bookings.preview import approves_anything, past_bookings, preview_booking
+from pooling.bookings.recurrence_form import (
+    RecurrenceChoice,
+    RecurrenceChoiceError,
+    build_rrule,
+    describe_rrule,
+)
+from pooling.core.db import utcnow
+from pooling.core.errors import Conflict, DomainError, NotAllowed
+from pooling.core.templating import local_range
+from pooling.core.time import NonexistentLocalTime, local_to_utc, pole_tz
+from pooling.core.urls import is_safe_next
+from pooling.extensions import db
+from pooling.organisations.services import list_organisations
+from pooling.resources.models import RESOURCE_KINDS
+from pooling.resources.services import CatalogueFilter, search_resources
 
 bp = Blueprint("bookings", __name__, url_prefix="/bookings")
+
+# Service field names -> booking form fields.
+FORM_FIELDS = {
+    "start": "start_time",
+    "end": "end_time",
+    "shares": "co_organisation_id",
+    "recurrence": "repeat",
+}
+
+
+@bp.app_template_global()
+def url_if(endpoint: str, **values) -> str | None:
+    """The URL of an endpoint, or None while the feature that provides it is not installed."""
+    if endpoint not in current_app.view_functions:
+        return None
+    return url_for(endpoint, **values)
+
+
+@bp.app_context_processor
+def approvals_badge() -> dict:
+    """Whether the person has an approval queue, and how many bookings wait in it (nav badge)."""
+    if not current_user or not current_user.is_authenticated:
+        return {"approves_anything": False, "pending_approvals": 0}
+    approver = approves_anything(current_user)
+    return {
+        "approves_anything": approver,
+        "pending_approvals": len(services.pending_for(current_user)) if approver else 0,
+    }
+
+
+@bp.context_processor
+def booking_helpers() -> dict:
+    """Permission predicates and the recurrence's plain words for the booking templates."""
+    return {
+        "can_change_booking": lambda b: permissions.can_change_booking(current_user, b),
+        "can_check_in": lambda b: permissions.can_check_in(current_user, b),
+        "can_approve": lambda b: permissions.can_approve(current_user, b),
+        "title_visible": lambda b: services.title_visible(current_user, b),
+        "describe_series": lambda s: (
+            describe_rrule(
+                s.rrule, s.bookings[0].start_at.astimezone(pole_tz()).date(), str(get_locale())
+            )
+            if s and s.bookings
+            else ""
+        ),
+    }
+
+
+def _next_or(default: str) -> str:
+    target = request.form.get("next") or request.args.get("next")
+    return target if is_safe_next(target) else default
+
+
+def _show_errors(form, error: DomainError, aliases: dict | None = None) -> None:
+    """A service's field messages next to the fields; what has no field goes to a flash."""
+    aliases = aliases or {}
+    placed = False
+    for name, messages in error.fields.items():
+        field = getattr(form, aliases.get(name, name), None)
+        if field is not None:
+            field.errors = [*field.errors, *messages]
+            placed = True
+    if not placed or isinstance(error, Conflict):
+        flash(error.message, "error")
+
+
+def _instant(text: str | None) -> datetime | None:
+    if not text:
+        return None
+    try:
+        value = datetime.fromisoformat(str(text).replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def _dates_of(error: DomainError) -> list[tuple[datetime, datetime]]:
+    """The dates a Conflict or a series RuleViolation names, as UTC intervals."""
+    rows = error.extra.get("conflicts") or error.extra.get("occurrences") or []
+    dates = []
+    for row in rows:
+        start, end = _instant(row.get("start")), _instant(row.get("end"))
+        if start and end:
+            dates.append((start, end))
+    return dates
+
+
+# ---------------------------------------------------------------- the booking form
+
+
+def _weekday_names() -> list[str]:
+    from babel.dates import get_day_names
+
+    names = get_day_names("wide", locale=get_locale())
+    return [str(names[i]) for i in range(7)]
+
+
+def _booking_form() -> BookingForm:
+    """The form with the resources grouped by kind and the organisations one may book for."""
+    form = BookingForm(weekday_names=_weekday_names())
+    groups: dict[str, list[tuple[int, str]]] = {}
+    for resource in search_resources(current_user, CatalogueFilter()):
+        label = str(RESOURCE_KINDS.get(resource.kind, resource.kind))
+        groups.setdefault(label, []).append((resource.id, resource.name))
+    form.resource_id.choices = groups
+    if current_user.is_coordinator:
+        organisations = list_organisations(include_inactive=False)
+    else:
+        organisations = sorted(
+            (m.organisation for m in current_user.memberships if m.organisation.active),
+            key=lambda o: o.name.lower(),
+        )
+    form.organisation_id.choices = [("", _("Choose…"))] + [(o.id, o.name) for o in organisations]
+    form.show_organisation = current_user.is_coordinator or len(organisations) > 1
+    form.co_organisation_id.choices = [("", _("Nobody"))] + [
+        (o.id, o.name) for o in list_organisations(include_inactive=False)
+    ]
+    return form
+
+
+def _prefill(form: BookingForm) -> None:
+    """Values from the query string (the calendar links here with local wall times)."""
+    args = request.args
+    if args.get("resource_id", "").isdigit():
+        form.resource_id.data = int(args["resource_id"])
+    if args.get("quantity", "").isdigit() and int(args["quantity"]) > 0:
+        form.quantity.data = int(args["quantity"])
+    start = end = None
+    try:
+        if args.get("start"):
+            start = datetime.fromisoformat(args["start"]).replace(tzinfo=None)
+        if args.get("end"):
+            end = datetime.fromisoformat(args["end"]).replace(tzinfo=None)
+    except ValueError:
+        start = end = None
+    if start is not None:
+        form.date.data = start.date()
+        form.start_time.data = start.time()
+    if end is not None:
+        form.end_time.data = end.time()
+        if (
+            start is not None
+            and end.date() != start.date()
+            and end.time().isoformat() != "00:00:00"
+        ):
+            form.end_date.data = end.date()
+
+
+def _local(form, day: date, clock, field) -> datetime | None:
+    """A local wall time to UTC; a time skipped by the clocks going forward is an error."""
+    try:
+        return local_to_utc(datetime.combine(day, clock), pole_tz(), strict=True)
+    except NonexistentLocalTime:
+        field.errors = [
+            *field.errors,
+            _(
+                "This local time does not exist: the clocks skip an hour that night "
+                "(daylight-saving change)."
+            ),
+        ]
+        return None
+
+
+def _recurrence_message(code: str) -> str:
+    return {
+        "frequency": _("Choose how the booking repeats."),
+        "interval": _("Repeat every 1 to 52 days, weeks or months."),
+        "weekday": _("Tick the days of the week."),
+        "start": _("Give the date."),
+        "until_missing": _("Give the last date."),
+        "until_before_start": _("The last date cannot be before the first."),
+        "count": _("Give the number of times."),
+    }.get(code, code)
+
+
+def _request_from(form: BookingForm) -> services.BookingRequest | None:
+    """The service's request from a valid form; None (with errors on the form) if it cannot be."""
+    start = _local(form, form.date.data, form.start_time.data, form.start_time)
+    end_day = form.end_date.data or form.date.data
+    if form.end_date.data is None and form.end_time.data == datetime.min.time():
+        end_day = form.date.data + timedelta(days=1)  # "until midnight" ends the same day
+    end = _local(form, end_day, form.end_time.data, form.end_time)
+    recurrence = None
+    try:
+        recurrence = build_rrule(
+            RecurrenceChoice(
+                frequency=form.repeat.data or "none",
+                start=form.date.data,
+                interval=form.interval.data or 1,
+                weekdays=list(form.weekdays.data or []),
+                ending=form.ending.data or "count",
+                count=form.count.data,
+                until=form.until.data,
+            )
+        )
+    except RecurrenceChoiceError as error:
+        field = getattr(form, error.field)
+        field.errors = [*field.errors, _recurrence_message(error.code)]
+        return None
+    if start is None or end is None:
+        return None
+    shares = None
+    if form.co_organisation_id.data:
+        own = form.organisation_id.data or getattr(current_user.organisation, "id", None)
+        other_share = Decimal(form.co_share.data or 50) / 100
+        shares = [(own, 1 - other_share), (form.co_organisation_id.data, other_share)]
+    return services.BookingRequest(
+        resource_id=form.resource_id.data,
+        start=start,
+        end=end,
+        title=form.title.data or "",
+        quantity=form.quantity.data or 1,
+        organisation_id=form.organisation_id.data,
+        shares=shares,
+        recurrence=recurrence,
+        on_conflict=form.on_conflict.data or "fail",
+    )
+
+
+def _booked_message(result: services.BookingResult, description: str) -> str:
+    first = result.bookings[0]
+    if result.series is None:
+        text = _(
+            "Booked: %(resource)s, %(when)s.",
+            resource=first.resource.name,
+            when=local_range(first.start_at, first.end_at),
+        )
+    else:
+        text = ngettext(
+            "Booked: %(resource)s, %(num)s date (%(rule)s).",
+            "Booked: %(resource)s, %(num)s dates (%(rule)s).",
+            len(result.bookings),
+            resource=first.resource.name,
+            rule=description,
+        )
+    if first.status == "pending":
+        text += " " + _("It awaits approval by the organisation that lends this resource.")
+    if result.skipped:
+        skipped = "; ".join(local_range(s["start"], s["end"]) for s in result.skipped)
+        text += " " + _("Not booked (taken or refused): %(dates)s.", dates=skipped)
+    return text
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@login_required
+def new():
+    form = _booking_form()
+    if request.method == "GET":
+        _prefill(form)
+    status = 200
+    preview = None
+    refused_dates: list[tuple[datetime, datetime]] = []
+    description = ""
+    action = request.form.get("action", "confirm")
+    if form.is_submitted():
+        status = 422
+        booking_request = _request_from(form) if form.validate() else None
+        if booking_request is not None:
+            description = describe_rrule(
+                booking_request.recurrence, form.date.data, str(get_locale())
+            )
+            try:
+                if action == "preview":
+                    preview = preview_booking(current_user, booking_request)
+                    status = 200
+                else:
+                    result = services.create_booking(current_user, booking_request)
+            except DomainError as error:
+                db.session.rollback()
+                if isinstance(error, NotAllowed):
+                    raise
+                _show_errors(form, error, FORM_FIELDS)
+                refused_dates = _dates_of(error)
+                status = error.status
+            else:
+                if action != "preview":
+                    db.session.commit()
+                    flash(_booked_message(result, description), "success")
+                    if result.series is not None:
+                        return redirect(url_for("bookings.mine"))
+                    return redirect(url_for("bookings.detail", booking_id=result.bookings[0].id))
+    return render_template(
+        "bookings/new.html",
+        form=form,
+        preview=preview,
+        description=description,
+        refused_dates=refused_dates,
+    ), status
+
+
+# ---------------------------------------------------------------- one booking
+
+
+def _render_detail(booking_id: int, status: int = 200, **forms):
+    booking = services.get_booking(current_user, booking_id)
+    occurrences = []
+    if booking.series_id is not None:
+        occurrences = services.list_bookings(
+            current_user, services.BookingFilter(series_id=booking.series_id), limit=600
+        )
+    return render_template(
+        "bookings/detail.html",
+        booking=booking,
+        occurrences=occurrences,
+        now=utcnow(),
+        cancel_form=forms.get("cancel_form") or CancelForm(),
+        meter_form=forms.get("meter_form") or MeterForm(),
+        decision_form=forms.get("decision_form") or DecisionForm(),
+    ), status
+
+
+@bp.get("/<int:booking_id>")
+@login_required
+def detail(booking_id: int):
+    return _render_detail(booking_id)
+
+
+@bp.route("/<int:booking_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(booking_id: int):
+    booking = services.get_booking(current_user, booking_id)
+    if not permissions.can_change_booking(current_user, booking):
+        raise NotAllowed(_("You cannot change this booking."))
+    form = EditBookingForm()
+    tz = pole_tz()
+    if request.method == "GET":
+        start, end = booking.start_at.astimezone(tz), booking.end_at.astimezone(tz)
+        form.date.data, form.start_time.data = start.date(), start.time()
+        form.end_time.data = end.time()
+        form.end_date.data = end.date() if end.date() != start.date() else None
+        form.quantity.data = booking.quantity
+        form.title.data = booking.title
+    status = 200
+    if form.is_submitted():
+        status = 422
+        if form.validate():
+            start = _local(form, form.date.data, form.start_time.data, form.start_time)
+            end_day = form.end_date.data or form.date.data
+            end = _local(form, end_day, form.end_time.data, form.end_time)
+            if start is not None and end is not None:
+                change = services.BookingChange(
+                    start=start, end=end, title=form.title.data or "", quantity=form.quantity.data
+                )
+                try:
+                    services.move_booking(current_user, booking_id, change)
+                except DomainError as error:
+                    db.session.rollback()
+                    if isinstance(error, NotAllowed):
+                        raise
+                    _show_errors(form, error, FORM_FIELDS)
+                    status = error.status
+                else:
+                    db.session.commit()
+                    flash(_("The booking is changed."), "success")
+                    return redirect(url_for("bookings.detail", booking_id=booking_id))
+    return render_template("bookings/edit.html", form=form, booking=booking), status
+
+
+def _act(booking_id: int, form, act: Callable[[], Any], done: Callable[[Any], str]):
+    """Run one action on a booking from a button; rule errors come back as a flash."""
+    if not form.validate_on_submit():
+        flash(" ".join(e for errors in form.errors.values() for e in errors), "error")
+        return redirect(_next_or(url_for("bookings.detail", booking_id=booking_id)))
+    try:
+        result = act()
+    except DomainError as error:
+        db.session.rollback()
+        if isinstance(error, NotAllowed) or error.status == 404:
+            raise
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        flash(done(result), "success")
+    return redirect(_next_or(url_for("bookings.detail", booking_id=booking_id)))
+
+
+@bp.post("/<int:booking_id>/cancel")
+@login_required
+def cancel(booking_id: int):
+    form = CancelForm()
+    return _act(
+        booking_id,
+        form,
+        lambda: services.cancel_booking(current_user, booking_id, form.cancel_reason.data),
+        lambda _booking: _("The booking is cancelled."),
+    )
+
+
+@bp.post("/<int:booking_id>/cancel-following")
+@login_required
+def cancel_following(booking_id: int):
+    form = CancelForm()
+    booking = services.get_booking(current_user, booking_id)
+    if booking.series_id is None:
+        return cancel(booking_id)
+    return _act(
+        booking_id,
+        form,
+        lambda: services.cancel_series(
+            current_user, booking.series_id, booking.start_at, form.cancel_reason.data
+        ),
+        lambda cancelled: ngettext(
+            "%(num)s occurrence is cancelled.",
+            "%(num)s occurrences are cancelled.",
+            len(cancelled),
+        ),
+    )
+
+
+@bp.post("/<int:booking_id>/check-in")
+@login_required
+def check_in(booking_id: int):
+    form = MeterForm()
+    return _act(
+        booking_id,
+        form,
+        lambda: services.check_in(current_user, booking_id, form.meter.data),
+        lambda _booking: _("Check-in recorded."),
+    )
+
+
+@bp.post("/<int:booking_id>/check-out")
+@login_required
+def check_out(booking_id: int):
+    form = MeterForm()
+    return _act(
+        booking_id,
+        form,
+        lambda: services.check_out(current_user, booking_id, form.meter.data),
+        lambda _booking: _("Check-out recorded."),
+    )
+
+
+@bp.post("/<int:booking_id>/approve")
+@login_required
+def approve(booking_id: int):
+    form = DecisionForm()
+    return _act(
+        booking_id,
+        form,
+        lambda: services.decide(current_user, booking_id, True, form.decision_reason.data),
+        lambda _booking: _("The booking is approved; the person who booked is told."),
+    )
+
+
+@bp.post("/<int:booking_id>/reject")
+@login_required
+def reject(booking_id: int):
+    form = DecisionForm()
+    return _act(
+        booking_id,
+        form,
+        lambda: services.decide(current_user, booking_id, False, form.decision_reason.data),
+        lambda _booking: _("The booking is refused; the person who booked is told."),
+    )
+
+
+# ---------------------------------------------------------------- lists
+
+MINE_LIMIT = 200
+
+
+@bp.get("/")
+@login_required
+def mine():
+    when = "past" if request.args.get("when") == "past" else "upcoming"
+    form = MyBookingsFilterForm(request.args)
+    form.resource_id.choices = [("", _("All"))] + [
+        (r.id, r.name) for r in search_resources(current_user, CatalogueFilter())
+    ]
+    form.status.choices = [("", _("All"))] + [(k, str(v)) for k, v in STATUSES.items()]
+    organisations = sorted(
+        (m.organisation for m in current_user.memberships), key=lambda o: o.name.lower()
+    )
+    form.scope.choices = [("mine", _("My bookings"))] + [
+        (str(o.id), _("%(organisation)s's bookings", organisation=o.name)) for o in organisations
+    ]
+    scope = form.scope.data if form.scope.data in {c[0] for c in form.scope.choices} else "mine"
+    form.scope.data = scope
+    status = form.status.data if form.status.data in STATUSES else None
+    now = utcnow()
+    filters = services.BookingFilter(
+        resource_id=form.resource_id.data if isinstance(form.resource_id.data, int) else None,
+        user_id=current_user.id if scope == "mine" else None,
+        organisation_id=int(scope) if scope != "mine" else None,
+        statuses=(status,) if status else None,
+    )
+    if when == "upcoming":
+        filters.start = now
+        rows = services.list_bookings(current_user, filters, limit=MINE_LIMIT)
+    else:
+        rows = past_bookings(current_user, filters, now, limit=MINE_LIMIT)
+    return render_template(
+        "bookings/mine.html",
+        form=form,
+        rows=rows,
+        when=when,
+        now=now,
+        holding=HOLDING,
+        cancel_form=CancelForm(),
+        meter_form=MeterForm(),
+        tab_args={k: v for k, v in request.args.items() if k not in ("when", "lang")},
+    )
+
+
+@bp.get("/approvals")
+@login_required
+def approvals():
+    if not approves_anything(current_user):
+        raise NotAllowed(
+            _("Only coordinators and referents of an organisation that lends a resource approve.")
+        )
+    return render_template(
+        "bookings/approvals.html",
+        rows=services.pending_for(current_user),
+        decision_form=DecisionForm(),
+    )

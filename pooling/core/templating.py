@@ -6,7 +6,14 @@ from datetime import datetime
 from decimal import Decimal
 
 from flask import Flask, current_app, request
-from flask_babel import format_currency, format_date, format_datetime, format_time, get_locale
+from flask_babel import (
+    format_currency,
+    format_date,
+    format_datetime,
+    format_time,
+    get_locale,
+    to_user_timezone,
+)
 
 
 def local_datetime(value: datetime | None, style: str = "medium") -> str:
@@ -26,6 +33,17 @@ def local_time(value: datetime | None) -> str:
     if value is None:
         return ""
     return format_time(value, "HH:mm")
+
+
+def local_range(start: datetime | None, end: datetime | None) -> str:
+    """A booked interval in local time: "mardi 12 janvier 2027, 14:00 – 16:00" (both days if two)."""
+    if start is None or end is None:
+        return ""
+    first, last = to_user_timezone(start), to_user_timezone(end)
+    text = f"{format_date(start, 'full')}, {format_time(start, 'HH:mm')}"
+    if first.date() == last.date():
+        return f"{text} – {format_time(end, 'HH:mm')}"
+    return f"{text} – {format_date(end, 'full')}, {format_time(end, 'HH:mm')}"
 
 
 def money(value: Decimal | int | str | None) -> str:
@@ -49,6 +67,7 @@ def init_templating(app: Flask) -> None:
     app.add_template_filter(local_datetime)
     app.add_template_filter(local_date)
     app.add_template_filter(local_time)
+    app.add_template_filter(local_range)
     app.add_template_filter(money)
     app.add_template_global(url_with_lang)
     app.add_template_global(lambda: str(get_locale()), "current_locale")

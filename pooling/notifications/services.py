@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import UTC, datetime
 
+from flask_babel import format_date, format_time, ngettext
 from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 
@@ -53,22 +55,64 @@ def mark_all_read(user) -> int:
     return result.rowcount or 0
 
 
+def _when(params: dict) -> str:
+    """The notified booking's start (stored as an ISO UTC instant) in local time and words."""
+    text = params.get("start")
+    if not text:
+        return ""
+    try:
+        instant = datetime.fromisoformat(str(text).replace("Z", "+00:00"))
+    except ValueError:
+        return str(text)
+    if instant.tzinfo is None:
+        instant = instant.replace(tzinfo=UTC)
+    return f"{format_date(instant, 'full')}, {format_time(instant, 'HH:mm')}"
+
+
 def message(notification: Notification) -> str:
-    """The notification's text in the reader's language."""
-    p = notification.params or {}
+    """The notification's text in the reader's language, with the date in local time."""
+    p = {
+        "resource": "",
+        "organisation": "",
+        "reason": "",
+        "by": "",
+        "count": 1,
+        **(notification.params or {}),
+    }
+    p["when"] = _when(p)
+    reason = p["reason"] or _("no reason given")
     texts = {
-        "booking_pending": _(
-            "Booking awaiting your approval: %(resource)s on %(when)s for %(organisation)s.", **p
+        "booking_pending": lambda: ngettext(
+            "Booking awaiting your approval: %(resource)s on %(when)s for %(organisation)s.",
+            "Booking awaiting your approval: %(resource)s from %(when)s for %(organisation)s "
+            "(%(num)s dates).",
+            int(p["count"] or 1),
+            resource=p["resource"],
+            when=p["when"],
+            organisation=p["organisation"],
         ),
-        "booking_submitted": _(
-            "Your booking of %(resource)s on %(when)s awaits approval.", **p
+        "booking_submitted": lambda: _(
+            "Your booking of %(resource)s on %(when)s awaits approval.",
+            resource=p["resource"],
+            when=p["when"],
         ),
-        "booking_approved": _("Your booking of %(resource)s on %(when)s is approved.", **p),
-        "booking_rejected": _(
-            "Your booking of %(resource)s on %(when)s is refused: %(reason)s", **p
+        "booking_approved": lambda: _(
+            "Your booking of %(resource)s on %(when)s is approved.",
+            resource=p["resource"],
+            when=p["when"],
         ),
-        "booking_cancelled": _(
-            "The booking of %(resource)s on %(when)s was cancelled by %(by)s.", **p
+        "booking_rejected": lambda: _(
+            "Your booking of %(resource)s on %(when)s is refused: %(reason)s",
+            resource=p["resource"],
+            when=p["when"],
+            reason=reason,
+        ),
+        "booking_cancelled": lambda: _(
+            "The booking of %(resource)s on %(when)s was cancelled by %(by)s.",
+            resource=p["resource"],
+            when=p["when"],
+            by=p["by"],
         ),
     }
-    return texts.get(notification.kind, notification.kind)
+    render = texts.get(notification.kind)
+    return render() if render else notification.kind

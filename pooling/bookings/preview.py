@@ -1,0 +1,176 @@
+"""Read-only views of bookings for the pages: the preview of a request, the approver's badge.
+
+The preview runs the same checks as ``services.create_booking`` (it calls that module's
+helpers, so the rules live in one place) and writes nothing: no lock, no row, no audit, no
+notification. What it says may change by the time the person confirms; the confirmation is
+checked again under the resource lock.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from pooling.accounts.models import User
+from pooling.bookings import services
+from pooling.bookings.availability import Taken, overlaps, peak
+from pooling.bookings.messages import recurrence_message, rule_message
+from pooling.bookings.models import Booking
+from pooling.bookings.recurrence import Occurrence, RecurrenceError, expand, occurrence_at
+from pooling.core.db import utcnow
+from pooling.core.errors import RuleViolation
+from pooling.core.time import pole_tz
+from pooling.extensions import db
+from pooling.resources.models import Resource
+
+FREE, TAKEN, BROKEN = "free", "taken", "rule"
+
+
+@dataclass
+class PreviewItem:
+    """One date of the request: free, taken by another booking, or refused by a rule."""
+
+    start: datetime
+    end: datetime
+    state: str
+    message: str = ""
+    booking_id: int | None = None
+
+
+@dataclass
+class Preview:
+    """The dates a request would book, each with its state, and the resource asked for."""
+
+    resource: Resource
+    items: list[PreviewItem]
+
+    @property
+    def free_count(self) -> int:
+        return sum(1 for item in self.items if item.state == FREE)
+
+
+def _occurrences(request: services.BookingRequest, tz) -> list[Occurrence]:
+    """The occurrences ``create_booking`` would consider for this request."""
+    if request.recurrence:
+        local_start = request.start.astimezone(tz).replace(tzinfo=None)
+        wall_duration = request.end.astimezone(tz).replace(tzinfo=None) - local_start
+        try:
+            occurrences = expand(request.recurrence, local_start, wall_duration, tz)
+        except RecurrenceError as error:
+            message = recurrence_message(error.args[0])
+            raise RuleViolation(
+                message, code="invalid_recurrence", fields={"recurrence": [message]}
+            ) from error
+        if not occurrences:
+            message = _("This recurrence gives no date.")
+            raise RuleViolation(
+                message, code="invalid_recurrence", fields={"recurrence": [message]}
+            )
+        return occurrences
+    local_start = request.start.astimezone(tz).replace(tzinfo=None)
+    single = occurrence_at(
+        local_start, request.end.astimezone(tz).replace(tzinfo=None) - local_start, tz
+    )
+    exists = not (
+        services._given_wall_time_missing(request.start, tz)
+        or services._given_wall_time_missing(request.end, tz)
+    )
+    return [
+        Occurrence(
+            single.local_start, request.start.astimezone(UTC), request.end.astimezone(UTC), exists
+        )
+    ]
+
+
+def preview_booking(
+    actor: User, request: services.BookingRequest, *, now: datetime | None = None
+) -> Preview:
+    """Each date the request would book, with "free", "taken" or the broken rule's message.
+
+    Raises what ``create_booking`` raises before it looks at the dates (NotFound, NotAllowed,
+    RuleViolation for an unknown organisation, bad shares, title, quantity or recurrence).
+    Writes nothing.
+    """
+    now = now or utcnow()
+    tz = pole_tz()
+    resource = services._bookable_resource(actor, request.resource_id)
+    organisation = services._organisation_for(actor, request.organisation_id)
+    services._clean_shares(request.shares)
+    services._clean_title(request.title)
+    quantity = services._clean_quantity(request.quantity)
+    services._check_span(request.start, request.end)
+    occurrences = _occurrences(request, tz)
+
+    rules = services._resource_rules(resource)
+    span_start = min(o.start for o in occurrences)
+    span_end = max(o.end for o in occurrences)
+    closures = services._closures(resource.id, span_start, span_end)
+    taken = services._holding(resource, span_start, span_end)
+    quotas = services._QuotaBook(organisation, resource, tz)
+    items: list[PreviewItem] = []
+    for occurrence in occurrences:
+        broken = services._violations(resource, rules, tz, now, occurrence, quantity, closures)
+        blocking = [
+            v for v in broken if v.code in services.UNOVERRIDABLE or not request.override_rules
+        ]
+        if blocking:
+            items.append(
+                PreviewItem(occurrence.start, occurrence.end, BROKEN, rule_message(blocking[0]))
+            )
+            continue
+        if peak(taken, occurrence.start, occurrence.end) + quantity > resource.quantity:
+            clashing = [
+                t.booking_id
+                for t in taken
+                if t.booking_id is not None
+                and overlaps(t.start, t.end, occurrence.start, occurrence.end)
+            ]
+            items.append(
+                PreviewItem(
+                    occurrence.start,
+                    occurrence.end,
+                    TAKEN,
+                    _("Already taken."),
+                    clashing[0] if clashing else None,
+                )
+            )
+            continue
+        over = quotas.take(occurrence.start, occurrence.end)
+        if over is not None and not request.override_rules:
+            items.append(PreviewItem(occurrence.start, occurrence.end, BROKEN, rule_message(over)))
+            continue
+        taken.append(Taken(occurrence.start, occurrence.end, quantity, None))
+        items.append(PreviewItem(occurrence.start, occurrence.end, FREE))
+    return Preview(resource=resource, items=items)
+
+
+def approves_anything(actor: User) -> bool:
+    """Whether the person has an approval queue: a coordinator, or a referent of a lender."""
+    if not (actor and actor.is_authenticated):
+        return False
+    if actor.is_coordinator:
+        return True
+    admin = actor.admin_organisation_ids()
+    if not admin:
+        return False
+    owned = db.session.scalar(
+        select(Resource.id).where(Resource.owner_organisation_id.in_(admin)).limit(1)
+    )
+    return owned is not None
+
+
+def past_bookings(
+    actor: User, filters: services.BookingFilter, now: datetime, *, limit: int
+) -> list:
+    """Bookings matching the filters that ended before ``now``, the most recent first."""
+    query = (
+        services.bookings_query(actor, filters)
+        .where(Booking.end_at <= now)
+        .order_by(None)
+        .order_by(Booking.start_at.desc(), Booking.id.desc())
+        .limit(limit)
+    )
+    return list(db.session.scalars(query))
