@@ -430,6 +430,17 @@ def _slot(occurrence_start: datetime, occurrence_end: datetime, **extra) -> dict
     return {"start": occurrence_start, "end": occurrence_end, **extra}
 
 
+def _lock(resource: Resource) -> None:
+    """Take the resource's write lock, then re-read the resource under it.
+
+    The resource was loaded before the lock; a writer that committed meanwhile may have
+    lengthened its longest booking (how far back ``_holding`` looks) or its quantity changed.
+    Reading the stale values would miss an earlier, longer booking that overlaps.
+    """
+    lock_resource_row(resource.id)
+    db.session.refresh(resource)
+
+
 def _note_longest(resource: Resource, start: datetime, end: datetime) -> None:
     minutes = int((end - start).total_seconds() // 60) + 1
     if minutes > (resource.longest_booking_minutes or 0):
@@ -526,7 +537,7 @@ def create_booking(
         )
 
     # From here on the resource is locked until the transaction ends.
-    lock_resource_row(resource.id)
+    _lock(resource)
     taken = _holding(resource, span_start, span_end)
     quota_book = _QuotaBook(organisation, resource, tz)
     booked: list[tuple[Occurrence, list[Violation]]] = []
@@ -737,7 +748,7 @@ def move_booking(
         if blocking:
             _raise_rules([(occurrence, blocking)], series=False, tz=tz)
         overridden = [v.code for v in broken]
-        lock_resource_row(resource.id)
+        _lock(resource)
         taken = _holding(resource, start, end, exclude_id=booking.id)
         if peak(taken, start, end) + quantity > resource.quantity:
             clashing = [t.booking_id for t in taken if overlaps(t.start, t.end, start, end)]
