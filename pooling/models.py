@@ -3,6 +3,7 @@
 from pooling.accounts.models import ApiToken, Invitation, Membership, User
 from pooling.audit.models import AuditEvent
 from pooling.bookings.models import Booking, BookingShare, IdempotencyKey, Quota, Series
+from pooling.calendar.models import ExternalBusyTime, ExternalCalendar, Feed
 from pooling.notifications.models import Notification
 from pooling.organisations.models import Organisation
 from pooling.resources.models import Closure, Resource
@@ -13,6 +14,9 @@ __all__ = [
     "Booking",
     "BookingShare",
     "Closure",
+    "ExternalBusyTime",
+    "ExternalCalendar",
+    "Feed",
     "IdempotencyKey",
     "Invitation",
     "Membership",

@@ -31,6 +31,7 @@ from pooling.bookings.messages import recurrence_message, rule_message
 from pooling.bookings.models import HOLDING, STATUSES, Booking, BookingShare, Quota, Series
 from pooling.bookings.recurrence import Occurrence, RecurrenceError, expand, occurrence_at
 from pooling.bookings.rules import ResourceRules, Violation, check
+from pooling.calendar.models import ExternalBusyTime
 from pooling.core.database import lock_resource_row
 from pooling.core.db import utcnow
 from pooling.core.errors import Conflict, NotAllowed, NotFound, RuleViolation
@@ -290,7 +291,17 @@ def _holding(
     )
     if exclude_id is not None:
         query = query.where(Booking.id != exclude_id)
-    return [Taken(r.start_at, r.end_at, r.quantity, r.id) for r in db.session.execute(query)]
+    taken = [Taken(r.start_at, r.end_at, r.quantity, r.id) for r in db.session.execute(query)]
+    # Busy times read from the resource's external calendar hold every unit (issue 7).
+    busy = select(ExternalBusyTime.start_at, ExternalBusyTime.end_at).where(
+        ExternalBusyTime.resource_id == resource.id,
+        ExternalBusyTime.start_at < end,
+        ExternalBusyTime.end_at > start,
+    )
+    taken += [
+        Taken(r.start_at, r.end_at, resource.quantity, None) for r in db.session.execute(busy)
+    ]
+    return taken
 
 
 def _violations(
@@ -1085,6 +1096,20 @@ def free_resources(
         )
     ):
         held[row.resource_id].append(Taken(row.start_at, row.end_at, row.quantity, row.id))
+    # Busy times read from external calendars hold every unit of their resource (issue 7).
+    quantities = {r.id: r.quantity for r in candidates}
+    for row in db.session.execute(
+        select(
+            ExternalBusyTime.resource_id, ExternalBusyTime.start_at, ExternalBusyTime.end_at
+        ).where(
+            ExternalBusyTime.resource_id.in_(ids),
+            ExternalBusyTime.start_at < end,
+            ExternalBusyTime.end_at > start,
+        )
+    ):
+        held[row.resource_id].append(
+            Taken(row.start_at, row.end_at, quantities[row.resource_id], None)
+        )
     closures: dict[int | None, list] = {}
     for row in db.session.execute(
         select(Closure.resource_id, Closure.start_at, Closure.end_at).where(
