@@ -4,11 +4,18 @@ from pooling.accounts.models import ApiToken, Invitation, Membership, User
 from pooling.audit.models import AuditEvent
 from pooling.bookings.models import Booking, BookingShare, IdempotencyKey, Quota, Series
 from pooling.calendar.models import ExternalBusyTime, ExternalCalendar, Feed
+from pooling.costing.models import AccountingCode, Cost, CostPeriod
 from pooling.notifications.models import Notification
 from pooling.organisations.models import Organisation
 from pooling.resources.models import Closure, Resource
+from pooling.usage.models import ManualUsage, UsageSettings
 
 __all__ = [
+    "AccountingCode",
+    "Cost",
+    "CostPeriod",
+    "ManualUsage",
+    "UsageSettings",
     "ApiToken",
     "AuditEvent",
     "Booking",

@@ -5,4 +5,13 @@ from flask import Blueprint
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 from pooling.api import auth as _auth  # noqa: E402,F401  (before_request hooks)
-from pooling.api import bookings, me, openapi, organisations, quotas, resources  # noqa: E402,F401
+from pooling.api import (  # noqa: E402,F401
+    bookings,
+    costing,
+    me,
+    openapi,
+    organisations,
+    quotas,
+    resources,
+    usage,
+)

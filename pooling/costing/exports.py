@@ -1,0 +1,148 @@
+"""CSV exports of a period: the statement of each organisation and the accounting journal."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from flask_babel import gettext as _
+
+from pooling.costing.explain import explain
+
+JOURNAL = "MUT"
+RECHARGE_ACCOUNT = "708000"
+EXPENSE_ACCOUNTS = {
+    "rent": "613200",
+    "salary": "621000",
+    "lease": "612000",
+    "maintenance": "615000",
+    "insurance": "616000",
+    "energy": "606100",
+    "other": "628000",
+}
+
+
+def statement_header() -> list[str]:
+    """Columns of the statement CSV."""
+    return [
+        _("Period"),
+        _("Organisation"),
+        _("Cost"),
+        _("Category"),
+        _("Cost amount"),
+        _("Subsidy"),
+        _("Rule"),
+        _("Share"),
+        _("Basis"),
+    ]
+
+
+def statement_rows(document: dict, organisation_ids: set[int] | None = None) -> list[list]:
+    """One row per organisation and cost, then one total row per organisation."""
+    names = {o["id"]: o["name"] for o in document["organisations"]}
+    costs = {c["id"]: c for c in document["costs"]}
+    period = document["period"]["name"]
+    rows = []
+    for line in document["lines"]:
+        org_id = line["organisation_id"]
+        if organisation_ids is not None and org_id not in organisation_ids:
+            continue
+        cost = costs.get(line["cost_id"], {})
+        rows.append(
+            [
+                period,
+                names.get(org_id, org_id),
+                cost.get("label", ""),
+                cost.get("category", ""),
+                cost.get("amount", ""),
+                cost.get("subsidy", ""),
+                cost.get("rule", ""),
+                line["amount"],
+                explain(line["basis"]),
+            ]
+        )
+    for total in document["totals"]:
+        org_id = total["organisation_id"]
+        if org_id is None or (organisation_ids is not None and org_id not in organisation_ids):
+            continue
+        rows.append(
+            [
+                period,
+                names.get(org_id, org_id),
+                _("Total owed"),
+                "",
+                "",
+                "",
+                "",
+                total["owed"],
+                _("paid %(paid)s, balance %(balance)s (paid minus owed)", **total),
+            ]
+        )
+    return rows
+
+
+def accounting_header() -> list[str]:
+    """Columns an accounting package imports: date, journal, account, analytic code, label,
+    debit, credit."""
+    return ["date", "journal", "account", "analytic_code", "label", "debit", "credit"]
+
+
+def accounting_rows(
+    document: dict,
+    entry_date: date,
+    accounts: dict[int, str],
+    analytic: dict[int | None, str],
+) -> list[list]:
+    """Balanced journal entries of a period's allocation.
+
+    Each organisation's share of a cost: debit its account, credit the recharge account
+    708000 with the cost's analytic code. Each cost an organisation paid: debit the expense
+    account of the cost's category with its analytic code, credit the organisation's account.
+    ``accounts`` maps organisation ids to accounts, ``analytic`` maps cost ids to codes.
+    Debits and credits add up to the same total.
+    """
+    names = {o["id"]: o["name"] for o in document["organisations"]}
+    costs = {c["id"]: c for c in document["costs"]}
+    day = entry_date.isoformat()
+    period = document["period"]["name"]
+    rows: list[list] = []
+
+    def pair(debit_account, debit_code, credit_account, credit_code, label, amount: Decimal):
+        if amount == 0:
+            return
+        if amount < 0:
+            debit_account, credit_account = credit_account, debit_account
+            debit_code, credit_code = credit_code, debit_code
+            amount = -amount
+        text = f"{amount:.2f}"
+        rows.append([day, JOURNAL, debit_account, debit_code, label, text, ""])
+        rows.append([day, JOURNAL, credit_account, credit_code, label, "", text])
+
+    for line in document["lines"]:
+        cost = costs.get(line["cost_id"], {})
+        org_id = line["organisation_id"]
+        label = f"{period} - {cost.get('label', '')} - {names.get(org_id, org_id)}"
+        pair(
+            accounts[org_id],
+            "",
+            RECHARGE_ACCOUNT,
+            analytic.get(line["cost_id"], ""),
+            label,
+            Decimal(line["amount"]),
+        )
+    for cost in document["costs"]:
+        payer = cost.get("paid_by_organisation_id")
+        if payer is None:
+            continue
+        label = f"{period} - {cost['label']} - " + _(
+            "paid by %(name)s", name=names.get(payer, payer)
+        )
+        pair(
+            EXPENSE_ACCOUNTS.get(cost.get("category"), EXPENSE_ACCOUNTS["other"]),
+            analytic.get(cost["id"], ""),
+            accounts[payer],
+            "",
+            label,
+            Decimal(cost["net"]),
+        )
+    return rows

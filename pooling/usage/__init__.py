@@ -1,0 +1,1 @@
+"""Measured usage of the shared resources: bookings, check-in/out, late cancellations, manual lines."""

@@ -1,0 +1,506 @@
+"""Usage over a period per organisation, resource or kind; manual lines; the late-cancellation notice.
+
+Bookings are read with one column query (no ORM objects) and measured by the pure
+``measure`` module, because the clipping to the window and the actual check-in/out times
+need per-row logic that reads the same on SQLite and PostgreSQL; manual lines are summed
+by SQL aggregates.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal, InvalidOperation
+
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from pooling.accounts.models import User
+from pooling.audit.services import record
+from pooling.bookings.models import Booking, BookingShare
+from pooling.core.db import utcnow
+from pooling.core.errors import NotAllowed, NotFound, RuleViolation
+from pooling.core.time import pole_tz
+from pooling.extensions import db
+from pooling.organisations.models import Organisation
+from pooling.resources.models import RESOURCE_KINDS, Resource
+from pooling.usage import permissions
+from pooling.usage.measure import BookingFacts, UsageEntry, measure_all
+from pooling.usage.models import ManualUsage, UsageSettings
+
+GROUPINGS = ("organisation", "resource", "kind")
+DEFAULT_LATE_CANCEL_HOURS = 48
+MAX_WINDOW_DAYS = 800
+# Check-in may start before and check-out end after the booked interval; read that far around.
+ACTUAL_TIME_MARGIN = timedelta(days=1)
+TWO = Decimal("0.01")
+FOUR = Decimal("0.0001")
+
+
+@dataclass(frozen=True)
+class UsageRow:
+    """Usage of one organisation, resource or kind over a window; ``share`` of all unit-hours."""
+
+    key: int | str
+    label: str
+    hours: Decimal
+    unit_hours: Decimal
+    meter: Decimal
+    bookings: int
+    share: Decimal
+    late_cancellations: int = 0
+    no_shows: int = 0
+    manual_lines: int = 0
+
+
+@dataclass
+class ManualUsageInput:
+    """A manual usage line as typed: organisation, resource or kind, day, hours, reason."""
+
+    organisation_id: int | None = None
+    resource_id: int | None = None
+    kind: str | None = None
+    used_on: date | None = None
+    hours: object = None
+    quantity: object = 1
+    meter: object = None
+    reason: str | None = None
+
+
+# ---------------------------------------------------------------- policy
+
+
+def late_cancel_hours() -> int:
+    """Hours before the start under which a cancellation still counts as used.
+
+    The coordinators' setting if any, else the ``POOLING_LATE_CANCEL_HOURS`` config, else 48.
+    """
+    setting = db.session.scalar(select(UsageSettings).order_by(UsageSettings.id).limit(1))
+    if setting is not None:
+        return setting.late_cancel_hours
+    configured = current_app.config.get("POOLING_LATE_CANCEL_HOURS")
+    try:
+        return int(configured) if configured not in (None, "") else DEFAULT_LATE_CANCEL_HOURS
+    except (TypeError, ValueError):
+        return DEFAULT_LATE_CANCEL_HOURS
+
+
+def set_late_cancel_hours(actor: User, hours) -> UsageSettings:
+    """Set the late-cancellation notice in whole hours (0 to 720). Raises NotAllowed, RuleViolation."""
+    if not permissions.can_record_usage(actor):
+        raise NotAllowed(_("Only the pole's coordinators can set the cancellation notice."))
+    try:
+        value = int(str(hours).strip())
+    except (TypeError, ValueError):
+        value = -1
+    if not 0 <= value <= 720:
+        message = _("Give a whole number of hours between 0 and 720.")
+        raise RuleViolation(message, code="invalid_notice", fields={"late_cancel_hours": [message]})
+    setting = db.session.scalar(select(UsageSettings).order_by(UsageSettings.id).limit(1))
+    before = setting.late_cancel_hours if setting else late_cancel_hours()
+    if setting is None:
+        setting = UsageSettings(late_cancel_hours=value)
+        db.session.add(setting)
+    setting.late_cancel_hours = value
+    setting.updated_by_id = actor.id
+    db.session.flush()
+    record(
+        actor,
+        "usage.notice",
+        setting,
+        before={"late_cancel_hours": before},
+        after={"late_cancel_hours": value},
+    )
+    return setting
+
+
+# ---------------------------------------------------------------- measurement
+
+
+def check_window(start: datetime, end: datetime) -> None:
+    """A window must end after it starts and last at most MAX_WINDOW_DAYS. Raises RuleViolation."""
+    if end <= start:
+        message = _("The end must be after the start.")
+        raise RuleViolation(message, code="end_before_start", fields={"end": [message]})
+    if end - start > timedelta(days=MAX_WINDOW_DAYS):
+        message = _("Ask for at most %(days)s days at once.", days=MAX_WINDOW_DAYS)
+        raise RuleViolation(message, code="window_too_long", fields={"end": [message]})
+
+
+def booking_facts(start: datetime, end: datetime) -> list[BookingFacts]:
+    """The bookings that may count in ``[start, end)``: confirmed or cancelled, near the window."""
+    rows = db.session.execute(
+        select(
+            Booking.id,
+            Booking.resource_id,
+            Booking.organisation_id,
+            Booking.start_at,
+            Booking.end_at,
+            Booking.status,
+            Booking.quantity,
+            Booking.cancelled_at,
+            Booking.decided_at,
+            Booking.checked_in_at,
+            Booking.checked_out_at,
+            Booking.meter_start,
+            Booking.meter_end,
+            Resource.kind,
+            Resource.meter_unit,
+            Resource.requires_approval,
+        )
+        .join(Resource, Resource.id == Booking.resource_id)
+        .where(
+            Booking.status.in_(("confirmed", "cancelled")),
+            Booking.start_at < end + ACTUAL_TIME_MARGIN,
+            Booking.end_at > start - ACTUAL_TIME_MARGIN,
+        )
+        .order_by(Booking.start_at, Booking.id)
+    ).all()
+    shares: dict[int, list[tuple[int, Decimal]]] = defaultdict(list)
+    ids = [row.id for row in rows]
+    for chunk in _chunks(ids, 500):
+        for share in db.session.execute(
+            select(BookingShare.booking_id, BookingShare.organisation_id, BookingShare.share)
+            .where(BookingShare.booking_id.in_(chunk))
+            .order_by(BookingShare.booking_id, BookingShare.organisation_id)
+        ):
+            shares[share.booking_id].append((share.organisation_id, Decimal(share.share)))
+    return [
+        BookingFacts(
+            booking_id=row.id,
+            resource_id=row.resource_id,
+            resource_kind=row.kind,
+            organisation_id=row.organisation_id,
+            start=row.start_at,
+            end=row.end_at,
+            status=row.status,
+            quantity=row.quantity,
+            cancelled_at=row.cancelled_at,
+            checked_in_at=row.checked_in_at,
+            checked_out_at=row.checked_out_at,
+            meter_start=row.meter_start,
+            meter_end=row.meter_end,
+            shares=tuple(shares.get(row.id, ())),
+            check_in_expected=bool(row.meter_unit),
+            was_confirmed=not row.requires_approval or row.decided_at is not None,
+        )
+        for row in rows
+    ]
+
+
+def _chunks(values: list, size: int) -> Iterable[list]:
+    for index in range(0, len(values), size):
+        yield values[index : index + size]
+
+
+def manual_entries(start: datetime, end: datetime) -> list[UsageEntry]:
+    """Manual usage lines of ``[start, end)`` summed per organisation and resource (SQL)."""
+    rows = db.session.execute(
+        select(
+            ManualUsage.organisation_id,
+            ManualUsage.resource_id,
+            func.coalesce(Resource.kind, ManualUsage.kind).label("kind"),
+            func.sum(ManualUsage.hours).label("hours"),
+            func.sum(ManualUsage.hours * ManualUsage.quantity).label("unit_hours"),
+            func.sum(func.coalesce(ManualUsage.meter, 0)).label("meter"),
+            func.count(ManualUsage.id).label("lines"),
+        )
+        .outerjoin(Resource, Resource.id == ManualUsage.resource_id)
+        .where(ManualUsage.used_at >= start, ManualUsage.used_at < end)
+        .group_by(
+            ManualUsage.organisation_id,
+            ManualUsage.resource_id,
+            func.coalesce(Resource.kind, ManualUsage.kind),
+        )
+    ).all()
+    entries = []
+    for row in rows:
+        entries.append(
+            UsageEntry(
+                organisation_id=row.organisation_id,
+                resource_id=row.resource_id,
+                resource_kind=row.kind,
+                hours=Decimal(row.hours or 0),
+                unit_hours=Decimal(row.unit_hours or 0),
+                meter=Decimal(row.meter or 0),
+                share=Decimal(1),
+                manual=True,
+                lines=row.lines,
+            )
+        )
+    return entries
+
+
+def measured_entries(
+    start: datetime, end: datetime, *, now: datetime | None = None
+) -> list[UsageEntry]:
+    """Every usage entry of ``[start, end)``: measured bookings, then manual lines."""
+    notice = timedelta(hours=late_cancel_hours())
+    measurements = measure_all(
+        booking_facts(start, end), start, end, now=now or utcnow(), notice=notice
+    )
+    entries = [entry for m in measurements for entry in m.entries]
+    return entries + manual_entries(start, end)
+
+
+def quantity_of(entry: UsageEntry, unit: str) -> Decimal:
+    """The entry's usage in ``unit``: "hours", "unit_hours" or "meter"."""
+    if unit == "meter":
+        return entry.meter
+    if unit == "unit_hours":
+        return entry.unit_hours
+    return entry.hours
+
+
+def usage_by_organisation(
+    entries: Iterable[UsageEntry],
+    *,
+    resource_id: int | None = None,
+    kind: str | None = None,
+    unit: str = "hours",
+) -> dict[int, Decimal]:
+    """Usage per organisation of one resource, one kind, or the whole pole (both None)."""
+    totals: dict[int, Decimal] = defaultdict(Decimal)
+    for entry in entries:
+        if resource_id is not None and entry.resource_id != resource_id:
+            continue
+        if resource_id is None and kind is not None and entry.resource_kind != kind:
+            continue
+        totals[entry.organisation_id] += quantity_of(entry, unit)
+    return dict(totals)
+
+
+def usage_report(
+    actor: User,
+    start: datetime,
+    end: datetime,
+    group_by: str = "organisation",
+    *,
+    now: datetime | None = None,
+) -> list[UsageRow]:
+    """Usage over ``[start, end)`` grouped by organisation, resource or kind, largest first.
+
+    ``share`` is the row's unit-hours over the total unit-hours of the rows the actor may
+    see the denominator of (the whole pole). A referent sees only their organisations'
+    usage. Raises NotAllowed (members), RuleViolation (bad window or grouping).
+    """
+    if not permissions.can_read_usage(actor):
+        raise NotAllowed(_("Only coordinators and referents can read usage."))
+    if group_by not in GROUPINGS:
+        message = _("Must be one of: %(choices)s.", choices=", ".join(GROUPINGS))
+        raise RuleViolation(message, code="invalid_group_by", fields={"group_by": [message]})
+    check_window(start, end)
+    entries = measured_entries(start, end, now=now)
+    grand_total = sum((e.unit_hours for e in entries), Decimal(0))
+    visible = permissions.visible_organisation_ids(actor)
+    if visible is not None:
+        entries = [e for e in entries if e.organisation_id in visible]
+    groups: dict[int | str, dict] = {}
+    bookings: dict[int | str, set[int]] = defaultdict(set)
+    for entry in entries:
+        if group_by == "organisation":
+            key: int | str = entry.organisation_id
+        elif group_by == "resource":
+            key = entry.resource_id if entry.resource_id is not None else "none"
+        else:
+            key = entry.resource_kind or "none"
+        group = groups.setdefault(
+            key,
+            {
+                "hours": Decimal(0),
+                "unit_hours": Decimal(0),
+                "meter": Decimal(0),
+                "late": set(),
+                "no_show": set(),
+                "manual": 0,
+            },
+        )
+        group["hours"] += entry.hours
+        group["unit_hours"] += entry.unit_hours
+        group["meter"] += entry.meter
+        if entry.manual:
+            group["manual"] += entry.lines
+        else:
+            bookings[key].add(entry.booking_id)
+            if entry.late_cancellation:
+                group["late"].add(entry.booking_id)
+            if entry.no_show:
+                group["no_show"].add(entry.booking_id)
+    labels = _labels(group_by, groups)
+    rows = [
+        UsageRow(
+            key=key,
+            label=labels.get(key, str(key)),
+            hours=group["hours"].quantize(TWO),
+            unit_hours=group["unit_hours"].quantize(TWO),
+            meter=group["meter"].quantize(TWO),
+            bookings=len(bookings[key]),
+            share=(group["unit_hours"] / grand_total).quantize(FOUR) if grand_total else Decimal(0),
+            late_cancellations=len(group["late"]),
+            no_shows=len(group["no_show"]),
+            manual_lines=group["manual"],
+        )
+        for key, group in groups.items()
+    ]
+    return sorted(rows, key=lambda row: (-row.unit_hours, row.label.lower()))
+
+
+def _labels(group_by: str, groups: dict) -> dict:
+    if group_by == "kind":
+        return {key: str(RESOURCE_KINDS.get(key, _("Not tied to a resource"))) for key in groups}
+    ids = [key for key in groups if isinstance(key, int)]
+    model = Organisation if group_by == "organisation" else Resource
+    names = dict(db.session.execute(select(model.id, model.name).where(model.id.in_(ids))).all())
+    return {key: names.get(key, _("Not tied to a resource")) for key in groups}
+
+
+def no_shows(actor: User, start: datetime, end: datetime, *, now: datetime | None = None) -> list:
+    """Bookings of ``[start, end)`` that were confirmed and never checked in where expected."""
+    if not permissions.can_read_usage(actor):
+        raise NotAllowed(_("Only coordinators and referents can read usage."))
+    check_window(start, end)
+    facts = booking_facts(start, end)
+    notice = timedelta(hours=late_cancel_hours())
+    measured = measure_all(facts, start, end, now=now or utcnow(), notice=notice)
+    ids = [m.booking_id for m in measured if m.no_show]
+    if not ids:
+        return []
+    query = select(Booking).where(Booking.id.in_(ids)).order_by(Booking.start_at)
+    visible = permissions.visible_organisation_ids(actor)
+    if visible is not None:
+        query = query.where(Booking.organisation_id.in_(visible or {-1}))
+    return list(db.session.scalars(query))
+
+
+# ---------------------------------------------------------------- manual lines
+
+
+def _decimal(value, field: str, *, required: bool, positive: bool = False) -> Decimal | None:
+    if value in (None, ""):
+        if required:
+            message = _("This value is required.")
+            raise RuleViolation(message, fields={field: [message]})
+        return None
+    try:
+        if isinstance(value, bool):
+            raise InvalidOperation
+        number = Decimal(str(value).strip().replace(",", "."))
+        if not number.is_finite() or number < 0 or number >= Decimal("1e8"):
+            raise InvalidOperation
+    except (InvalidOperation, ValueError):
+        message = _("A positive number is expected.")
+        raise RuleViolation(message, fields={field: [message]}) from None
+    if positive and number == 0:
+        message = _("A positive number is expected.")
+        raise RuleViolation(message, fields={field: [message]})
+    return number.quantize(TWO)
+
+
+def add_manual_usage(actor: User, data: ManualUsageInput) -> ManualUsage:
+    """Record usage by hand (e.g. a shared staff member's timesheet) with a reason.
+
+    The line counts on its day (local) for its organisation, on its resource or kind.
+    Raises NotAllowed (not a coordinator), RuleViolation (missing or bad values); nothing is
+    written when it raises.
+    """
+    if not permissions.can_record_usage(actor):
+        raise NotAllowed(_("Only the pole's coordinators can record usage by hand."))
+    errors: dict[str, list[str]] = {}
+    organisation = (
+        db.session.get(Organisation, data.organisation_id)
+        if isinstance(data.organisation_id, int)
+        else None
+    )
+    if organisation is None:
+        errors["organisation_id"] = [_("Choose a member organisation.")]
+    resource = None
+    if data.resource_id not in (None, ""):
+        resource = (
+            db.session.get(Resource, data.resource_id)
+            if isinstance(data.resource_id, int)
+            else None
+        )
+        if resource is None:
+            errors["resource_id"] = [_("This resource does not exist.")]
+    kind = data.kind or None
+    if kind is not None and kind not in RESOURCE_KINDS:
+        errors["kind"] = [_("Must be one of: %(choices)s.", choices=", ".join(RESOURCE_KINDS))]
+    if data.used_on is None:
+        errors["used_on"] = [_("This value is required.")]
+    reason = (data.reason or "").strip()
+    if not reason:
+        errors["reason"] = [_("Say why this usage is recorded by hand.")]
+    hours = meter = None
+    quantity = 1
+    try:
+        hours = _decimal(data.hours, "hours", required=True, positive=True)
+    except RuleViolation as error:
+        errors.update(error.fields)
+    try:
+        meter = _decimal(data.meter, "meter", required=False)
+    except RuleViolation as error:
+        errors.update(error.fields)
+    try:
+        quantity = int(data.quantity or 1)
+        if quantity < 1 or quantity > 100000 or isinstance(data.quantity, bool):
+            raise ValueError
+    except (TypeError, ValueError):
+        errors["quantity"] = [_("A whole number of at least 1 is expected.")]
+    if errors:
+        raise RuleViolation(_("Please correct the highlighted fields."), fields=errors)
+    used_at = datetime.combine(data.used_on, time(12), tzinfo=pole_tz()).astimezone(UTC)
+    line = ManualUsage(
+        organisation_id=organisation.id,
+        resource_id=resource.id if resource else None,
+        kind=resource.kind if resource else kind,
+        used_at=used_at,
+        hours=hours,
+        quantity=quantity,
+        meter=meter,
+        reason=reason[:2000],
+        created_by_id=actor.id,
+    )
+    db.session.add(line)
+    db.session.flush()
+    record(
+        actor,
+        "usage.manual",
+        line,
+        after={
+            "organisation_id": line.organisation_id,
+            "resource_id": line.resource_id,
+            "kind": line.kind,
+            "used_on": data.used_on.isoformat(),
+            "hours": str(hours),
+            "quantity": quantity,
+        },
+        note=line.reason,
+    )
+    return line
+
+
+def list_manual_usage(actor: User, start: datetime, end: datetime) -> list[ManualUsage]:
+    """Manual usage lines of ``[start, end)``, by day; referents see their organisations' only."""
+    if not permissions.can_read_usage(actor):
+        raise NotAllowed(_("Only coordinators and referents can read usage."))
+    query = (
+        select(ManualUsage)
+        .where(ManualUsage.used_at >= start, ManualUsage.used_at < end)
+        .order_by(ManualUsage.used_at, ManualUsage.id)
+    )
+    visible = permissions.visible_organisation_ids(actor)
+    if visible is not None:
+        query = query.where(ManualUsage.organisation_id.in_(visible or {-1}))
+    return list(db.session.scalars(query))
+
+
+def get_manual_usage(actor: User, line_id: int) -> ManualUsage:
+    """One manual line. Raises NotFound."""
+    line = db.session.get(ManualUsage, line_id)
+    visible = permissions.visible_organisation_ids(actor) if actor else set()
+    if line is None or (visible is not None and line.organisation_id not in visible):
+        raise NotFound(_("This usage line does not exist."))
+    return line
