@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import secrets as _random
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from flask import current_app
 from flask_babel import gettext as _
@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 
 from pooling.accounts.models import ROLES, ApiToken, Invitation, Membership, User
 from pooling.accounts.passwords import hash_password, password_problem, verify_password
+from pooling.accounts.permissions import can_manage_account
 from pooling.accounts.secrets import digest, new_secret
 from pooling.audit.services import record
 from pooling.core.db import utcnow
@@ -174,6 +175,14 @@ def remove_membership(actor, membership: Membership) -> None:
         raise NotAllowed(_("You can only manage the people of your own organisation."))
     if actor.id == membership.user_id and not actor.is_coordinator:
         raise RuleViolation(_("You cannot remove yourself from your organisation."))
+    user = membership.user
+    if len(user.memberships) == 1 and not user.is_coordinator:
+        raise RuleViolation(
+            _(
+                "This is the only organisation of %(name)s: deactivate their account instead.",
+                name=user.name,
+            )
+        )
     record(
         actor,
         "membership.delete",
@@ -185,16 +194,36 @@ def remove_membership(actor, membership: Membership) -> None:
 
 
 def set_active(actor, user: User, active: bool) -> User:
-    """Deactivate a person (they can no longer sign in) or reactivate them."""
+    """Deactivate a person (they can no longer sign in) or reactivate them.
+
+    Deactivating ends their sessions and closes their open invitations. A referent may do it
+    only for people who belong to no other organisation (see ``permissions.can_manage_account``).
+    Raises NotAllowed, RuleViolation.
+    """
     if not actor.is_coordinator and not (actor.admin_organisation_ids() & user.organisation_ids()):
         raise NotAllowed(_("You can only manage the people of your own organisation."))
+    if not can_manage_account(actor, user):
+        raise NotAllowed(
+            _(
+                "This person also belongs to another organisation or coordinates the pole: "
+                "remove them from your organisation instead, or ask a coordinator."
+            )
+        )
     if actor.id == user.id:
         raise RuleViolation(_("You cannot deactivate your own account."))
     user.active = active
     if not active:
         user.session_token = _random.token_hex(16)
+        _close_invitations(user)
     db.session.flush()
     record(actor, "user.activate" if active else "user.deactivate", user)
+    return user
+
+
+def end_sessions(user: User) -> User:
+    """Sign a person out everywhere: every session signed with the old token stops working."""
+    user.session_token = _random.token_hex(16)
+    db.session.flush()
     return user
 
 
@@ -250,10 +279,17 @@ def invite(actor, user: User) -> str:
         actor.is_coordinator or actor.admin_organisation_ids() & user.organisation_ids()
     ):
         raise NotAllowed(_("You can only invite the people of your own organisation."))
-    for old in db.session.scalars(
-        select(Invitation).where(Invitation.user_id == user.id, Invitation.used_at.is_(None))
-    ):
-        old.used_at = utcnow()
+    # The link sets the password, so whoever receives it could take the account over.
+    if actor is not None and not can_manage_account(actor, user):
+        raise NotAllowed(
+            _(
+                "This person also belongs to another organisation or coordinates the pole: "
+                "only a coordinator can give them a new link."
+            )
+        )
+    if not user.active:
+        raise RuleViolation(_("This account is deactivated: reactivate it first."))
+    _close_invitations(user)
     secret = new_secret()
     hours = current_app.config["INVITATION_TTL_HOURS"]
     db.session.add(
@@ -269,22 +305,36 @@ def invite(actor, user: User) -> str:
     return secret
 
 
+def _close_invitations(user: User) -> None:
+    for invitation in db.session.scalars(
+        select(Invitation).where(Invitation.user_id == user.id, Invitation.used_at.is_(None))
+    ):
+        invitation.used_at = utcnow()
+
+
 def invitation_for(secret: str) -> Invitation:
     """The open invitation for this secret; raises NotFound when unknown, used or expired."""
     invitation = db.session.scalar(
         select(Invitation).where(Invitation.token_hash == digest(secret))
     )
-    if invitation is None or invitation.used_at is not None or invitation.expires_at < utcnow():
+    if (
+        invitation is None
+        or invitation.used_at is not None
+        or invitation.expires_at < utcnow()
+        or not invitation.user.active
+    ):
         raise NotFound(_("This invitation link is not valid any more. Ask for a new one."))
     return invitation
 
 
 def accept_invitation(secret: str, password: str) -> User:
-    """Set the password of an invited person and close the invitation."""
+    """Set the password of an invited person and close the invitation.
+
+    Raises NotFound (unknown, used or expired link; deactivated person), RuleViolation.
+    """
     invitation = invitation_for(secret)
     user = set_password(invitation.user, password)
     invitation.used_at = utcnow()
-    user.active = True
     db.session.flush()
     return user
 
@@ -336,3 +386,177 @@ def people_of(organisation: Organisation) -> list[Membership]:
             .order_by(func.lower(User.name))
         )
     )
+
+
+def tokens_of(user: User) -> list[ApiToken]:
+    """A person's personal API tokens, newest first (revoked ones included, marked)."""
+    return list(
+        db.session.scalars(
+            select(ApiToken)
+            .where(ApiToken.user_id == user.id)
+            .order_by(ApiToken.created_at.desc(), ApiToken.id.desc())
+        )
+    )
+
+
+# The people page of an organisation: each use case finds the organisation by its slug,
+# checks that the actor manages its people, then acts on one of its memberships.
+
+
+@dataclass
+class PersonRow:
+    """One line of an organisation's people page."""
+
+    membership: Membership
+    user: User
+    has_password: bool
+    invitation_status: str  # none, pending, used, expired
+    invitation_expires_at: datetime | None = None
+    manage_account: bool = False  # may the viewer (de)activate or re-invite this person
+
+
+@dataclass
+class PeopleOverview:
+    """An organisation and its people, for its referents and the coordinators."""
+
+    organisation: Organisation
+    rows: list[PersonRow]
+
+
+def _managed_organisation(actor, slug: str) -> Organisation:
+    organisation = db.session.scalar(select(Organisation).where(Organisation.slug == slug))
+    if organisation is None:
+        raise NotFound(_("No organisation has the identifier %(slug)s.", slug=slug))
+    if not can_manage_people(actor, organisation):
+        raise NotAllowed(_("You can only manage the people of your own organisation."))
+    return organisation
+
+
+def _membership_in(organisation: Organisation, membership_id: int) -> Membership:
+    membership = db.session.get(Membership, membership_id)
+    if membership is None or membership.organisation_id != organisation.id:
+        raise NotFound(_("This person does not belong to this organisation."))
+    return membership
+
+
+def _invitation_status(invitation: Invitation | None) -> str:
+    if invitation is None:
+        return "none"
+    if invitation.used_at is not None:
+        return "used"
+    if invitation.expires_at < utcnow():
+        return "expired"
+    return "pending"
+
+
+def people_overview(actor, slug: str) -> PeopleOverview:
+    """The people of an organisation with their role and last invitation.
+
+    Raises NotFound (unknown organisation), NotAllowed (neither its referent nor a coordinator).
+    """
+    organisation = _managed_organisation(actor, slug)
+    memberships = people_of(organisation)
+    latest: dict[int, Invitation] = {}
+    user_ids = [m.user_id for m in memberships]
+    if user_ids:
+        for invitation in db.session.scalars(
+            select(Invitation)
+            .where(Invitation.user_id.in_(user_ids))
+            .order_by(Invitation.created_at, Invitation.id)
+        ):
+            latest[invitation.user_id] = invitation
+    rows = [
+        PersonRow(
+            membership=m,
+            user=m.user,
+            has_password=bool(m.user.password_hash),
+            invitation_status=_invitation_status(latest.get(m.user_id)),
+            invitation_expires_at=getattr(latest.get(m.user_id), "expires_at", None),
+            manage_account=can_manage_account(actor, m.user),
+        )
+        for m in memberships
+    ]
+    return PeopleOverview(organisation=organisation, rows=rows)
+
+
+def add_person_to_organisation(actor, slug: str, data: PersonInput) -> tuple[User, str]:
+    """Create a person without a password in this organisation, and an invitation for them.
+
+    Returns the person and the invitation secret (shown once). An e-mail address already in
+    use is refused: a coordinator attaches that person instead (``attach_person``).
+    Raises NotFound, NotAllowed, RuleViolation.
+    """
+    organisation = _managed_organisation(actor, slug)
+    if find_user_by_email(data.email) is not None:
+        if actor.is_coordinator:
+            message = _(
+                "A person with this e-mail address already exists: "
+                "attach them to this organisation instead."
+            )
+        else:
+            message = _(
+                "A person with this e-mail address already exists. Ask the pole's "
+                "coordinators to attach them to your organisation."
+            )
+        raise RuleViolation(message, fields={"email": [message]})
+    user = create_person(
+        actor,
+        PersonInput(
+            email=data.email,
+            name=data.name,
+            organisation_id=organisation.id,
+            role=data.role,
+            locale=data.locale,
+            password=None,
+        ),
+    )
+    return user, invite(actor, user)
+
+
+def attach_person(actor, slug: str, email: str, role: str) -> Membership:
+    """Attach an existing person, found by e-mail, to one more organisation (coordinators).
+
+    Raises NotFound, NotAllowed, RuleViolation.
+    """
+    organisation = _managed_organisation(actor, slug)
+    if not actor.is_coordinator:
+        raise NotAllowed(_("Only a coordinator can attach a person of another organisation."))
+    user = find_user_by_email(email)
+    if user is None:
+        message = _("Nobody has this e-mail address; add them as a new person instead.")
+        raise RuleViolation(message, fields={"email": [message]})
+    return add_membership(actor, user, organisation, role)
+
+
+def reinvite_person(actor, slug: str, membership_id: int) -> tuple[User, str]:
+    """A new one-time link for a person of this organisation; earlier links stop working.
+
+    Raises NotFound, NotAllowed, RuleViolation.
+    """
+    organisation = _managed_organisation(actor, slug)
+    user = _membership_in(organisation, membership_id).user
+    return user, invite(actor, user)
+
+
+def set_person_role(actor, slug: str, membership_id: int, role: str) -> Membership:
+    """Make a person of this organisation a referent or a member. Raises NotFound, NotAllowed."""
+    organisation = _managed_organisation(actor, slug)
+    return change_membership_role(actor, _membership_in(organisation, membership_id), role)
+
+
+def remove_person(actor, slug: str, membership_id: int) -> User:
+    """Detach a person from this organisation. Raises NotFound, NotAllowed, RuleViolation."""
+    organisation = _managed_organisation(actor, slug)
+    membership = _membership_in(organisation, membership_id)
+    user = membership.user
+    remove_membership(actor, membership)
+    return user
+
+
+def set_person_active(actor, slug: str, membership_id: int, active: bool) -> User:
+    """Deactivate or reactivate a person of this organisation.
+
+    Raises NotFound, NotAllowed, RuleViolation.
+    """
+    organisation = _managed_organisation(actor, slug)
+    return set_active(actor, _membership_in(organisation, membership_id).user, active)

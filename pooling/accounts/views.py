@@ -1,4 +1,4 @@
-"""Sign-in, sign-out, invitations, and a person's own account settings."""
+"""Sign-in, sign-out, invitations, a person's own account, and the people of an organisation."""
 
 from __future__ import annotations
 
@@ -14,10 +14,21 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
+from werkzeug.exceptions import TooManyRequests
 
 from pooling.accounts import services
-from pooling.accounts.forms import ChangePasswordForm, LanguageForm, LoginForm, SetPasswordForm
-from pooling.core.errors import DomainError
+from pooling.accounts.forms import (
+    ActionForm,
+    AttachPersonForm,
+    ChangePasswordForm,
+    LanguageForm,
+    LoginForm,
+    PersonForm,
+    RoleForm,
+    SetPasswordForm,
+    TokenForm,
+)
+from pooling.core.errors import DomainError, RuleViolation
 from pooling.core.urls import is_safe_next
 from pooling.extensions import db, limiter
 
@@ -26,6 +37,15 @@ bp = Blueprint("accounts", __name__)
 
 def _login_limit() -> str:
     return current_app.config["LOGIN_RATE_LIMIT"]
+
+
+def _too_many_attempts() -> str:
+    return _("Too many sign-in attempts; please wait a minute.")
+
+
+def _actor():
+    """The signed-in person as a plain object, for the services."""
+    return current_user._get_current_object()
 
 
 def _start_session(user) -> None:
@@ -37,12 +57,33 @@ def _start_session(user) -> None:
         session["lang"] = lang
 
 
+def _put_errors(form, error: DomainError, default_field: str | None = None) -> None:
+    """Show a service's field messages next to the form's fields (or flash its message)."""
+    shown = False
+    for name, messages in error.fields.items():
+        field = getattr(form, name, None) or (getattr(form, default_field, None))
+        if field is not None:
+            field.errors = list(field.errors) + list(messages)
+            shown = True
+    if not shown:
+        flash(error.message, "error")
+
+
+@bp.errorhandler(TooManyRequests)
+def too_many_requests(error: TooManyRequests):
+    """The throttled sign-in page: a translated message, status 429."""
+    db.session.rollback()
+    message = error.description if isinstance(error.description, str) else None
+    return render_template(
+        "errors/error.html", status=429, message=message or _too_many_attempts()
+    ), 429
+
+
+# Sign-in and sign-out
+
+
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(
-    _login_limit,
-    methods=["POST"],
-    error_message=lambda: _("Too many sign-in attempts; please wait a minute."),
-)
+@limiter.limit(_login_limit, methods=["POST"], error_message=_too_many_attempts)
 def login():
     form = LoginForm()
     if request.method == "GET":
@@ -57,16 +98,24 @@ def login():
             return redirect(target if is_safe_next(target) else url_for("home.index"))
         flash(_("Wrong e-mail address or password."), "error")
         return render_template("accounts/login.html", form=form), 401
-    return render_template("accounts/login.html", form=form)
+    status = 422 if request.method == "POST" else 200
+    return render_template("accounts/login.html", form=form), status
 
 
 @bp.post("/logout")
 @login_required
 def logout():
+    # A copy of the old session cookie must not work any more: rotate the session token,
+    # which signs the person out in every browser.
+    services.end_sessions(_actor())
+    db.session.commit()
     logout_user()
     session.clear()
     flash(_("You are signed out."), "info")
     return redirect(url_for("accounts.login"))
+
+
+# Invitations
 
 
 @bp.route("/invitation/<secret>", methods=["GET", "POST"])
@@ -81,48 +130,60 @@ def accept_invitation(secret: str):
             user = services.accept_invitation(secret, form.password.data)
         except DomainError as error:
             db.session.rollback()
-            for message in error.fields.get("password", [error.message]):
-                form.password.errors.append(message)
+            _put_errors(form, error, "password")
         else:
             db.session.commit()
             _start_session(user)
             flash(_("Welcome, %(name)s! Your password is set.", name=user.name), "success")
             return redirect(url_for("home.index"))
-    return render_template("accounts/invitation.html", form=form, invitation=invitation)
+    status = 422 if request.method == "POST" else 200
+    return render_template("accounts/invitation.html", form=form, invitation=invitation), status
 
 
-@bp.route("/account", methods=["GET", "POST"])
+# A person's own account
+
+
+def _account_page(status: int = 200, **forms):
+    """The account page, with the given forms (for their errors) or fresh ones."""
+    user = _actor()
+    forms.setdefault("password_form", ChangePasswordForm(prefix="pw", formdata=None))
+    forms.setdefault(
+        "language_form", LanguageForm(prefix="lang", formdata=None, locale=user.locale)
+    )
+    forms.setdefault("token_form", TokenForm(prefix="token", formdata=None))
+    forms.setdefault("new_token", None)
+    return render_template(
+        "accounts/account.html",
+        tokens=services.tokens_of(user),
+        action_form=ActionForm(formdata=None),
+        **forms,
+    ), status
+
+
+@bp.get("/account")
 @login_required
 def account():
-    password_form = ChangePasswordForm(prefix="pw")
-    language_form = LanguageForm(prefix="lang", locale=current_user.locale)
-    return render_template(
-        "accounts/account.html", password_form=password_form, language_form=language_form
-    )
+    return _account_page()
 
 
 @bp.post("/account/password")
 @login_required
 def change_password():
     form = ChangePasswordForm(prefix="pw")
-    language_form = LanguageForm(prefix="lang", locale=current_user.locale)
     if form.validate_on_submit():
         try:
             services.set_password(
-                current_user, form.password.data, current_password=form.current_password.data
+                _actor(), form.password.data, current_password=form.current_password.data
             )
         except DomainError as error:
             db.session.rollback()
-            for name, messages in error.fields.items():
-                getattr(form, name, form.password).errors.extend(messages)
+            _put_errors(form, error, "password")
         else:
             db.session.commit()
-            _start_session(current_user._get_current_object())
+            _start_session(_actor())
             flash(_("Your password is changed; your other sessions are signed out."), "success")
             return redirect(url_for("accounts.account"))
-    return render_template(
-        "accounts/account.html", password_form=form, language_form=language_form
-    ), 422
+    return _account_page(422, password_form=form)
 
 
 @bp.post("/account/language")
@@ -130,8 +191,194 @@ def change_password():
 def change_language():
     form = LanguageForm(prefix="lang")
     if form.validate_on_submit():
-        services.set_locale(current_user, form.locale.data)
-        db.session.commit()
-        session.pop("lang", None)
-        flash(_("Language saved."), "success")
+        try:
+            services.set_locale(_actor(), form.locale.data)
+        except DomainError as error:
+            db.session.rollback()
+            _put_errors(form, error, "locale")
+        else:
+            db.session.commit()
+            session.pop("lang", None)
+            flash(_("Language saved."), "success")
+            return redirect(url_for("accounts.account"))
+    return _account_page(422, language_form=form)
+
+
+@bp.post("/account/tokens")
+@login_required
+def create_token():
+    form = TokenForm(prefix="token")
+    if not form.validate_on_submit():
+        return _account_page(422, token_form=form)
+    token, secret = services.create_token(_actor(), form.name.data or "")
+    db.session.commit()
+    # The secret is in this response only: never in a cookie, a flash or a log.
+    response, status = _account_page(200, new_token={"token": token, "secret": secret})
+    return response, status, {"Cache-Control": "no-store"}
+
+
+@bp.post("/account/tokens/<int:token_id>/revoke")
+@login_required
+def revoke_token(token_id: int):
+    ActionForm()  # the CSRF token is checked for every POST by CSRFProtect
+    token = services.revoke_token(_actor(), token_id)
+    db.session.commit()
+    flash(_("The token %(prefix)s… is revoked.", prefix=token.prefix), "success")
     return redirect(url_for("accounts.account"))
+
+
+# The people of an organisation
+
+
+def _people_page(slug: str, status: int = 200, **forms):
+    overview = services.people_overview(_actor(), slug)
+    forms.setdefault("person_form", PersonForm(prefix="add", formdata=None))
+    forms.setdefault("attach_form", AttachPersonForm(prefix="attach", formdata=None))
+    return render_template(
+        "accounts/people.html",
+        overview=overview,
+        organisation=overview.organisation,
+        action_form=ActionForm(formdata=None),
+        **forms,
+    ), status
+
+
+def _invitation_flash(user, secret: str) -> None:
+    link = url_for("accounts.accept_invitation", secret=secret, _external=True)
+    flash(
+        _(
+            "Send this one-time link to %(name)s so they can choose a password (it will not be "
+            "shown again): %(link)s",
+            name=user.name,
+            link=link,
+        ),
+        "success",
+    )
+
+
+@bp.get("/organisations/<slug>/people")
+@login_required
+def people(slug: str):
+    return _people_page(slug)
+
+
+@bp.post("/organisations/<slug>/people")
+@login_required
+def add_person(slug: str):
+    form = PersonForm(prefix="add")
+    if form.validate_on_submit():
+        try:
+            user, secret = services.add_person_to_organisation(
+                _actor(),
+                slug,
+                services.PersonInput(
+                    email=form.email.data, name=form.name.data, role=form.role.data
+                ),
+            )
+        except RuleViolation as error:
+            db.session.rollback()
+            _put_errors(form, error)
+        else:
+            db.session.commit()
+            flash(_("%(name)s is added.", name=user.name), "success")
+            _invitation_flash(user, secret)
+            return redirect(url_for("accounts.people", slug=slug))
+    return _people_page(slug, 422, person_form=form)
+
+
+@bp.post("/organisations/<slug>/people/attach")
+@login_required
+def attach_person(slug: str):
+    form = AttachPersonForm(prefix="attach")
+    if form.validate_on_submit():
+        try:
+            membership = services.attach_person(_actor(), slug, form.email.data, form.role.data)
+        except RuleViolation as error:
+            db.session.rollback()
+            _put_errors(form, error, "email")
+        else:
+            db.session.commit()
+            flash(
+                _(
+                    "%(name)s now also belongs to %(org)s.",
+                    name=membership.user.name,
+                    org=membership.organisation.name,
+                ),
+                "success",
+            )
+            return redirect(url_for("accounts.people", slug=slug))
+    return _people_page(slug, 422, attach_form=form)
+
+
+def _person_action(slug: str, act, message):
+    """Run one action on a person of the page, then come back to the page (or explain why not).
+
+    ``act`` returns the person acted on; ``message(person)`` says what was done.
+    """
+    try:
+        user = act()
+    except RuleViolation as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return _people_page(slug, 422)
+    db.session.commit()
+    flash(message(user), "success")
+    return redirect(url_for("accounts.people", slug=slug))
+
+
+@bp.post("/organisations/<slug>/people/<int:membership_id>/invite")
+@login_required
+def reinvite(slug: str, membership_id: int):
+    try:
+        user, secret = services.reinvite_person(_actor(), slug, membership_id)
+    except RuleViolation as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return _people_page(slug, 422)
+    db.session.commit()
+    _invitation_flash(user, secret)
+    return redirect(url_for("accounts.people", slug=slug))
+
+
+@bp.post("/organisations/<slug>/people/<int:membership_id>/role")
+@login_required
+def change_role(slug: str, membership_id: int):
+    form = RoleForm()
+    if not form.validate_on_submit():
+        flash(_("The role must be member or referent."), "error")
+        return _people_page(slug, 422)
+    return _person_action(
+        slug,
+        lambda: services.set_person_role(_actor(), slug, membership_id, form.role.data).user,
+        lambda user: _("The role of %(name)s is changed.", name=user.name),
+    )
+
+
+@bp.post("/organisations/<slug>/people/<int:membership_id>/remove")
+@login_required
+def remove_person(slug: str, membership_id: int):
+    return _person_action(
+        slug,
+        lambda: services.remove_person(_actor(), slug, membership_id),
+        lambda user: _("%(name)s no longer belongs to this organisation.", name=user.name),
+    )
+
+
+@bp.post("/organisations/<slug>/people/<int:membership_id>/deactivate")
+@login_required
+def deactivate_person(slug: str, membership_id: int):
+    return _person_action(
+        slug,
+        lambda: services.set_person_active(_actor(), slug, membership_id, False),
+        lambda user: _("%(name)s can no longer sign in.", name=user.name),
+    )
+
+
+@bp.post("/organisations/<slug>/people/<int:membership_id>/reactivate")
+@login_required
+def reactivate_person(slug: str, membership_id: int):
+    return _person_action(
+        slug,
+        lambda: services.set_person_active(_actor(), slug, membership_id, True),
+        lambda user: _("%(name)s can sign in again.", name=user.name),
+    )
