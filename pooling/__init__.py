@@ -67,6 +67,7 @@ def register_blueprints(app: Flask) -> None:
     from pooling.api import bp as api_bp
     from pooling.audit.views import bp as audit_bp
     from pooling.bookings.views import bp as bookings_bp
+    from pooling.calendar.feed_views import bp as feeds_bp
     from pooling.calendar.views import bp as calendar_bp
     from pooling.home.views import bp as home_bp
     from pooling.notifications.views import bp as notifications_bp
@@ -80,6 +81,7 @@ def register_blueprints(app: Flask) -> None:
         resources_bp,
         bookings_bp,
         calendar_bp,
+        feeds_bp,
         notifications_bp,
         audit_bp,
         api_bp,

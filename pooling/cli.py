@@ -8,6 +8,7 @@ import click
 from flask import Flask
 from flask.cli import FlaskGroup
 
+from pooling.calendar.commands import ical
 from pooling.core.errors import DomainError
 from pooling.extensions import db
 
@@ -35,6 +36,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(tokens)
     app.cli.add_command(organisations)
     app.cli.add_command(demo)
+    app.cli.add_command(ical)
 
 
 @click.group()

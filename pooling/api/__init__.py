@@ -8,6 +8,7 @@ from pooling.api import auth as _auth  # noqa: E402,F401  (before_request hooks)
 from pooling.api import (  # noqa: E402,F401
     bookings,
     costing,
+    feeds,
     me,
     openapi,
     organisations,
