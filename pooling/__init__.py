@@ -69,6 +69,7 @@ def register_blueprints(app: Flask) -> None:
     from pooling.bookings.views import bp as bookings_bp
     from pooling.calendar.feed_views import bp as feeds_bp
     from pooling.calendar.views import bp as calendar_bp
+    from pooling.dashboards.views import bp as dashboards_bp
     from pooling.home.views import bp as home_bp
     from pooling.notifications.views import bp as notifications_bp
     from pooling.organisations.views import bp as organisations_bp
@@ -84,6 +85,7 @@ def register_blueprints(app: Flask) -> None:
         feeds_bp,
         notifications_bp,
         audit_bp,
+        dashboards_bp,
         api_bp,
     ):
         app.register_blueprint(blueprint)

@@ -5,6 +5,7 @@ from pooling.audit.models import AuditEvent
 from pooling.bookings.models import Booking, BookingShare, IdempotencyKey, Quota, Series
 from pooling.calendar.models import ExternalBusyTime, ExternalCalendar, Feed
 from pooling.costing.models import AccountingCode, Cost, CostPeriod
+from pooling.dashboards.models import InKindRate
 from pooling.notifications.models import Notification
 from pooling.organisations.models import Organisation
 from pooling.resources.models import Closure, Resource
@@ -25,6 +26,7 @@ __all__ = [
     "ExternalCalendar",
     "Feed",
     "IdempotencyKey",
+    "InKindRate",
     "Invitation",
     "Membership",
     "Notification",

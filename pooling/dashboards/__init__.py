@@ -1,0 +1,1 @@
+"""Coordinator dashboards and the activity report: aggregate queries, pages and exports."""

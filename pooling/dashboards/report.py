@@ -1,0 +1,143 @@
+"""The activity report a pole sends to its funders: figures for a period, and its CSV rows."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from pooling.accounts.models import User
+from pooling.core.errors import NotAllowed
+from pooling.core.time import pole_tz
+from pooling.dashboards import permissions, queries
+from pooling.dashboards.models import InKindRate
+from pooling.dashboards.queries import Scope, SqlTime
+from pooling.dashboards.services import (
+    DashboardFilter,
+    Occupancy,
+    Period,
+    _hours,
+    _percent,
+    _round,
+    build_dashboard,
+)
+from pooling.extensions import db
+from pooling.organisations.models import Organisation
+from pooling.resources.models import Resource
+
+
+@dataclass
+class InKindLine:
+    resource: str
+    owner: str
+    hours: Decimal
+    hourly_rate: Decimal
+    value: Decimal
+
+
+@dataclass
+class ActivityReport:
+    """The figures a pole sends to its funders for a period."""
+
+    period: Period
+    organisations_sharing: int
+    hours_by_kind: list[Occupancy]
+    occupancy_total: Occupancy
+    bookings: int
+    bookings_by_others: int
+    share_by_others: Decimal | None
+    in_kind: list[InKindLine]
+    in_kind_total: Decimal
+    costs: dict | None = None
+
+
+def build_report(actor: User, period: Period, *, now: datetime | None = None) -> ActivityReport:
+    """The activity report: organisations sharing, hours and occupancy by kind, bookings made
+    by others than the owner, in-kind contributions and costs. Raises NotAllowed.
+    """
+    if not permissions.can_view_report(actor):
+        raise NotAllowed(_("Only coordinators can read the activity report."))
+    dashboard = build_dashboard(actor, period, DashboardFilter(), now=now)
+    time = SqlTime(pole_tz(), period.start, period.end)
+    lending = queries.lending_per_resource(time, period.start, period.end, Scope())
+    bookings = sum(int(row["bookings"] or 0) for row in lending)
+    by_others = sum(int(row["by_others"] or 0) for row in lending)
+    in_kind = _in_kind_lines(lending)
+    return ActivityReport(
+        period=period,
+        organisations_sharing=sum(1 for row in dashboard.usage if row.hours > 0),
+        hours_by_kind=dashboard.occupancy_by_kind,
+        occupancy_total=dashboard.occupancy_total,
+        bookings=bookings,
+        bookings_by_others=by_others,
+        share_by_others=_percent(Decimal(by_others), Decimal(bookings)),
+        in_kind=in_kind,
+        in_kind_total=sum((line.value for line in in_kind), Decimal("0.00")),
+        costs=None,
+    )
+
+
+def _in_kind_lines(lending: list[dict]) -> list[InKindLine]:
+    rates = list(db.session.scalars(select(InKindRate)))
+    by_resource = {rate.resource_id: rate.hourly_rate for rate in rates if rate.resource_id}
+    by_kind = {rate.kind: rate.hourly_rate for rate in rates if rate.kind}
+    used = {row["resource_id"]: row["seconds_by_others"] for row in lending}
+    query = (
+        select(Resource.id, Resource.name, Resource.kind, Organisation.name.label("owner"))
+        .join(Organisation, Organisation.id == Resource.owner_organisation_id)
+        .where(Resource.id.in_(list(used)))
+        .order_by(Resource.name)
+    )
+    lines = []
+    for row in db.session.execute(query):
+        rate = by_resource.get(row.id, by_kind.get(row.kind))
+        hours = _hours(used.get(row.id))
+        if rate is None or not hours:
+            continue
+        lines.append(InKindLine(row.name, row.owner, hours, rate, _round(hours * rate)))
+    return lines
+
+
+def report_rows(report: ActivityReport) -> list[list]:
+    """The report as (section, item, value, unit) rows for the CSV export."""
+    rows: list[list] = [
+        [_("Period"), _("First day"), report.period.first.isoformat(), ""],
+        [_("Period"), _("Last day"), report.period.last.isoformat(), ""],
+        [_("Sharing"), _("Member organisations sharing"), report.organisations_sharing, ""],
+        [_("Sharing"), _("Confirmed bookings"), report.bookings, ""],
+        [
+            _("Sharing"),
+            _("Bookings by another organisation than the owner"),
+            report.bookings_by_others,
+            "",
+        ],
+        [
+            _("Sharing"),
+            _("Share of bookings by another organisation than the owner"),
+            report.share_by_others if report.share_by_others is not None else "",
+            "%",
+        ],
+    ]
+    for row in report.hours_by_kind:
+        rows.append([_("Hours shared"), row.label, row.booked_hours, _("hours")])
+        rows.append([_("Occupancy"), row.label, row.rate if row.rate is not None else "", "%"])
+    total = report.occupancy_total
+    rows.append(
+        [_("Occupancy"), _("All resources"), total.rate if total.rate is not None else "", "%"]
+    )
+    for line in report.in_kind:
+        rows.append(
+            [
+                _("In-kind contributions"),
+                f"{line.resource} ({line.owner})",
+                line.value,
+                f"{line.hours} h x {line.hourly_rate}",
+            ]
+        )
+    rows.append([_("In-kind contributions"), _("Total"), report.in_kind_total, ""])
+    if report.costs is None:
+        rows.append([_("Costs"), _("No cost period yet"), "", ""])
+    return rows

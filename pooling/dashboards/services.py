@@ -1,0 +1,638 @@
+"""The dashboard and the activity report, assembled from aggregate queries for an actor.
+
+Coordinators see the whole pole and may filter by organisation. Referents see the same
+dashboard limited to their own organisation's usage (hours, trend, heatmap, cancellations,
+costs); the occupancy of the resources stays pole-wide, because a room is shared by all
+and how full it is tells nothing about another member's activity. Members see nothing.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+from zoneinfo import ZoneInfo
+
+from dateutil.relativedelta import relativedelta
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from pooling.accounts.models import User
+from pooling.audit.services import record
+from pooling.bookings.availability import open_spans
+from pooling.core.db import utcnow
+from pooling.core.errors import NotAllowed, RuleViolation
+from pooling.core.time import local_day_bounds, pole_tz
+from pooling.dashboards import permissions, queries
+from pooling.dashboards.models import InKindRate
+from pooling.dashboards.queries import Scope, SqlTime
+from pooling.extensions import db
+from pooling.organisations.models import Organisation
+from pooling.resources.models import RESOURCE_KINDS, Resource
+
+PERIOD_KINDS = ("week", "month", "quarter", "year", "custom")
+MAX_PERIOD_DAYS = 800
+DEFAULT_LATE_CANCEL_HOURS = 48
+HUNDRED = Decimal(100)
+CENT = Decimal("0.01")
+RANKED = 5
+
+
+def _round(value, places: Decimal = CENT) -> Decimal:
+    return Decimal(str(value or 0)).quantize(places, rounding=ROUND_HALF_UP)
+
+
+def _hours(seconds) -> Decimal:
+    return _round(Decimal(str(seconds or 0)) / 3600)
+
+
+def _percent(part: Decimal, whole: Decimal) -> Decimal | None:
+    if not whole:
+        return None
+    return _round(Decimal(part) * HUNDRED / Decimal(whole), Decimal("0.1"))
+
+
+# ---------------------------------------------------------------- periods
+
+
+@dataclass(frozen=True)
+class Period:
+    """Local calendar days ``first``..``last`` (inclusive) and their UTC bounds ``[start, end)``."""
+
+    kind: str
+    first: date
+    last: date
+    start: datetime
+    end: datetime
+
+    def months(self) -> list[str]:
+        """The local months the period touches, as 'YYYY-MM'."""
+        found, cursor = [], self.first.replace(day=1)
+        while cursor <= self.last:
+            found.append(cursor.strftime("%Y-%m"))
+            cursor += relativedelta(months=1)
+        return found
+
+    @property
+    def slug(self) -> str:
+        return f"{self.first.isoformat()}_{self.last.isoformat()}"
+
+
+def make_period(
+    kind: str,
+    on: date,
+    first: date | None = None,
+    last: date | None = None,
+    tz: ZoneInfo | None = None,
+) -> Period:
+    """The local calendar week (Monday first), month, quarter or year containing ``on``,
+    or the custom days ``first``..``last``. Raises RuleViolation for an impossible custom range.
+    """
+    tz = tz or pole_tz()
+    if kind == "week":
+        first = on - timedelta(days=on.weekday())
+        last = first + timedelta(days=6)
+    elif kind == "month":
+        first = on.replace(day=1)
+        last = first + relativedelta(months=1) - timedelta(days=1)
+    elif kind == "quarter":
+        first = date(on.year, 3 * ((on.month - 1) // 3) + 1, 1)
+        last = first + relativedelta(months=3) - timedelta(days=1)
+    elif kind == "year":
+        first, last = date(on.year, 1, 1), date(on.year, 12, 31)
+    else:
+        kind = "custom"
+        if first is None or last is None:
+            message = _("Give the first and the last day.")
+            raise RuleViolation(message, code="period_incomplete", fields={"end": [message]})
+        if last < first:
+            message = _("The last day must not be before the first day.")
+            raise RuleViolation(message, code="end_before_start", fields={"end": [message]})
+        if (last - first).days > MAX_PERIOD_DAYS:
+            message = _("Ask for at most %(days)s days at once.", days=MAX_PERIOD_DAYS)
+            raise RuleViolation(message, code="period_too_long", fields={"end": [message]})
+    return Period(kind, first, last, local_day_bounds(first, tz)[0], local_day_bounds(last, tz)[1])
+
+
+# ---------------------------------------------------------------- scope
+
+
+@dataclass(frozen=True)
+class DashboardFilter:
+    """Filters as asked: a kind, a resource, an organisation (None: all)."""
+
+    kind: str | None = None
+    resource_id: int | None = None
+    organisation_id: int | None = None
+
+
+def resolve_scope(actor: User, asked: DashboardFilter) -> Scope:
+    """The scope an actor may see. Referents are held to an organisation they are referent of.
+
+    Raises NotAllowed for members and for a referent asking for another organisation.
+    """
+    if not permissions.can_view_dashboard(actor):
+        raise NotAllowed(_("Only coordinators and referents can read the dashboard."))
+    kind = asked.kind if asked.kind in RESOURCE_KINDS else None
+    organisation_id = asked.organisation_id
+    if not permissions.can_view_pole_dashboard(actor):
+        allowed = sorted(actor.admin_organisation_ids())
+        if organisation_id is None:
+            organisation_id = allowed[0]
+        elif organisation_id not in allowed:
+            raise NotAllowed(_("You can only read your own organisation's dashboard."))
+    return Scope(kind=kind, resource_id=asked.resource_id, organisation_id=organisation_id)
+
+
+@dataclass
+class FilterChoices:
+    """What the filters offer to this actor."""
+
+    kinds: list[tuple[str, str]]
+    resources: list[tuple[int, str]]
+    organisations: list[tuple[int, str]]
+    organisation_locked: bool
+
+
+def filter_choices(actor: User) -> FilterChoices:
+    """Kinds, resources and the organisations the actor may pick. Raises NotAllowed."""
+    if not permissions.can_view_dashboard(actor):
+        raise NotAllowed(_("Only coordinators and referents can read the dashboard."))
+    resources = db.session.execute(select(Resource.id, Resource.name).order_by(Resource.name))
+    organisations = select(Organisation.id, Organisation.name).order_by(Organisation.name)
+    locked = not permissions.can_view_pole_dashboard(actor)
+    if locked:
+        organisations = organisations.where(Organisation.id.in_(actor.admin_organisation_ids()))
+    return FilterChoices(
+        kinds=[(key, str(label)) for key, label in RESOURCE_KINDS.items()],
+        resources=[(row.id, row.name) for row in resources],
+        organisations=[(row.id, row.name) for row in db.session.execute(organisations)],
+        organisation_locked=locked,
+    )
+
+
+# ---------------------------------------------------------------- the dashboard
+
+
+@dataclass
+class Occupancy:
+    """Booked unit-hours of a resource (or a kind) over its open unit-hours."""
+
+    key: int | str
+    label: str
+    kind: str
+    kind_label: str
+    open_hours: Decimal
+    booked_hours: Decimal
+    unit_hours: Decimal
+    capacity_hours: Decimal
+    rate: Decimal | None
+
+
+@dataclass
+class Usage:
+    """What one organisation used: hours, unit-hours, meter units and its share of all hours."""
+
+    organisation_id: int
+    name: str
+    hours: Decimal
+    unit_hours: Decimal
+    meter: Decimal
+    bookings: Decimal
+    share: Decimal | None
+
+
+@dataclass
+class Trend:
+    month: str
+    hours: Decimal
+    unit_hours: Decimal
+
+
+@dataclass
+class Attendance:
+    """Cancellations, late cancellations, no-shows and pending approvals in the period."""
+
+    cancelled: int = 0
+    late_cancelled: int = 0
+    no_shows: int = 0
+    pending_in_period: int = 0
+    pending_now: int = 0
+    notice_hours: int = DEFAULT_LATE_CANCEL_HOURS
+
+
+@dataclass
+class Dashboard:
+    """Every figure of the dashboard for one period and scope."""
+
+    period: Period
+    scope: Scope
+    organisation_name: str | None
+    occupancy_by_resource: list[Occupancy]
+    occupancy_by_kind: list[Occupancy]
+    occupancy_total: Occupancy
+    usage: list[Usage]
+    pole_hours: Decimal
+    trend: list[Trend]
+    heatmap: list[list[Decimal]]
+    attendance: Attendance
+    most_used: list[Occupancy]
+    least_used: list[Occupancy]
+    cost_split: list | None = field(default=None)
+
+    @property
+    def heatmap_max(self) -> Decimal:
+        return max((cell for row in self.heatmap for cell in row), default=Decimal(0))
+
+
+def late_cancel_hours() -> int:
+    """The pole's late-cancellation notice: the usage policy's setting when it exists, else 48."""
+    try:
+        from pooling.usage.services import late_cancel_hours as usage_policy
+    except ImportError:
+        configured = current_app.config.get("POOLING_LATE_CANCEL_HOURS")
+        return int(configured) if configured else DEFAULT_LATE_CANCEL_HOURS
+    return int(usage_policy())
+
+
+def open_seconds(resources: list[Resource], period: Period, tz: ZoneInfo) -> dict[int, float]:
+    """Open seconds of each resource over the period: opening hours minus closures.
+
+    A loop over days per distinct (opening hours, closures) pattern, not over bookings:
+    resources sharing the same hours and closures are computed once.
+    """
+    closures: dict[int | None, list] = defaultdict(list)
+    for resource_id, start, end in queries.closures_between(period.start, period.end):
+        closures[resource_id].append((start, end))
+    cache: dict[tuple, float] = {}
+    result: dict[int, float] = {}
+    for resource in resources:
+        own = tuple(sorted(closures.get(None, []) + closures.get(resource.id, [])))
+        hours = resource.opening_hours or {}
+        key = (repr(sorted((day, tuple(map(tuple, spans))) for day, spans in hours.items())), own)
+        if key not in cache:
+            spans = open_spans(hours, tz, period.start, period.end, own)
+            cache[key] = sum((end - start).total_seconds() for start, end in spans)
+        result[resource.id] = cache[key]
+    return result
+
+
+def spread_demand(groups: list[dict]) -> list[list[Decimal]]:
+    """Hours per local weekday (0 = Monday) x hour from grouped starts and durations.
+
+    Minutes are laid from the local start onwards, so a 09:30-11:00 booking gives half an
+    hour to 9 h and an hour to 10 h; DST changes only move bookings running over 2-3 a.m.
+    on the two change nights.
+    """
+    minutes = [[0.0] * 24 for _day in range(7)]
+    for group in groups:
+        position = (int(group["weekday"]) - 1) * 1440 + int(group["hour"]) * 60
+        position += int(group["minute"])
+        remaining = int(group["minutes"] or 0)
+        weight = float(group["weight"] or 0)
+        while remaining > 0:
+            cell = (position // 60) % 168
+            taken = min(remaining, 60 - position % 60)
+            minutes[cell // 24][cell % 24] += taken * weight
+            position += taken
+            remaining -= taken
+    return [[_round(Decimal(str(value)) / 60) for value in day] for day in minutes]
+
+
+def _occupancy(key, label, kind, open_s: float, booked_s, unit_s, quantity: int) -> Occupancy:
+    open_hours = _hours(open_s)
+    capacity = _hours(Decimal(str(open_s)) * quantity)
+    unit_hours = _hours(unit_s)
+    return Occupancy(
+        key=key,
+        label=label,
+        kind=kind,
+        kind_label=str(RESOURCE_KINDS.get(kind, kind)),
+        open_hours=open_hours,
+        booked_hours=_hours(booked_s),
+        unit_hours=unit_hours,
+        capacity_hours=capacity,
+        rate=_percent(unit_hours, capacity),
+    )
+
+
+def build_dashboard(
+    actor: User, period: Period, asked: DashboardFilter, *, now: datetime | None = None
+) -> Dashboard:
+    """Every figure of the dashboard, computed by aggregate queries. Raises NotAllowed."""
+    scope = resolve_scope(actor, asked)
+    now = now or utcnow()
+    tz = pole_tz()
+    time = SqlTime(tz, period.start, period.end)
+    notice = late_cancel_hours()
+    pole_scope = Scope(kind=scope.kind, resource_id=scope.resource_id)
+
+    resources = queries.resources_in_scope(pole_scope)
+    opened = open_seconds(resources, period, tz)
+    per_resource = queries.per_resource_month(
+        time, period.start, period.end, scope, now=now, notice=timedelta(hours=notice)
+    )
+    booked: dict[int, list[float]] = defaultdict(lambda: [0.0, 0.0])
+    attendance = Attendance(notice_hours=notice)
+    checked_in: dict[int, int] = defaultdict(int)
+    not_checked_in: dict[int, int] = defaultdict(int)
+    for row in per_resource:
+        booked[row["resource_id"]][0] += float(row["booked_seconds"] or 0)
+        booked[row["resource_id"]][1] += float(row["unit_seconds"] or 0)
+        attendance.cancelled += int(row["cancelled"] or 0)
+        attendance.late_cancelled += int(row["late_cancelled"] or 0)
+        attendance.pending_in_period += int(row["pending"] or 0)
+        checked_in[row["resource_id"]] += int(row["checked_in"] or 0)
+        not_checked_in[row["resource_id"]] += int(row["not_checked_in"] or 0)
+    # No-shows only where check-ins are recorded: a resource nobody checks in to would
+    # otherwise show every booking as missed.
+    attendance.no_shows = sum(
+        count for resource_id, count in not_checked_in.items() if checked_in[resource_id]
+    )
+    attendance.pending_now = queries.pending_now(scope, now)
+
+    by_resource = [
+        _occupancy(
+            r.id,
+            r.name,
+            r.kind,
+            opened.get(r.id, 0.0),
+            booked[r.id][0],
+            booked[r.id][1],
+            r.quantity,
+        )
+        for r in resources
+        if r.active or booked[r.id][0]
+    ]
+    quantities = {r.id: r.quantity for r in resources}
+    kinds: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0, 0.0, 0.0])
+    for r in resources:
+        if not (r.active or booked[r.id][0]):
+            continue
+        totals = kinds[r.kind]
+        totals[0] += opened.get(r.id, 0.0)
+        totals[1] += booked[r.id][0]
+        totals[2] += booked[r.id][1]
+        totals[3] += opened.get(r.id, 0.0) * quantities[r.id]
+    by_kind = [_kind_occupancy(kind, kind, values) for kind, values in sorted(kinds.items())]
+    total = _kind_occupancy(
+        "all", "", [sum(values[i] for values in kinds.values()) for i in range(4)]
+    )
+    total.label = _("All resources")
+    ranked = sorted(
+        (row for row in by_resource if row.rate is not None),
+        key=lambda row: (row.rate, row.unit_hours),
+    )
+
+    per_org = queries.per_organisation_month(time, period.start, period.end, scope)
+    pole_hours = _hours(sum(values[0] for values in booked.values()))
+    usage, trend = _usage_and_trend(per_org, period, pole_hours)
+    groups = queries.demand_groups(time, period.start, period.end, scope)
+
+    organisation_name = None
+    if scope.organisation_id is not None:
+        organisation_name = db.session.scalar(
+            select(Organisation.name).where(Organisation.id == scope.organisation_id)
+        )
+    return Dashboard(
+        period=period,
+        scope=scope,
+        organisation_name=organisation_name,
+        occupancy_by_resource=by_resource,
+        occupancy_by_kind=by_kind,
+        occupancy_total=total,
+        usage=usage,
+        pole_hours=pole_hours,
+        trend=trend,
+        heatmap=spread_demand(groups),
+        attendance=attendance,
+        most_used=list(reversed(ranked[-RANKED:])),
+        least_used=ranked[:RANKED],
+        cost_split=current_cost_split(actor, scope),
+    )
+
+
+def _kind_occupancy(key: str, kind: str, values: list[float]) -> Occupancy:
+    open_s, booked_s, unit_s, capacity_s = values
+    row = _occupancy(key, str(RESOURCE_KINDS.get(kind, kind)), kind, open_s, booked_s, unit_s, 1)
+    row.capacity_hours = _hours(capacity_s)
+    row.rate = _percent(row.unit_hours, row.capacity_hours)
+    return row
+
+
+def _usage_and_trend(
+    rows: list[dict], period: Period, pole_hours: Decimal
+) -> tuple[list[Usage], list[Trend]]:
+    per_org: dict[int, list[float]] = defaultdict(lambda: [0.0, 0.0, 0.0, 0.0])
+    per_month: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0])
+    for row in rows:
+        values = per_org[row["organisation_id"]]
+        values[0] += float(row["seconds"] or 0)
+        values[1] += float(row["unit_seconds"] or 0)
+        values[2] += float(row["meter"] or 0)
+        values[3] += float(row["bookings"] or 0)
+        per_month[row["month"]][0] += float(row["seconds"] or 0)
+        per_month[row["month"]][1] += float(row["unit_seconds"] or 0)
+    names = dict(
+        db.session.execute(
+            select(Organisation.id, Organisation.name).where(Organisation.id.in_(list(per_org)))
+        ).all()
+    )
+    usage = []
+    for organisation_id, (seconds, unit_seconds, meter, bookings) in per_org.items():
+        hours = _hours(seconds)
+        usage.append(
+            Usage(
+                organisation_id=organisation_id,
+                name=names.get(organisation_id, str(organisation_id)),
+                hours=hours,
+                unit_hours=_hours(unit_seconds),
+                meter=_round(meter),
+                bookings=_round(bookings),
+                share=_percent(hours, pole_hours),
+            )
+        )
+    usage.sort(key=lambda row: (-row.hours, row.name))
+    trend = [
+        Trend(month, _hours(per_month[month][0]), _hours(per_month[month][1]))
+        for month in period.months()
+    ]
+    return usage, trend
+
+
+def current_cost_split(actor: User, scope: Scope) -> list | None:
+    """The current cost period's split, once cost periods exist; None until then."""
+    return None
+
+
+# ---------------------------------------------------------------- in-kind valuation
+
+
+def in_kind_rates(actor: User) -> list[InKindRate]:
+    """The valuations set so far (kinds first). Raises NotAllowed."""
+    if not permissions.can_set_in_kind_rates(actor):
+        raise NotAllowed(_("Only coordinators value in-kind contributions."))
+    rates = db.session.scalars(select(InKindRate))
+    return sorted(
+        rates, key=lambda rate: (rate.kind is None, rate.kind or "", rate.resource_id or 0)
+    )
+
+
+def in_kind_subjects() -> list[tuple[str, str]]:
+    """What can be valued: every kind, and every resource owned by a member organisation."""
+    subjects = [(f"kind:{key}", str(label)) for key, label in RESOURCE_KINDS.items()]
+    owned = select(Resource.id, Resource.name).where(Resource.owner_organisation_id.is_not(None))
+    subjects += [(f"resource:{row.id}", row.name) for row in db.session.execute(owned)]
+    return subjects
+
+
+def set_in_kind_rate(actor: User, subject: str, hourly_rate) -> InKindRate | None:
+    """Set (or, with an empty rate, remove) the hourly value of a kind or of a lent resource.
+
+    Raises NotAllowed, RuleViolation (unknown subject, negative or malformed rate).
+    """
+    if not permissions.can_set_in_kind_rates(actor):
+        raise NotAllowed(_("Only coordinators value in-kind contributions."))
+    if subject not in dict(in_kind_subjects()):
+        message = _("Choose a kind or a resource lent by a member organisation.")
+        raise RuleViolation(message, code="unknown_subject", fields={"subject": [message]})
+    kind_or_resource, _sep, value = subject.partition(":")
+    where = (
+        InKindRate.kind == value
+        if kind_or_resource == "kind"
+        else InKindRate.resource_id == int(value)
+    )
+    existing = db.session.scalar(select(InKindRate).where(where))
+    before = {"hourly_rate": str(existing.hourly_rate)} if existing else None
+    if hourly_rate in (None, ""):
+        if existing is not None:
+            db.session.delete(existing)
+            db.session.flush()
+            record(actor, "dashboard.in_kind_rate", existing, before=before, after=None)
+        return None
+    try:
+        rate = _round(Decimal(str(hourly_rate).replace(",", ".")))
+    except ArithmeticError:
+        rate = Decimal(-1)
+    if rate < 0:
+        message = _("Give an amount per hour of zero or more.")
+        raise RuleViolation(message, code="invalid_rate", fields={"hourly_rate": [message]})
+    if existing is None:
+        existing = InKindRate(
+            kind=value if kind_or_resource == "kind" else None,
+            resource_id=int(value) if kind_or_resource == "resource" else None,
+            hourly_rate=rate,
+        )
+        db.session.add(existing)
+    existing.hourly_rate = rate
+    existing.updated_by_id = actor.id
+    db.session.flush()
+    record(
+        actor, "dashboard.in_kind_rate", existing, before=before, after={"hourly_rate": str(rate)}
+    )
+    return existing
+
+
+# ---------------------------------------------------------------- tables for the CSV exports
+
+
+def _blank(value) -> object:
+    return "" if value is None else value
+
+
+def weekday_labels() -> list[str]:
+    """Translated weekday names, Monday first."""
+    return [
+        _("Monday"),
+        _("Tuesday"),
+        _("Wednesday"),
+        _("Thursday"),
+        _("Friday"),
+        _("Saturday"),
+        _("Sunday"),
+    ]
+
+
+def dashboard_table(dashboard: Dashboard, name: str) -> tuple[list[str], list[list]] | None:
+    """The header and rows of one of the dashboard's tables (as shown beside its chart)."""
+
+    def occupancy_rows(rows: list[Occupancy]) -> list[list]:
+        return [
+            [
+                row.label,
+                row.kind_label,
+                row.open_hours,
+                row.booked_hours,
+                row.unit_hours,
+                row.capacity_hours,
+                _blank(row.rate),
+            ]
+            for row in rows
+        ]
+
+    occupancy_header = [
+        _("Resource"),
+        _("Kind"),
+        _("Open hours"),
+        _("Booked hours"),
+        _("Unit-hours"),
+        _("Open unit-hours"),
+        _("Occupancy (%)"),
+    ]
+    attendance = dashboard.attendance
+    tables = {
+        "occupancy": (occupancy_header, occupancy_rows(dashboard.occupancy_by_resource)),
+        "kinds": (
+            [_("Kind")] + occupancy_header[2:],
+            [row[1:] for row in occupancy_rows(dashboard.occupancy_by_kind)],
+        ),
+        "usage": (
+            [
+                _("Member organisation"),
+                _("Hours"),
+                _("Unit-hours"),
+                _("Meter units (km)"),
+                _("Bookings"),
+                _("Share of hours (%)"),
+            ],
+            [
+                [row.name, row.hours, row.unit_hours, row.meter, row.bookings, _blank(row.share)]
+                for row in dashboard.usage
+            ],
+        ),
+        "trend": (
+            [_("Month"), _("Hours"), _("Unit-hours")],
+            [[row.month, row.hours, row.unit_hours] for row in dashboard.trend],
+        ),
+        "heatmap": (
+            [_("Weekday")] + [f"{hour:02d}:00" for hour in range(24)],
+            [
+                [label] + list(row)
+                for label, row in zip(weekday_labels(), dashboard.heatmap, strict=True)
+            ],
+        ),
+        "attendance": (
+            [_("Figure"), _("Count")],
+            [
+                [_("Cancellations"), attendance.cancelled],
+                [
+                    _(
+                        "Late cancellations (less than %(hours)s h before)",
+                        hours=attendance.notice_hours,
+                    ),
+                    attendance.late_cancelled,
+                ],
+                [_("No-shows"), attendance.no_shows],
+                [_("Pending approvals in the period"), attendance.pending_in_period],
+                [_("Pending approvals still to decide"), attendance.pending_now],
+            ],
+        ),
+        "ranking": (
+            [_("Rank")] + occupancy_header,
+            [[_("Most used")] + row for row in occupancy_rows(dashboard.most_used)]
+            + [[_("Least used")] + row for row in occupancy_rows(dashboard.least_used)],
+        ),
+    }
+    return tables.get(name)
