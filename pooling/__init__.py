@@ -69,11 +69,13 @@ def register_blueprints(app: Flask) -> None:
     from pooling.bookings.views import bp as bookings_bp
     from pooling.calendar.feed_views import bp as feeds_bp
     from pooling.calendar.views import bp as calendar_bp
+    from pooling.costing.views import bp as costing_bp
     from pooling.dashboards.views import bp as dashboards_bp
     from pooling.home.views import bp as home_bp
     from pooling.notifications.views import bp as notifications_bp
     from pooling.organisations.views import bp as organisations_bp
     from pooling.resources.views import bp as resources_bp
+    from pooling.usage.views import bp as usage_bp
 
     for blueprint in (
         home_bp,
@@ -85,6 +87,8 @@ def register_blueprints(app: Flask) -> None:
         feeds_bp,
         notifications_bp,
         audit_bp,
+        usage_bp,
+        costing_bp,
         dashboards_bp,
         api_bp,
     ):

@@ -46,7 +46,11 @@ def pole(app):
         "Comptable partagée", kind="staff", max_advance_days=800, opening_hours=ALWAYS
     )
     p.chairs = make_resource(
-        "Chaises pliantes", kind="equipment", quantity=40, max_advance_days=800, opening_hours=ALWAYS
+        "Chaises pliantes",
+        kind="equipment",
+        quantity=40,
+        max_advance_days=800,
+        opening_hours=ALWAYS,
     )
     p.van = make_resource(
         "Camionnette", kind="equipment", max_advance_days=800, opening_hours=ALWAYS, meter_unit="km"

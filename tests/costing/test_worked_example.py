@@ -66,7 +66,9 @@ def january_usage(pole):
 
 def january_period(api, pole):
     client = api(pole.coordinator)
-    response = client.post("/api/v1/cost-periods", json={"name": "Janvier 2027", "start": START, "end": END})
+    response = client.post(
+        "/api/v1/cost-periods", json={"name": "Janvier 2027", "start": START, "end": END}
+    )
     assert response.status_code == 201, response.json
     period_id = response.json["id"]
     assert response.json["start"] == "2026-12-31T23:00:00Z"
@@ -83,15 +85,29 @@ def january_period(api, pole):
     )
     assert manual.status_code == 201, manual.json
     costs = [
-        {"label": "Loyer Salle Jaurès", "category": "rent", "amount": "1200.00", "subsidy": "400.00",
-         "resource_id": pole.room.id, "rule": "usage"},
+        {
+            "label": "Loyer Salle Jaurès",
+            "category": "rent",
+            "amount": "1200.00",
+            "subsidy": "400.00",
+            "resource_id": pole.room.id,
+            "rule": "usage",
+        },
         {"label": "Assurance", "category": "insurance", "amount": "300.00", "rule": "equal"},
         {"label": "Énergie", "category": "energy", "amount": "100.01", "rule": "weighted"},
-        {"label": "Comptable partagée", "category": "salary", "resource_id": pole.accountant.id,
-         "rule": "usage", "loaded_hourly_cost": "31.40", "management_coefficient": "1.08",
-         "paid_by_organisation_id": pole.scop.id,
-         "planned_hours": [{"organisation_id": pole.jardins.id, "hours": 4},
-                           {"organisation_id": pole.scop.id, "hours": 10}]},
+        {
+            "label": "Comptable partagée",
+            "category": "salary",
+            "resource_id": pole.accountant.id,
+            "rule": "usage",
+            "loaded_hourly_cost": "31.40",
+            "management_coefficient": "1.08",
+            "paid_by_organisation_id": pole.scop.id,
+            "planned_hours": [
+                {"organisation_id": pole.jardins.id, "hours": 4},
+                {"organisation_id": pole.scop.id, "hours": 10},
+            ],
+        },
     ]
     ids = []
     for cost in costs:
@@ -102,7 +118,11 @@ def january_period(api, pole):
 
 
 def shares_of(body, cost_id):
-    return {line["organisation_id"]: line["amount"] for line in body["lines"] if line["cost_id"] == cost_id}
+    return {
+        line["organisation_id"]: line["amount"]
+        for line in body["lines"]
+        if line["cost_id"] == cost_id
+    }
 
 
 def test_january_usage_per_organisation_is_measured_as_checked_by_hand(api, pole):
@@ -136,8 +156,18 @@ def test_january_allocation_matches_the_hand_computed_figures(api, pole):
     assert shares_of(body, energy) == {j: "25.00", s: "75.01"}
     assert shares_of(body, staff) == {j: "118.69", s: "423.90"}
     totals = {t["organisation_id"]: t for t in body["totals"]}
-    assert totals[j] == {"organisation_id": j, "owed": "468.69", "paid": "800.00", "balance": "331.31"}
-    assert totals[s] == {"organisation_id": s, "owed": "1273.91", "paid": "542.59", "balance": "-731.32"}
+    assert totals[j] == {
+        "organisation_id": j,
+        "owed": "468.69",
+        "paid": "800.00",
+        "balance": "331.31",
+    }
+    assert totals[s] == {
+        "organisation_id": s,
+        "owed": "1273.91",
+        "paid": "542.59",
+        "balance": "-731.32",
+    }
     assert totals[None]["balance"] == "400.01"
     assert sorted(body["transfers"], key=lambda t: t["amount"]) == [
         {"from": s, "to": j, "amount": "331.31"},
@@ -161,10 +191,14 @@ def test_shares_of_each_cost_add_up_to_the_cost_minus_its_subsidy(api, pole):
 def test_the_basis_is_written_in_words_in_english(api, pole):
     january_usage(pole)
     period_id, (rent, *_rest) = january_period(api, pole)
-    body = api(pole.coordinator).get(
-        f"/api/v1/cost-periods/{period_id}/allocation", headers={"Accept-Language": "en"}
-    ).json
-    line = next(x for x in body["lines"] if x["cost_id"] == rent and x["organisation_id"] == pole.jardins.id)
+    body = (
+        api(pole.coordinator)
+        .get(f"/api/v1/cost-periods/{period_id}/allocation", headers={"Accept-Language": "en"})
+        .json
+    )
+    line = next(
+        x for x in body["lines"] if x["cost_id"] == rent and x["organisation_id"] == pole.jardins.id
+    )
     assert line["explanation"].startswith(
         "3.5 h of 16 h of the Salle Jaurès, usage rule: 21.88 % of 800.00 EUR"
     )
@@ -200,24 +234,38 @@ def test_reopening_is_recorded_and_lets_usage_count_again(api, pole):
     client.post(f"/api/v1/cost-periods/{period_id}/close")
     book(pole.alice, pole.room, "2027-01-20T09:00", "2027-01-20T13:00")
     assert client.post(f"/api/v1/cost-periods/{period_id}/reopen", json={}).status_code == 422
-    reopened = client.post(f"/api/v1/cost-periods/{period_id}/reopen", json={"reason": "Facture rectifiée"})
+    reopened = client.post(
+        f"/api/v1/cost-periods/{period_id}/reopen", json={"reason": "Facture rectifiée"}
+    )
     assert reopened.status_code == 200
     assert reopened.json["status"] == "open"
     body = client.get(f"/api/v1/cost-periods/{period_id}/allocation").json
-    assert shares_of(body, rent) == {pole.jardins.id: "300.00", pole.scop.id: "500.00"}  # 7.5 h of 20 h
+    assert shares_of(body, rent) == {
+        pole.jardins.id: "300.00",
+        pole.scop.id: "500.00",
+    }  # 7.5 h of 20 h
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "cost_period.reopen"))
     assert event.note == "Facture rectifiée"
 
 
 def test_a_cost_of_a_resource_nobody_used_falls_back_to_weights_and_says_so(api, pole):
     client = api(pole.coordinator)
-    period_id = client.post("/api/v1/cost-periods", json={"name": "Février", "start": "2027-02-01", "end": "2027-02-28"}).json["id"]
+    period_id = client.post(
+        "/api/v1/cost-periods", json={"name": "Février", "start": "2027-02-01", "end": "2027-02-28"}
+    ).json["id"]
     cost_id = client.post(
         f"/api/v1/cost-periods/{period_id}/costs",
-        json={"label": "Entretien camionnette", "category": "maintenance", "amount": "200.00",
-              "resource_id": pole.van.id, "rule": "usage"},
+        json={
+            "label": "Entretien camionnette",
+            "category": "maintenance",
+            "amount": "200.00",
+            "resource_id": pole.van.id,
+            "rule": "usage",
+        },
     ).json["id"]
-    body = client.get(f"/api/v1/cost-periods/{period_id}/allocation", headers={"Accept-Language": "en"}).json
+    body = client.get(
+        f"/api/v1/cost-periods/{period_id}/allocation", headers={"Accept-Language": "en"}
+    ).json
     assert shares_of(body, cost_id) == {pole.jardins.id: "50.00", pole.scop.id: "150.00"}
     line = body["lines"][0]
     assert line["basis"]["fallback"] == "weighted"
@@ -232,14 +280,22 @@ def test_a_cost_of_a_resource_nobody_used_falls_back_to_weights_and_says_so(api,
         ({"label": "Loyer", "amount": "100.00", "rule": "by_size"}, "rule"),
         ({"label": "Loyer", "amount": "100.001", "rule": "equal"}, "amount"),
         ({"label": "Loyer", "amount": "100.00", "rule": "fixed_plus_usage"}, "fixed_share"),
-        ({"label": "Loyer", "amount": "100.00", "rule": "fixed_plus_usage", "fixed_share": 1.5}, "fixed_share"),
+        (
+            {"label": "Loyer", "amount": "100.00", "rule": "fixed_plus_usage", "fixed_share": 1.5},
+            "fixed_share",
+        ),
         ({"label": "", "amount": "100.00", "rule": "equal"}, "label"),
-        ({"label": "Loyer", "amount": "100.00", "rule": "equal", "resource_id": 999999}, "resource_id"),
+        (
+            {"label": "Loyer", "amount": "100.00", "rule": "equal", "resource_id": 999999},
+            "resource_id",
+        ),
     ],
 )
 def test_bad_costs_are_refused_per_field_and_nothing_is_written(api, pole, cost, field):
     client = api(pole.coordinator)
-    period_id = client.post("/api/v1/cost-periods", json={"name": "Mars", "start": START, "end": END}).json["id"]
+    period_id = client.post(
+        "/api/v1/cost-periods", json={"name": "Mars", "start": START, "end": END}
+    ).json["id"]
     response = client.post(f"/api/v1/cost-periods/{period_id}/costs", json=cost)
     assert response.status_code == 422, response.json
     assert field in response.json["fields"]
@@ -263,12 +319,24 @@ def test_bad_periods_are_refused_and_nothing_is_written(api, pole, body, field):
 
 
 def test_members_cannot_read_or_write_costs(api, pole):
-    period_id = api(pole.coordinator).post("/api/v1/cost-periods", json={"name": "Q1", "start": START, "end": END}).json["id"]
+    period_id = (
+        api(pole.coordinator)
+        .post("/api/v1/cost-periods", json={"name": "Q1", "start": START, "end": END})
+        .json["id"]
+    )
     member = api(pole.alice)
     assert member.get(f"/api/v1/cost-periods/{period_id}/allocation").status_code == 403
     assert member.get("/api/v1/cost-periods").status_code == 403
-    assert member.post("/api/v1/cost-periods", json={"name": "X", "start": START, "end": END}).status_code == 403
-    assert member.get("/api/v1/usage?start=2027-01-01T00:00:00Z&end=2027-02-01T00:00:00Z").status_code == 403
+    assert (
+        member.post(
+            "/api/v1/cost-periods", json={"name": "X", "start": START, "end": END}
+        ).status_code
+        == 403
+    )
+    assert (
+        member.get("/api/v1/usage?start=2027-01-01T00:00:00Z&end=2027-02-01T00:00:00Z").status_code
+        == 403
+    )
 
 
 def test_referents_read_only_their_organisation_and_cannot_write(api, pole):
@@ -280,7 +348,8 @@ def test_referents_read_only_their_organisation_and_cannot_write(api, pole):
     assert [t["organisation_id"] for t in body["totals"]] == [pole.jardins.id]
     assert body["transfers"] == [{"from": pole.scop.id, "to": pole.jardins.id, "amount": "331.31"}]
     refused = referent.post(
-        f"/api/v1/cost-periods/{period_id}/costs", json={"label": "X", "amount": "1.00", "rule": "equal"}
+        f"/api/v1/cost-periods/{period_id}/costs",
+        json={"label": "X", "amount": "1.00", "rule": "equal"},
     )
     assert refused.status_code == 403
     assert referent.post(f"/api/v1/cost-periods/{period_id}/close").status_code == 403
@@ -294,7 +363,10 @@ def test_true_up_compares_provisional_charges_with_the_final_share(api, pole):
         "/api/v1/cost-periods",
         json={"name": "Janvier provisoire", "start": START, "end": END, "provisional": True},
     ).json["id"]
-    client.post(f"/api/v1/cost-periods/{provisional}/costs", json={"label": "Provision", "amount": "400.00", "rule": "equal"})
+    client.post(
+        f"/api/v1/cost-periods/{provisional}/costs",
+        json={"label": "Provision", "amount": "400.00", "rule": "equal"},
+    )
     client.post(f"/api/v1/cost-periods/{provisional}/close")
     final_id, _ids = january_period(api, pole)
     body = client.get(f"/api/v1/cost-periods/{final_id}/true-up").json
@@ -311,7 +383,9 @@ def test_late_cancellation_counts_only_inside_the_notice(api, pole):
     start = (utcnow() + timedelta(hours=30)).replace(minute=0, second=0, microsecond=0)
     booking = bookings.create_booking(
         pole.bob,
-        bookings.BookingRequest(resource_id=pole.room.id, start=start, end=start + timedelta(hours=2)),
+        bookings.BookingRequest(
+            resource_id=pole.room.id, start=start, end=start + timedelta(hours=2)
+        ),
     ).bookings[0]
     db.session.commit()
     bookings.cancel_booking(pole.bob, booking.id)
@@ -319,6 +393,8 @@ def test_late_cancellation_counts_only_inside_the_notice(api, pole):
     window = f"start={(start - timedelta(days=1)).strftime('%Y-%m-%dT%H:%M:%SZ')}&end={(start + timedelta(days=1)).strftime('%Y-%m-%dT%H:%M:%SZ')}"
     client = api(pole.coordinator)
     items = client.get(f"/api/v1/usage?{window}").json["items"]
-    assert [(i["key"], i["hours"], i["late_cancellations"]) for i in items] == [(pole.scop.id, "2.00", 1)]
+    assert [(i["key"], i["hours"], i["late_cancellations"]) for i in items] == [
+        (pole.scop.id, "2.00", 1)
+    ]
     assert client.patch("/api/v1/usage/settings", json={"late_cancel_hours": 24}).status_code == 200
     assert client.get(f"/api/v1/usage?{window}").json["items"] == []

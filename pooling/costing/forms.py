@@ -1,0 +1,70 @@
+"""Forms of the cost-sharing pages (shape only; the services check the rules)."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, DateField, SelectField, StringField, TextAreaField
+from wtforms.validators import InputRequired, Length, Optional
+
+from pooling.costing.allocation import RULES
+from pooling.costing.models import CATEGORIES, RULE_LABELS, USAGE_UNITS
+from pooling.resources.models import RESOURCE_KINDS
+
+
+class PeriodForm(FlaskForm):
+    """A cost period: name, first and last day, provisional or final."""
+
+    name = StringField(_l("Name"), validators=[InputRequired(), Length(max=200)])
+    first_day = DateField(_l("First day"), validators=[InputRequired()])
+    last_day = DateField(_l("Last day (included)"), validators=[InputRequired()])
+    provisional = BooleanField(_l("Provisional (billed at provisional rates, trued up later)"))
+
+
+class CostForm(FlaskForm):
+    """A cost line. Amounts are text so that the service reports every mistake per field."""
+
+    label = StringField(_l("Label"), validators=[InputRequired(), Length(max=200)])
+    category = SelectField(_l("Category"))
+    amount = StringField(_l("Amount"), render_kw={"inputmode": "decimal"})
+    subsidy = StringField(_l("Subsidy"), render_kw={"inputmode": "decimal"})
+    resource_id = SelectField(_l("Shared resource"), coerce=int)
+    kind = SelectField(_l("Or every resource of a kind"))
+    rule = SelectField(_l("Allocation rule"))
+    fixed_share = StringField(
+        _l("Fixed share (fixed + usage rule), e.g. 0.30"), render_kw={"inputmode": "decimal"}
+    )
+    usage_unit = SelectField(_l("Usage measured in"))
+    paid_by = SelectField(_l("Paid by"))
+    loaded_hourly_cost = StringField(
+        _l("Shared staff: loaded hourly cost"), render_kw={"inputmode": "decimal"}
+    )
+    management_coefficient = StringField(
+        _l("Shared staff: management coefficient"), render_kw={"inputmode": "decimal"}
+    )
+
+    def __init__(self, *args, resources=(), organisations=(), **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.category.choices = [(k, str(v)) for k, v in CATEGORIES.items()]
+        self.resource_id.choices = [(0, _l("None (the whole pole or a kind)"))] + [
+            (r.id, r.name) for r in resources
+        ]
+        self.kind.choices = [("", _l("None"))] + [(k, str(v)) for k, v in RESOURCE_KINDS.items()]
+        self.rule.choices = [(rule, str(RULE_LABELS[rule])) for rule in RULES]
+        self.usage_unit.choices = [("", _l("Automatic"))] + [
+            (k, str(v)) for k, v in USAGE_UNITS.items()
+        ]
+        self.paid_by.choices = [
+            ("", _l("The resource's owner, else the pole")),
+            ("pole", _l("The pole")),
+        ] + [(str(o.id), o.name) for o in organisations]
+
+
+class ConfirmForm(FlaskForm):
+    """Only the CSRF token of a button (close a period)."""
+
+
+class ReopenForm(FlaskForm):
+    """Reopening a closed period needs a reason, kept in the audit trail."""
+
+    reason = TextAreaField(_l("Why reopen it?"), validators=[Optional(), Length(max=2000)])

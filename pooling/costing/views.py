@@ -1,0 +1,260 @@
+"""Cost-sharing pages: periods, costs, allocation with its basis in words, statements, rule
+comparison, true-up, and the CSV exports (statement, accounting journal)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from pooling.core.csv_export import csv_response
+from pooling.core.errors import DomainError, NotAllowed
+from pooling.costing import exports, permissions, services
+from pooling.costing.explain import explain, money_words, number_words
+from pooling.costing.forms import ConfirmForm, CostForm, PeriodForm, ReopenForm
+from pooling.costing.models import RULE_LABELS
+from pooling.extensions import db
+from pooling.organisations.models import Organisation
+from pooling.resources.models import Resource
+
+bp = Blueprint("costing", __name__, url_prefix="/costs")
+
+
+@bp.context_processor
+def helpers() -> dict:
+    """Explanations and amounts in the reader's language."""
+    return {
+        "explain": explain,
+        "money_words": money_words,
+        "number_words": number_words,
+        "rule_labels": RULE_LABELS,
+        "can_manage_costs": permissions.can_manage_costs(current_user),
+    }
+
+
+def _require_reader() -> None:
+    if not permissions.can_read_costs(current_user):
+        raise NotAllowed(_("Only coordinators and referents can read the cost sharing."))
+
+
+def _show_errors(form, error: DomainError) -> None:
+    aliases = {"paid_by_organisation_id": "paid_by", "start": "first_day", "end": "last_day"}
+    for name, messages in error.fields.items():
+        target = getattr(form, aliases.get(name, name), None)
+        if target is not None:
+            target.errors = list(target.errors) + list(messages)
+        else:
+            for message in messages:
+                flash(message, "error")
+    flash(error.message, "error")
+
+
+def _cost_form() -> CostForm:
+    resources = db.session.scalars(select(Resource).order_by(Resource.name))
+    organisations = db.session.scalars(
+        select(Organisation).where(Organisation.active.is_(True)).order_by(Organisation.name)
+    )
+    return CostForm(resources=list(resources), organisations=list(organisations))
+
+
+@bp.route("/", methods=["GET", "POST"])
+@login_required
+def index():
+    _require_reader()
+    form = PeriodForm() if permissions.can_manage_costs(current_user) else None
+    status = 200
+    if request.method == "POST":
+        if form is None:
+            raise NotAllowed(_("Only the pole's coordinators can open cost periods."))
+        status = 422
+        if form.validate():
+            try:
+                period = services.create_period(
+                    current_user,
+                    services.PeriodInput(
+                        name=form.name.data,
+                        start=form.first_day.data,
+                        end=form.last_day.data,
+                        provisional=form.provisional.data,
+                    ),
+                )
+            except DomainError as error:
+                db.session.rollback()
+                _show_errors(form, error)
+            else:
+                db.session.commit()
+                flash(_("The period was opened."), "success")
+                return redirect(url_for("costing.period", period_id=period.id))
+    periods = services.list_periods(current_user)
+    readable = permissions.readable_organisation_ids(current_user)
+    mine = (
+        []
+        if readable is None
+        else list(
+            db.session.scalars(
+                select(Organisation)
+                .where(Organisation.id.in_(readable))
+                .order_by(Organisation.name)
+            )
+        )
+    )
+    return render_template("costing/index.html", periods=periods, form=form, mine=mine), status
+
+
+def _period_page(period_id: int, cost_form: CostForm | None = None, status: int = 200):
+    period = services.get_period(current_user, period_id)
+    if not permissions.can_manage_costs(current_user):
+        readable = permissions.readable_organisation_ids(current_user) or set()
+        if len(readable) == 1:
+            return redirect(
+                url_for("costing.statement", period_id=period.id, organisation_id=min(readable))
+            )
+    document = None
+    problem = None
+    try:
+        document = services.allocation_of(current_user, period_id)
+    except DomainError as error:
+        problem = error.message
+    manage = permissions.can_manage_costs(current_user) and not period.is_closed
+    return (
+        render_template(
+            "costing/period.html",
+            period=period,
+            document=document,
+            problem=problem,
+            names=_names(document),
+            cost_form=(cost_form or _cost_form()) if manage else None,
+            close_form=ConfirmForm() if manage else None,
+            reopen_form=ReopenForm()
+            if period.is_closed and permissions.can_manage_costs(current_user)
+            else None,
+        ),
+        status,
+    )
+
+
+def _names(document: dict | None) -> dict:
+    names: dict = {None: _("the pole")}
+    if document:
+        names.update({o["id"]: o["name"] for o in document["organisations"]})
+    return names
+
+
+@bp.get("/<int:period_id>")
+@login_required
+def period(period_id: int):
+    _require_reader()
+    return _period_page(period_id)
+
+
+@bp.post("/<int:period_id>/costs")
+@login_required
+def add_cost(period_id: int):
+    if not permissions.can_manage_costs(current_user):
+        raise NotAllowed(_("Only the pole's coordinators can change the cost sharing."))
+    form = _cost_form()
+    if not form.validate():
+        return _period_page(period_id, form, 422)
+    paid_by = form.paid_by.data
+    try:
+        services.add_cost(
+            current_user,
+            period_id,
+            services.CostInput(
+                label=form.label.data,
+                amount=form.amount.data,
+                rule=form.rule.data,
+                category=form.category.data,
+                subsidy=form.subsidy.data,
+                resource_id=form.resource_id.data or None,
+                kind=form.kind.data or None,
+                fixed_share=form.fixed_share.data,
+                paid_by_organisation_id=int(paid_by) if paid_by.isdigit() else None,
+                paid_by_given=bool(paid_by),
+                usage_unit=form.usage_unit.data or None,
+                loaded_hourly_cost=form.loaded_hourly_cost.data,
+                management_coefficient=form.management_coefficient.data,
+            ),
+        )
+    except DomainError as error:
+        db.session.rollback()
+        if error.status == 422:
+            _show_errors(form, error)
+            return _period_page(period_id, form, 422)
+        raise
+    db.session.commit()
+    flash(_("The cost was added."), "success")
+    return redirect(url_for("costing.period", period_id=period_id))
+
+
+@bp.post("/<int:period_id>/close")
+@login_required
+def close(period_id: int):
+    form = ConfirmForm()
+    if not form.validate():
+        abort(400)
+    services.close_period(current_user, period_id)
+    db.session.commit()
+    flash(_("The period is closed: its allocation will no longer change."), "success")
+    return redirect(url_for("costing.period", period_id=period_id))
+
+
+@bp.post("/<int:period_id>/reopen")
+@login_required
+def reopen(period_id: int):
+    form = ReopenForm()
+    if not form.validate():
+        abort(400)
+    try:
+        services.reopen_period(current_user, period_id, form.reason.data)
+    except DomainError as error:
+        db.session.rollback()
+        if error.status != 422:
+            raise
+        flash(error.message, "error")
+        return redirect(url_for("costing.period", period_id=period_id))
+    db.session.commit()
+    flash(_("The period is open again."), "success")
+    return redirect(url_for("costing.period", period_id=period_id))
+
+
+@bp.get("/<int:period_id>/statements/<int:organisation_id>")
+@login_required
+def statement(period_id: int, organisation_id: int):
+    _require_reader()
+    body = services.statement(current_user, period_id, organisation_id)
+    return render_template("costing/statement.html", s=body, names=_names(body))
+
+
+@bp.get("/<int:period_id>/statement.csv")
+@login_required
+def statement_csv(period_id: int):
+    _require_reader()
+    organisation_id = request.args.get("organisation_id", "")
+    period, rows = services.statement_export(
+        current_user, period_id, int(organisation_id) if organisation_id.isdigit() else None
+    )
+    return csv_response(f"statement-{period.id}.csv", exports.statement_header(), rows)
+
+
+@bp.get("/<int:period_id>/accounting.csv")
+@login_required
+def accounting_csv(period_id: int):
+    period, rows = services.accounting_entries(current_user, period_id)
+    return csv_response(f"accounting-{period.id}.csv", exports.accounting_header(), rows)
+
+
+@bp.get("/<int:period_id>/compare")
+@login_required
+def compare(period_id: int):
+    body = services.comparison(current_user, period_id)
+    return render_template("costing/compare.html", c=body)
+
+
+@bp.get("/<int:period_id>/true-up")
+@login_required
+def true_up(period_id: int):
+    _require_reader()
+    body = services.true_up(current_user, period_id)
+    return render_template("costing/true_up.html", t=body)

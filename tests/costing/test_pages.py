@@ -1,0 +1,182 @@
+"""Cost-sharing pages: periods, costs, allocation in words, statements, comparison, exports."""
+
+from __future__ import annotations
+
+import csv
+import io
+from decimal import Decimal
+
+from sqlalchemy import func, select
+
+from pooling.costing.models import Cost, CostPeriod
+from pooling.extensions import db
+from tests.conftest import csrf_token
+from tests.costing.test_worked_example import january_period, january_usage
+
+
+def test_coordinator_opens_a_period_and_adds_a_cost_through_the_pages(login, pole):
+    client = login(pole.coordinator)
+    token = csrf_token(client, "/costs/")
+    response = client.post(
+        "/costs/",
+        data={
+            "csrf_token": token,
+            "name": "Janvier 2027",
+            "first_day": "2027-01-01",
+            "last_day": "2027-01-31",
+        },
+    )
+    assert response.status_code == 302
+    period = db.session.scalar(select(CostPeriod))
+    url = f"/costs/{period.id}"
+    token = csrf_token(client, url)
+    response = client.post(
+        f"{url}/costs",
+        data={
+            "csrf_token": token,
+            "label": "Assurance",
+            "category": "insurance",
+            "amount": "300.00",
+            "subsidy": "",
+            "resource_id": "0",
+            "kind": "",
+            "rule": "equal",
+            "fixed_share": "",
+            "usage_unit": "",
+            "paid_by": "",
+            "loaded_hourly_cost": "",
+            "management_coefficient": "",
+        },
+    )
+    assert response.status_code == 302
+    page = client.get(url + "?lang=en").get_data(as_text=True)
+    assert "Assurance" in page
+    assert "Equal rule: one share of 2, 50.00 % of 300.00 EUR" in page
+
+
+def test_a_subsidy_above_the_amount_is_shown_next_to_the_field_and_nothing_is_written(login, pole):
+    client = login(pole.coordinator)
+    period = CostPeriod(
+        name="Q1", start_at=pole.room.created_at, end_at=pole.room.created_at.replace(year=2030)
+    )
+    db.session.add(period)
+    db.session.commit()
+    url = f"/costs/{period.id}"
+    response = client.post(
+        f"{url}/costs",
+        data={
+            "csrf_token": csrf_token(client, url),
+            "label": "Loyer",
+            "category": "rent",
+            "amount": "100.00",
+            "subsidy": "150.00",
+            "resource_id": "0",
+            "kind": "",
+            "rule": "equal",
+            "fixed_share": "",
+            "usage_unit": "",
+            "paid_by": "",
+            "loaded_hourly_cost": "",
+            "management_coefficient": "",
+        },
+        headers={"Accept-Language": "en"},
+    )
+    assert response.status_code == 422
+    assert 'id="subsidy-error"' in response.get_data(as_text=True)
+    assert db.session.scalar(select(func.count(Cost.id))) == 0
+
+
+def test_closing_from_the_page_freezes_the_period(login, api, pole):
+    january_usage(pole)
+    period_id, _ids = january_period(api, pole)
+    client = login(pole.coordinator)
+    url = f"/costs/{period_id}"
+    response = client.post(f"{url}/close", data={"csrf_token": csrf_token(client, url)})
+    assert response.status_code == 302
+    period = db.session.get(CostPeriod, period_id)
+    db.session.refresh(period)
+    assert period.status == "closed"
+    assert period.snapshot["totals"]
+
+
+def test_referent_sees_only_their_own_statement(login, api, pole):
+    january_usage(pole)
+    period_id, _ids = january_period(api, pole)
+    client = login(pole.referent)
+    own = client.get(f"/costs/{period_id}/statements/{pole.jardins.id}?lang=en")
+    assert own.status_code == 200
+    text = own.get_data(as_text=True)
+    assert "468.69 EUR" in text
+    assert "3.5 h of 16 h of the Salle Jaurès" in text
+    assert client.get(f"/costs/{period_id}/statements/{pole.scop.id}").status_code == 404
+    assert client.get(f"/costs/{period_id}/accounting.csv").status_code == 403
+    assert client.get(f"/costs/{period_id}/compare").status_code == 403
+
+
+def test_members_get_403_on_cost_and_usage_pages(login, api, pole):
+    period_id = (
+        api(pole.coordinator)
+        .post(
+            "/api/v1/cost-periods", json={"name": "Q1", "start": "2027-01-01", "end": "2027-03-31"}
+        )
+        .json["id"]
+    )
+    client = login(pole.alice)
+    for url in (
+        "/costs/",
+        f"/costs/{period_id}",
+        f"/costs/{period_id}/statements/{pole.jardins.id}",
+        "/usage/",
+    ):
+        assert client.get(url).status_code == 403, url
+
+
+def test_rule_comparison_shows_every_rule_adding_up_to_the_same_total(login, api, pole):
+    january_usage(pole)
+    period_id, _ids = january_period(api, pole)
+    response = login(pole.coordinator).get(f"/costs/{period_id}/compare?lang=en")
+    assert response.status_code == 200
+    text = response.get_data(as_text=True)
+    assert "1,742.60 EUR" in text  # 800.00 + 300.00 + 100.01 + 542.59
+    assert "weighted rule" in text
+
+
+def _csv(response) -> list[list[str]]:
+    return list(
+        csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff")), delimiter=";")
+    )
+
+
+def test_accounting_export_is_balanced_with_accounts_and_analytic_codes(login, api, pole):
+    january_usage(pole)
+    period_id, _ids = january_period(api, pole)
+    response = login(pole.coordinator).get(f"/costs/{period_id}/accounting.csv")
+    assert response.status_code == 200
+    rows = _csv(response)
+    assert rows[0] == ["date", "journal", "account", "analytic_code", "label", "debit", "credit"]
+    debit = sum(Decimal(r[5]) for r in rows[1:] if r[5])
+    credit = sum(Decimal(r[6]) for r in rows[1:] if r[6])
+    assert debit == credit
+    assert {r[0] for r in rows[1:]} == {"2027-01-31"}
+    jardins = [r for r in rows[1:] if r[2] == "411JARDINS"]
+    assert sum(Decimal(r[5] or 0) for r in jardins) == Decimal("468.69")
+    assert sum(Decimal(r[6] or 0) for r in jardins) == Decimal("800.00")
+    assert any(r[3] == f"R{pole.room.id:04d}" and r[2] == "708000" for r in rows[1:])
+
+
+def test_statement_csv_is_safe_against_spreadsheet_formulas(login, api, pole):
+    client = api(pole.coordinator)
+    period_id = client.post(
+        "/api/v1/cost-periods",
+        json={"name": "=cmd|' /C calc'!A0", "start": "2027-01-01", "end": "2027-01-31"},
+    ).json["id"]
+    client.post(
+        f"/api/v1/cost-periods/{period_id}/costs",
+        json={"label": '=HYPERLINK("http://evil")', "amount": "10.00", "rule": "equal"},
+    )
+    response = login(pole.coordinator).get(f"/costs/{period_id}/statement.csv")
+    assert response.status_code == 200
+    rows = _csv(response)
+    cells = [cell for row in rows for cell in row]
+    assert '\'=HYPERLINK("http://evil")' in cells
+    assert not any(cell.startswith(("=", "+", "@")) for cell in cells)
