@@ -1,4 +1,4 @@
-"""Read-only queries of the calendar pages: the planning grid's data in two queries, a week's list."""
+"""Read-only queries of the calendar pages: the planning grid's data in a few queries, a week's list."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from pooling.bookings.availability import Taken
 from pooling.bookings.models import HOLDING, Booking
 from pooling.bookings.services import BookingFilter, list_bookings
 from pooling.calendar import planning
+from pooling.calendar.models import ExternalBusyTime
 from pooling.core.time import local_day_bounds, pole_tz, utcnow
 from pooling.extensions import db
 from pooling.resources.models import Closure, Resource
@@ -60,23 +61,37 @@ def planned(resource: Resource) -> planning.PlannedResource:
     )
 
 
-def holding_bookings(
-    resource_ids: list[int], start: datetime, end: datetime
+def held_units(
+    resources: list[planning.PlannedResource], start: datetime, end: datetime
 ) -> list[tuple[int, Taken]]:
-    """Units held (pending or confirmed) on these resources over [start, end), in one query."""
-    if not resource_ids:
+    """Units held on these resources over [start, end): live bookings, one query, and busy
+    times of their external calendars (every unit), one query."""
+    if not resources:
         return []
+    ids = [r.id for r in resources]
+    quantities = {r.id: r.quantity for r in resources}
     rows = db.session.execute(
         select(
             Booking.resource_id, Booking.id, Booking.start_at, Booking.end_at, Booking.quantity
         ).where(
-            Booking.resource_id.in_(resource_ids),
+            Booking.resource_id.in_(ids),
             Booking.status.in_(HOLDING),
             Booking.start_at < end,
             Booking.end_at > start,
         )
     )
-    return [(r.resource_id, Taken(r.start_at, r.end_at, r.quantity, r.id)) for r in rows]
+    held = [(r.resource_id, Taken(r.start_at, r.end_at, r.quantity, r.id)) for r in rows]
+    busy = db.session.execute(
+        select(
+            ExternalBusyTime.resource_id, ExternalBusyTime.start_at, ExternalBusyTime.end_at
+        ).where(
+            ExternalBusyTime.resource_id.in_(ids),
+            ExternalBusyTime.start_at < end,
+            ExternalBusyTime.end_at > start,
+        )
+    )
+    held += [(r.resource_id, Taken(r.start_at, r.end_at, quantities[r.resource_id])) for r in busy]
+    return held
 
 
 def closures_of(
@@ -119,12 +134,11 @@ def planning_grid(actor: User, filters: PlanningFilter, now: datetime | None = N
         start, end = columns[0].start, columns[-1].end
     else:
         start, end = local_day_bounds(day, tz)
-    ids = [r.id for r in resources]
     rows = planning.build_grid(
         resources,
         columns,
-        holding_bookings(ids, start, end),
-        closures_of(ids, start, end) if ids else [],
+        held_units(resources, start, end),
+        closures_of([r.id for r in resources], start, end) if resources else [],
         tz,
         now,
     )

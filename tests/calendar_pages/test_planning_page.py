@@ -7,8 +7,9 @@ from urllib.parse import parse_qs, urlparse
 from sqlalchemy import event
 
 from pooling.calendar import queries
+from pooling.calendar.models import ExternalBusyTime, ExternalCalendar
 from pooling.extensions import db
-from tests.calendar_pages.conftest import SEVEN_DAYS, book, close_pole, planning_table
+from tests.calendar_pages.conftest import SEVEN_DAYS, book, close_pole, paris, planning_table
 from tests.factories import make_resource
 
 WEEK = "/calendar/planning?view=week&date=2027-01-13"
@@ -53,6 +54,24 @@ def test_equipment_cell_shows_the_units_left(login, pole):
     assert wednesday["state"] == "partial"
     assert "2 free" in wednesday["text"]
     assert "5 free" in table.rows["Vidéoprojecteur"][0]["text"]
+
+
+def test_busy_time_of_an_external_calendar_takes_the_resource(login, pole):
+    calendar = ExternalCalendar(resource_id=pole.jaures.id, url="https://example.org/agenda.ics")
+    calendar.busy_times.append(
+        ExternalBusyTime(
+            resource_id=pole.jaures.id,
+            start_at=paris("2027-01-15 08:00"),
+            end_at=paris("2027-01-15 19:00"),
+        )
+    )
+    db.session.add(calendar)
+    db.session.commit()
+
+    table = planning_table(login(pole.alice).get(WEEK).get_data(as_text=True))
+
+    assert states(table, "Salle Jaurès")["fri"] == "taken"
+    assert states(table, "Salle Louise Michel")["fri"] == "free"
 
 
 def test_free_cells_link_to_the_prefilled_booking_form_and_closed_ones_do_not(login, pole):
