@@ -448,6 +448,15 @@ def _lock(resource: Resource) -> None:
     lengthened its longest booking (how far back ``_holding`` looks) or its quantity changed.
     Reading the stale values would miss an earlier, longer booking that overlaps.
     """
+    if db.session.connection().dialect.name == "postgresql":
+        # One round trip: lock the row (as lock_resource_row does) and re-read it.
+        db.session.execute(
+            select(Resource)
+            .where(Resource.id == resource.id)
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        ).scalar_one()
+        return
     lock_resource_row(resource.id)
     db.session.refresh(resource)
 
@@ -632,9 +641,9 @@ def create_booking(
             quantity=quantity,
             status=status,
             rules_overridden=[v.code for v in broken] or None,
+            # Given here, the collection counts as loaded: no query when the answer lists it.
+            shares=[BookingShare(organisation_id=o, share=share) for o, share in shares],
         )
-        for organisation_id, share in shares:
-            booking.shares.append(BookingShare(organisation_id=organisation_id, share=share))
         db.session.add(booking)
         bookings.append(booking)
         _note_longest(resource, occurrence.start, occurrence.end)
