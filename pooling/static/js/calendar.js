@@ -172,6 +172,8 @@
       return new Date(nowWall + (Date.now() - pageLoaded));
     },
     headerToolbar: { left: "prev,next today", center: "title", right: "timeGridDay,timeGridWeek,dayGridMonth" },
+    // Text buttons: the icon font is a data: URI that the Content-Security-Policy refuses.
+    buttonIcons: false,
     allDaySlot: false,
     nowIndicator: true,
     scrollTime: "07:00:00",
