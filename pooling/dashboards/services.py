@@ -280,7 +280,7 @@ def open_seconds(resources: list[Resource], period: Period, tz: ZoneInfo) -> dic
 
 
 def spread_demand(groups: list[dict]) -> list[list[Decimal]]:
-    """Hours per local weekday (0 = Monday) x hour from grouped starts and durations.
+    """Hours per local weekday (0 = Monday) x hour from grouped local starts and durations.
 
     Minutes are laid from the local start onwards, so a 09:30-11:00 booking gives half an
     hour to 9 h and an hour to 10 h; DST changes only move bookings running over 2-3 a.m.
@@ -288,8 +288,7 @@ def spread_demand(groups: list[dict]) -> list[list[Decimal]]:
     """
     minutes = [[0.0] * 24 for _day in range(7)]
     for group in groups:
-        position = (int(group["weekday"]) - 1) * 1440 + int(group["hour"]) * 60
-        position += int(group["minute"])
+        position = int(group["minute_of_week"])
         remaining = int(group["minutes"] or 0)
         weight = float(group["weight"] or 0)
         while remaining > 0:
@@ -331,7 +330,7 @@ def build_dashboard(
 
     resources = queries.resources_in_scope(pole_scope)
     opened = open_seconds(resources, period, tz)
-    per_resource = queries.per_resource_month(
+    per_resource = queries.per_resource(
         time, period.start, period.end, scope, now=now, notice=timedelta(hours=notice)
     )
     booked: dict[int, list[float]] = defaultdict(lambda: [0.0, 0.0])
@@ -579,7 +578,7 @@ def dashboard_table(dashboard: Dashboard, name: str) -> tuple[list[str], list[li
         _("Booked hours"),
         _("Unit-hours"),
         _("Open unit-hours"),
-        _("Occupancy (%)"),
+        _("Occupancy (percent)"),
     ]
     attendance = dashboard.attendance
     tables = {
@@ -595,7 +594,7 @@ def dashboard_table(dashboard: Dashboard, name: str) -> tuple[list[str], list[li
                 _("Unit-hours"),
                 _("Meter units (km)"),
                 _("Bookings"),
-                _("Share of hours (%)"),
+                _("Share of hours (percent)"),
             ],
             [
                 [row.name, row.hours, row.unit_hours, row.meter, row.bookings, _blank(row.share)]

@@ -43,8 +43,9 @@ def _read_filters() -> tuple[DashboardFilterForm, services.Period | None, servic
             getattr(form, name).errors = list(messages)
     asked = services.DashboardFilter(
         kind=form.kind.data or None,
-        resource_id=form.resource.data if not form.resource.errors else None,
-        organisation_id=form.organisation.data if not form.organisation.errors else None,
+        # Not limited to the offered choices: the service refuses another organisation (403).
+        resource_id=form.resource.data,
+        organisation_id=form.organisation.data,
     )
     return form, period, asked
 

@@ -1,0 +1,125 @@
+"""Dashboard pages per role, CSV exports, the activity report and in-kind valuations."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import select
+
+from pooling.dashboards.models import InKindRate
+from pooling.extensions import db
+from tests.conftest import csrf_token
+from tests.dashboards.fixture import build_pole
+
+OCTOBER = "?period=month&on=2026-10-15"
+
+
+@pytest.fixture
+def pole(app):
+    return build_pole()
+
+
+@pytest.mark.parametrize(
+    ("who", "url", "status"),
+    [
+        ("coordinator", "/dashboard/", 200),
+        ("referent_b", "/dashboard/", 200),
+        ("member_a", "/dashboard/", 403),
+        ("coordinator", "/dashboard/report", 200),
+        ("referent_b", "/dashboard/report", 403),
+        ("member_a", "/dashboard/report", 403),
+        ("coordinator", "/dashboard/in-kind", 200),
+        ("referent_b", "/dashboard/in-kind", 403),
+        ("member_a", "/dashboard/export/usage.csv", 403),
+    ],
+)
+def test_dashboard_pages_per_role(pole, login, who, url, status):
+    assert login(getattr(pole, who)).get(url).status_code == status
+
+
+def test_anonymous_is_sent_to_sign_in(pole, client):
+    assert client.get("/dashboard/").status_code in (302, 401)
+
+
+def test_dashboard_page_shows_tables_and_charts_without_inline_script(pole, login):
+    page = login(pole.coordinator).get("/dashboard/" + OCTOBER).get_data(as_text=True)
+    assert "Salle A" in page and "data-chart=" in page
+    assert "vendor/chartjs/chart.umd.js" in page
+    assert "<script>" not in page and "onclick" not in page
+    assert "No cost period yet" in page or "Aucune période" in page
+
+
+def test_referent_asking_for_another_organisation_is_refused(pole, login):
+    response = login(pole.referent_b).get(f"/dashboard/{OCTOBER}&organisation={pole.a.id}")
+    assert response.status_code == 403
+
+
+def test_usage_csv_export_holds_the_table(pole, login):
+    response = login(pole.coordinator).get("/dashboard/export/usage.csv" + OCTOBER)
+    assert response.status_code == 200
+    assert response.mimetype == "text/csv"
+    lines = response.get_data(as_text=True).lstrip("\ufeff").splitlines()
+    assert len(lines) == 4
+    assert "Gamma;10.00;10.00;250.00;1.00;43.5" in lines
+
+
+def test_referent_usage_csv_holds_only_their_organisation(pole, login):
+    response = login(pole.referent_b).get("/dashboard/export/usage.csv" + OCTOBER)
+    body = response.get_data(as_text=True)
+    assert "Beta;6.00" in body and "Alpha" not in body and "Gamma" not in body
+
+
+def test_heatmap_csv_has_a_row_per_weekday(pole, login):
+    response = login(pole.coordinator).get("/dashboard/export/heatmap.csv" + OCTOBER)
+    lines = response.get_data(as_text=True).lstrip("\ufeff").splitlines()
+    assert len(lines) == 8
+    tuesday = lines[2].split(";")
+    assert tuesday[1 + 9] == "3.00" and tuesday[1 + 10] == "3.00"
+
+
+def test_unknown_table_is_not_found(pole, login):
+    assert login(pole.coordinator).get("/dashboard/export/secrets.csv").status_code == 404
+
+
+def test_custom_period_with_end_before_start_is_refused(pole, login):
+    response = login(pole.coordinator).get(
+        "/dashboard/?period=custom&start=2026-10-10&end=2026-10-01"
+    )
+    assert response.status_code == 422
+
+
+def test_in_kind_rate_values_hours_lent_to_others_in_the_report(pole, login):
+    client = login(pole.coordinator)
+    token = csrf_token(client, "/dashboard/in-kind")
+    response = client.post(
+        "/dashboard/in-kind",
+        data={"csrf_token": token, "subject": "kind:premises", "hourly_rate": "10"},
+    )
+    assert response.status_code == 302
+    rate = db.session.scalar(select(InKindRate))
+    assert (rate.kind, rate.hourly_rate) == ("premises", Decimal("10.00"))
+    report = client.get("/dashboard/report.csv?start=2026-10-01&end=2026-10-31")
+    body = report.get_data(as_text=True)
+    # Beta used Alpha's room 4 h (20 and 27 October): 4 h x 10 = 40.
+    assert "Salle A (Alpha);40.00" in body
+    assert ";3;" in body  # three organisations sharing
+    assert ";33.3;" in body  # 2 of 6 confirmed bookings made by another than the owner
+
+
+def test_negative_in_kind_rate_is_refused_and_nothing_written(pole, login):
+    client = login(pole.coordinator)
+    token = csrf_token(client, "/dashboard/in-kind")
+    response = client.post(
+        "/dashboard/in-kind",
+        data={"csrf_token": token, "subject": "kind:premises", "hourly_rate": "-5"},
+    )
+    assert response.status_code == 422
+    assert db.session.scalar(select(InKindRate)) is None
+
+
+def test_report_page_is_printable(pole, login):
+    response = login(pole.coordinator).get("/dashboard/report?start=2026-10-01&end=2026-10-31")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "css/dashboard.css" in page
