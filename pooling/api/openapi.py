@@ -517,11 +517,41 @@ def _schemas() -> dict[str, Schema]:
             {
                 "id": {"type": "integer"},
                 "label": {"type": "string"},
-                "amount": money,
+                "amount": nullable(money),
                 "rule": {"type": "string", "enum": COST_RULES},
             },
             ("id", "label", "amount", "rule"),
+            description="A shared staff cost (loaded_hourly_cost given) has amount null: it is "
+            "hours x loaded hourly cost x management coefficient, computed from usage.",
         ),
+        "ManualUsageCreate": obj(
+            {
+                "organisation_id": {"type": "integer"},
+                "resource_id": {"type": ["integer", "null"]},
+                "kind": {"type": ["string", "null"], "enum": [*RESOURCE_KINDS, None]},
+                "date": {"type": "string", "format": "date"},
+                "hours": {"type": ["number", "string"]},
+                "quantity": {"type": ["integer", "null"]},
+                "meter": {"type": ["number", "string", "null"]},
+                "reason": {"type": "string"},
+            },
+            ("organisation_id", "date", "hours", "reason"),
+        ),
+        "ManualUsage": obj(
+            {
+                "id": {"type": "integer"},
+                "organisation_id": {"type": "integer"},
+                "resource_id": {"type": ["integer", "null"]},
+                "kind": {"type": ["string", "null"]},
+                "used_at": {"type": "string"},
+                "hours": {"type": "string"},
+                "quantity": {"type": "integer"},
+                "meter": {"type": ["string", "null"]},
+                "reason": {"type": "string"},
+            },
+            ("id", "organisation_id", "hours", "reason"),
+        ),
+        "UsageSettings": obj({"late_cancel_hours": {"type": "integer", "minimum": 0}}),
         "Allocation": obj(
             {
                 "period": ref("CostPeriod"),
@@ -541,18 +571,27 @@ def _schemas() -> dict[str, Schema]:
                     "type": "array",
                     "items": obj(
                         {
-                            "organisation_id": {"type": "integer"},
+                            "organisation_id": {
+                                "type": ["integer", "null"],
+                                "description": "null: the pole's own account.",
+                            },
                             "owed": money,
                             "paid": money,
                             "balance": money,
                         },
                         ("organisation_id", "owed", "paid", "balance"),
+                        description="balance = paid - owed: positive, the pole owes the "
+                        "organisation; negative, the organisation owes the pole.",
                     ),
                 },
                 "transfers": {
                     "type": "array",
                     "items": obj(
-                        {"from": {"type": "integer"}, "to": {"type": "integer"}, "amount": money},
+                        {
+                            "from": {"type": ["integer", "null"]},
+                            "to": {"type": ["integer", "null"]},
+                            "amount": money,
+                        },
                         ("from", "to", "amount"),
                     ),
                 },
@@ -901,7 +940,15 @@ def _paths() -> dict[str, dict]:
                 {"201": answer("Created.", ref("CostPeriod"))},
                 body=ref("CostPeriodCreate"),
                 errors=(403,),
-            )
+            ),
+            "get": operation(
+                "list_cost_periods",
+                "Cost periods, latest first (coordinators and referents)",
+                "costs",
+                {"200": answer("A page of periods.", page_of("CostPeriod"))},
+                parameters=paging,
+                errors=(403, 422),
+            ),
         },
         f"{API}/cost-periods/{{period_id}}/costs": {
             "post": operation(
@@ -922,6 +969,85 @@ def _paths() -> dict[str, dict]:
                 {"200": answer("The allocation.", ref("Allocation"))},
                 parameters=[period_id],
                 errors=(403, 404),
+            )
+        },
+        f"{API}/usage/manual": {
+            "get": operation(
+                "list_manual_usage",
+                "Manual usage lines of a window",
+                "usage",
+                {"200": answer("A page of manual usage lines.", page_of("ManualUsage"))},
+                parameters=[
+                    instant_param("start", "Window start.", required=True),
+                    instant_param("end", "Window end.", required=True),
+                    *paging,
+                ],
+                errors=(403, 422),
+            ),
+            "post": operation(
+                "create_manual_usage",
+                "Record usage by hand, with a reason (coordinator)",
+                "usage",
+                {"201": answer("Created.", ref("ManualUsage"))},
+                body=ref("ManualUsageCreate"),
+                errors=(403,),
+            ),
+        },
+        f"{API}/usage/manual/{{line_id}}": {
+            "get": operation(
+                "get_manual_usage",
+                "One manual usage line",
+                "usage",
+                {"200": answer("The line.", ref("ManualUsage"))},
+                parameters=[path_id("line_id", "manual usage line")],
+                errors=(404,),
+            )
+        },
+        f"{API}/usage/settings": {
+            "get": operation(
+                "get_usage_settings",
+                "The late-cancellation notice",
+                "usage",
+                {"200": answer("The notice in hours.", ref("UsageSettings"))},
+            ),
+            "patch": operation(
+                "update_usage_settings",
+                "Set the late-cancellation notice (coordinator)",
+                "usage",
+                {"200": answer("The notice in hours.", ref("UsageSettings"))},
+                body=ref("UsageSettings"),
+                errors=(403,),
+            ),
+        },
+        f"{API}/cost-periods/{{period_id}}": {
+            "get": operation(
+                "get_cost_period",
+                "One cost period with its costs",
+                "costs",
+                {"200": answer("The period.", ref("CostPeriod"))},
+                parameters=[period_id],
+                errors=(403, 404),
+            )
+        },
+        f"{API}/cost-periods/{{period_id}}/reopen": {
+            "post": operation(
+                "reopen_cost_period",
+                "Reopen a closed period, with a reason kept in the audit trail (coordinator)",
+                "costs",
+                {"200": answer("The reopened period.", ref("CostPeriod"))},
+                parameters=[period_id],
+                body=obj({"reason": {"type": "string"}}, ("reason",)),
+                errors=(403, 404, 409),
+            )
+        },
+        f"{API}/cost-periods/{{period_id}}/true-up": {
+            "get": operation(
+                "get_true_up",
+                "Year-end true-up: provisionally charged, actually owed, difference",
+                "costs",
+                {"200": answer("The true-up.", {"type": "object"})},
+                parameters=[period_id],
+                errors=(403, 404, 422),
             )
         },
         f"{API}/cost-periods/{{period_id}}/close": {
