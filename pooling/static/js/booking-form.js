@@ -1,0 +1,39 @@
+// Booking form: show only the recurrence fields that apply to the chosen repetition.
+// The form works the same without this script (every field is then visible).
+(function () {
+  "use strict";
+  var form = document.getElementById("booking-form");
+  if (!form) { return; }
+
+  function box(id) {
+    var element = document.getElementById(id);
+    if (!element) { return null; }
+    return element.closest(".field, fieldset.choices") || element;
+  }
+
+  function checked(name) {
+    var input = form.querySelector('input[name="' + name + '"]:checked');
+    return input ? input.value : "";
+  }
+
+  function show(element, visible) {
+    if (element) { element.hidden = !visible; }
+  }
+
+  function update() {
+    var repeat = checked("repeat") || "none";
+    var repeating = repeat !== "none";
+    var ending = checked("ending") || "count";
+    show(box("interval"), repeating);
+    show(document.getElementById("weekdays-group"), repeat === "weekly");
+    show(document.getElementById("ending-group"), repeating);
+    show(box("count"), repeating && ending === "count");
+    show(box("until"), repeating && ending === "until");
+    show(document.getElementById("on_conflict-group"), repeating);
+    var partner = document.getElementById("co_organisation_id");
+    show(box("co_share"), Boolean(partner && partner.value));
+  }
+
+  form.addEventListener("change", update);
+  update();
+})();
