@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal
 from urllib.parse import urlencode
 
@@ -199,7 +199,12 @@ def local_text(value: datetime | None) -> str | None:
     """An instant in the pole's time zone with its offset, e.g. ``2026-12-01T09:00:00+01:00``."""
     if value is None:
         return None
-    return to_local(value).isoformat(timespec="seconds")
+    local = to_local(value)
+    offset = local.utcoffset()
+    if offset is not None and offset.seconds % 60:
+        # Before 1911 Paris kept local mean time (+00:09:21); RFC 3339 offsets are whole minutes.
+        local = value.astimezone(timezone(timedelta(minutes=offset // timedelta(minutes=1))))
+    return local.isoformat(timespec="seconds")
 
 
 def money_text(value: Decimal | None) -> str | None:

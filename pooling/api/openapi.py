@@ -598,6 +598,28 @@ def _schemas() -> dict[str, Schema]:
             },
             ("period", "lines", "totals", "transfers"),
         ),
+        "Quota": obj(
+            {
+                "id": {"type": "integer"},
+                "organisation_id": {"type": "integer"},
+                "resource_id": {"type": ["integer", "null"]},
+                "resource_kind": {"type": ["string", "null"], "enum": [*RESOURCE_KINDS, None]},
+                "period": {"type": "string", "enum": ["week", "month"]},
+                "hours": {"type": "string", "pattern": r"^[0-9]+\.[0-9]{2}$"},
+            },
+            ("id", "organisation_id", "resource_id", "resource_kind", "period", "hours"),
+        ),
+        "QuotaInput": obj(
+            {
+                "organisation_id": {"type": "integer"},
+                "hours": {"anyOf": [{"type": "number", "exclusiveMinimum": 0}, {"type": "string"}]},
+                "period": {"type": "string", "enum": ["week", "month"], "default": "week"},
+                "resource_id": {"type": ["integer", "null"]},
+                "resource_kind": {"type": ["string", "null"], "enum": [*RESOURCE_KINDS, None]},
+            },
+            ("organisation_id", "hours"),
+            description="Exactly one of `resource_id` and `resource_kind`.",
+        ),
         "FeedCreate": obj(
             {
                 "scope": {"type": "string", "enum": ["me", "organisation", "resource"]},
@@ -910,6 +932,38 @@ def _paths() -> dict[str, dict]:
                 parameters=[path_id("series_id", "series")],
                 body=ref("SeriesCancel"),
                 body_required=False,
+                errors=(403, 404),
+            )
+        },
+        f"{API}/quotas": {
+            "get": operation(
+                "list_quotas",
+                "Quotas of hours per organisation",
+                "bookings",
+                {"200": answer("The quotas.", page_of("Quota"))},
+                parameters=[
+                    parameter(
+                        "organisation_id", "query", {"type": "integer"}, "Of this organisation."
+                    )
+                ],
+                errors=(403, 422),
+            ),
+            "post": operation(
+                "set_quota",
+                "Give an organisation a quota of hours per week or month (coordinator)",
+                "bookings",
+                {"201": answer("Set.", ref("Quota"))},
+                body=ref("QuotaInput"),
+                errors=(403,),
+            ),
+        },
+        f"{API}/quotas/{{quota_id}}": {
+            "delete": operation(
+                "delete_quota",
+                "Remove a quota (coordinator)",
+                "bookings",
+                {"204": answer("Removed.")},
+                parameters=[path_id("quota_id", "quota")],
                 errors=(403, 404),
             )
         },

@@ -111,9 +111,13 @@ def _clean(data: OrganisationInput, current: Organisation | None) -> dict:
     if data.weight is not None or current is None:
         try:
             weight = Decimal(str(data.weight if data.weight is not None else "1"))
-            if not weight.is_finite() or weight <= 0 or weight > Decimal("10000"):
+            if not weight.is_finite():
                 raise InvalidOperation
-            values["weight"] = weight.quantize(Decimal("0.001"))
+            # Stored with three decimals: 0.0001 would become 0, which the table refuses.
+            weight = weight.quantize(Decimal("0.001"))
+            if weight <= 0 or weight > Decimal("10000"):
+                raise InvalidOperation
+            values["weight"] = weight
         except (InvalidOperation, ValueError):
             errors.setdefault("weight", []).append(
                 _("The weight must be a number greater than 0 (1 is the usual weight).")

@@ -205,3 +205,12 @@ def test_invalid_edit_changes_nothing(app, api):
 
 def test_anonymous_cannot_create(client):
     assert client.post("/api/v1/organisations", json={"name": "X"}).status_code == 401
+
+
+def test_weight_that_rounds_to_zero_is_a_422(app, api):
+    response = api(make_coordinator()).post(
+        "/api/v1/organisations", json={"name": "Minuscule", "weight": 0.00004}
+    )
+    assert response.status_code == 422
+    assert "weight" in response.get_json()["fields"]
+    assert organisation_count() == 0
