@@ -12,7 +12,10 @@ def _optional_int(value):
     """The chosen id, or None for the empty choice."""
     if value in (None, "", "None"):
         return None
-    return int(value)
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
 
 
 class FeedForm(FlaskForm):
@@ -28,8 +31,11 @@ class FeedForm(FlaskForm):
         default="me",
         validators=[DataRequired(message=_l("Choose what the feed shows."))],
     )
-    organisation_id = SelectField(_l("Member organisation"), coerce=_optional_int)
-    resource_id = SelectField(_l("Shared resource"), coerce=_optional_int)
+    # Whether the organisation or resource may be followed is the service's question.
+    organisation_id = SelectField(
+        _l("Member organisation"), coerce=_optional_int, validate_choice=False
+    )
+    resource_id = SelectField(_l("Shared resource"), coerce=_optional_int, validate_choice=False)
 
     def __init__(self, *args, organisations=(), resources=(), **kwargs) -> None:
         super().__init__(*args, **kwargs)

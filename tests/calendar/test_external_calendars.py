@@ -281,3 +281,20 @@ def test_members_cannot_see_or_set_external_calendars(login, pole, accountant):
     page = f"/resources/{accountant.id}/external-calendar"
     assert client.get(page).status_code == 403
     assert db.session.scalar(select(func.count(ExternalCalendar.id))) == 0
+
+
+def test_coordinator_removes_the_calendar_and_its_busy_times(
+    app, login, pole, accountant, ics_server
+):
+    ics_server.routes["/accountant.ics"] = {"body": ACCOUNTANT_ICS}
+    attach(pole.coordinator, accountant, ics_server.url("/accountant.ics"))
+    run_sync(app)
+    client = login(pole.coordinator)
+    page = f"/resources/{accountant.id}/external-calendar"
+    assert "Comptable partagée" in client.get(page).get_data(as_text=True)
+    response = client.post(page, data={"url": "", "csrf_token": csrf_token(client, page)})
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert db.session.scalar(select(func.count(ExternalCalendar.id))) == 0
+    assert db.session.scalar(select(func.count(ExternalBusyTime.id))) == 0
+    assert client.get(page).status_code == 200

@@ -31,6 +31,32 @@ def test_person_creates_a_resource_feed_and_sees_its_links(login, pole):
     assert "Salle Jaurès" in page
 
 
+def test_person_creates_a_feed_of_their_bookings_with_the_defaults(login, pole):
+    client = login(pole.alice)
+    response = client.post(
+        PAGE,
+        data={
+            "scope": "me",
+            "organisation_id": str(pole.jardins.id),
+            "resource_id": "",
+            "csrf_token": csrf_token(client, PAGE),
+        },
+    )
+    assert response.status_code == 302
+    feed = db.session.scalar(select(Feed))
+    assert (feed.scope, feed.organisation_id, feed.resource_id) == ("me", None, None)
+
+
+def test_coordinator_without_organisation_is_told_why_no_organisation_feed(login, pole):
+    client = login(pole.coordinator)
+    response = client.post(
+        PAGE, data={"scope": "organisation", "csrf_token": csrf_token(client, PAGE)}
+    )
+    assert response.status_code == 422
+    assert "You belong to no member organisation." in response.get_data(as_text=True)
+    assert db.session.scalar(select(func.count(Feed.id))) == 0
+
+
 def test_resource_feed_without_a_resource_is_refused_and_nothing_written(login, pole):
     client = login(pole.alice)
     response = client.post(
