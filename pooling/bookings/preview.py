@@ -9,7 +9,7 @@ checked again under the resource lock.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -17,11 +17,9 @@ from sqlalchemy import select
 from pooling.accounts.models import User
 from pooling.bookings import services
 from pooling.bookings.availability import Taken, overlaps, peak
-from pooling.bookings.messages import recurrence_message, rule_message
+from pooling.bookings.messages import rule_message
 from pooling.bookings.models import Booking
-from pooling.bookings.recurrence import Occurrence, RecurrenceError, expand, occurrence_at
 from pooling.core.db import utcnow
-from pooling.core.errors import RuleViolation
 from pooling.core.time import pole_tz
 from pooling.extensions import db
 from pooling.resources.models import Resource
@@ -52,39 +50,6 @@ class Preview:
         return sum(1 for item in self.items if item.state == FREE)
 
 
-def _occurrences(request: services.BookingRequest, tz) -> list[Occurrence]:
-    """The occurrences ``create_booking`` would consider for this request."""
-    if request.recurrence:
-        local_start = request.start.astimezone(tz).replace(tzinfo=None)
-        wall_duration = request.end.astimezone(tz).replace(tzinfo=None) - local_start
-        try:
-            occurrences = expand(request.recurrence, local_start, wall_duration, tz)
-        except RecurrenceError as error:
-            message = recurrence_message(error.args[0])
-            raise RuleViolation(
-                message, code="invalid_recurrence", fields={"recurrence": [message]}
-            ) from error
-        if not occurrences:
-            message = _("This recurrence gives no date.")
-            raise RuleViolation(
-                message, code="invalid_recurrence", fields={"recurrence": [message]}
-            )
-        return occurrences
-    local_start = request.start.astimezone(tz).replace(tzinfo=None)
-    single = occurrence_at(
-        local_start, request.end.astimezone(tz).replace(tzinfo=None) - local_start, tz
-    )
-    exists = not (
-        services._given_wall_time_missing(request.start, tz)
-        or services._given_wall_time_missing(request.end, tz)
-    )
-    return [
-        Occurrence(
-            single.local_start, request.start.astimezone(UTC), request.end.astimezone(UTC), exists
-        )
-    ]
-
-
 def preview_booking(
     actor: User, request: services.BookingRequest, *, now: datetime | None = None
 ) -> Preview:
@@ -102,7 +67,7 @@ def preview_booking(
     services._clean_title(request.title)
     quantity = services._clean_quantity(request.quantity)
     services._check_span(request.start, request.end)
-    occurrences = _occurrences(request, tz)
+    occurrences = services.occurrences_of(request, tz)
 
     rules = services._resource_rules(resource)
     span_start = min(o.start for o in occurrences)

@@ -470,6 +470,38 @@ def _note_longest(resource: Resource, start: datetime, end: datetime) -> None:
 # ---------------------------------------------------------------- create
 
 
+def occurrences_of(request: BookingRequest, tz: ZoneInfo) -> list[Occurrence]:
+    """The occurrences ``create_booking`` would consider for this request."""
+    if request.recurrence:
+        local_start = request.start.astimezone(tz).replace(tzinfo=None)
+        wall_duration = request.end.astimezone(tz).replace(tzinfo=None) - local_start
+        try:
+            occurrences = expand(request.recurrence, local_start, wall_duration, tz)
+        except RecurrenceError as error:
+            message = recurrence_message(error.args[0])
+            raise RuleViolation(
+                message, code="invalid_recurrence", fields={"recurrence": [message]}
+            ) from error
+        if not occurrences:
+            message = _("This recurrence gives no date.")
+            raise RuleViolation(
+                message, code="invalid_recurrence", fields={"recurrence": [message]}
+            )
+        return occurrences
+    local_start = request.start.astimezone(tz).replace(tzinfo=None)
+    single = occurrence_at(
+        local_start, request.end.astimezone(tz).replace(tzinfo=None) - local_start, tz
+    )
+    exists = not (
+        _given_wall_time_missing(request.start, tz) or _given_wall_time_missing(request.end, tz)
+    )
+    return [
+        Occurrence(
+            single.local_start, request.start.astimezone(UTC), request.end.astimezone(UTC), exists
+        )
+    ]
+
+
 def create_booking(
     actor: User, request: BookingRequest, *, now: datetime | None = None
 ) -> BookingResult:
@@ -496,39 +528,7 @@ def create_booking(
     _check_span(request.start, request.end)
     skip = request.on_conflict == "skip"
 
-    if request.recurrence:
-        local_start = request.start.astimezone(tz).replace(tzinfo=None)
-        wall_duration = request.end.astimezone(tz).replace(tzinfo=None) - local_start
-        try:
-            occurrences = expand(request.recurrence, local_start, wall_duration, tz)
-        except RecurrenceError as error:
-            message = recurrence_message(error.args[0])
-            raise RuleViolation(
-                message, code="invalid_recurrence", fields={"recurrence": [message]}
-            ) from error
-        if not occurrences:
-            message = _("This recurrence gives no date.")
-            raise RuleViolation(
-                message, code="invalid_recurrence", fields={"recurrence": [message]}
-            )
-    else:
-        single = occurrence_at(
-            request.start.astimezone(tz).replace(tzinfo=None),
-            request.end.astimezone(tz).replace(tzinfo=None)
-            - request.start.astimezone(tz).replace(tzinfo=None),
-            tz,
-        )
-        exists = not (
-            _given_wall_time_missing(request.start, tz) or _given_wall_time_missing(request.end, tz)
-        )
-        occurrences = [
-            Occurrence(
-                single.local_start,
-                request.start.astimezone(UTC),
-                request.end.astimezone(UTC),
-                exists,
-            )
-        ]
+    occurrences = occurrences_of(request, tz)
 
     rules = _resource_rules(resource)
     span_start = min(o.start for o in occurrences)
