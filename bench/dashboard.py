@@ -247,7 +247,7 @@ def main() -> None:
             ),
             ("activity report, year", lambda: report.build_report(coordinator, year, now=now)),
             (
-                "  query per resource x month",
+                "  query per resource",
                 lambda: queries.per_resource(
                     time_, year.start, year.end, scope, now=now, notice=notice
                 ),

@@ -1,13 +1,14 @@
-"""The hourly value the coordinators give to resources lent free (in-kind contributions)."""
+"""In-kind valuation rates, and the index the dashboards read bookings by period through."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import CheckConstraint, ForeignKey, Numeric, String
+from sqlalchemy import CheckConstraint, ForeignKey, Index, Numeric, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from pooling.bookings.models import Booking
 from pooling.core.db import UTCDateTime, utcnow
 from pooling.extensions import db
 
@@ -35,3 +36,8 @@ class InKindRate(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     resource = relationship("Resource")
+
+
+# The dashboards read every booking of a period whatever its resource or organisation:
+# without this index a week or a month reads the whole table.
+bookings_by_start = Index("ix_bookings_start_at", Booking.start_at)

@@ -21,7 +21,7 @@ from sqlalchemy import select
 
 from pooling.accounts.models import User
 from pooling.audit.services import record
-from pooling.bookings.availability import open_spans
+from pooling.bookings.availability import open_spans, subtract
 from pooling.core.db import utcnow
 from pooling.core.errors import NotAllowed, RuleViolation
 from pooling.core.time import local_day_bounds, pole_tz
@@ -266,16 +266,19 @@ def open_seconds(resources: list[Resource], period: Period, tz: ZoneInfo) -> dic
     closures: dict[int | None, list] = defaultdict(list)
     for resource_id, start, end in queries.closures_between(period.start, period.end):
         closures[resource_id].append((start, end))
+    patterns: dict[str, list] = {}
     cache: dict[tuple, float] = {}
     result: dict[int, float] = {}
     for resource in resources:
         own = tuple(sorted(closures.get(None, []) + closures.get(resource.id, [])))
         hours = resource.opening_hours or {}
-        key = (repr(sorted((day, tuple(map(tuple, spans))) for day, spans in hours.items())), own)
-        if key not in cache:
-            spans = open_spans(hours, tz, period.start, period.end, own)
-            cache[key] = sum((end - start).total_seconds() for start, end in spans)
-        result[resource.id] = cache[key]
+        pattern = repr(sorted((day, tuple(map(tuple, spans))) for day, spans in hours.items()))
+        if pattern not in patterns:
+            patterns[pattern] = open_spans(hours, tz, period.start, period.end)
+        if (pattern, own) not in cache:
+            spans = subtract(patterns[pattern], own)
+            cache[(pattern, own)] = sum((end - start).total_seconds() for start, end in spans)
+        result[resource.id] = cache[(pattern, own)]
     return result
 
 
