@@ -560,3 +560,12 @@ def set_person_active(actor, slug: str, membership_id: int, active: bool) -> Use
     """
     organisation = _managed_organisation(actor, slug)
     return set_active(actor, _membership_in(organisation, membership_id).user, active)
+
+
+def active_people() -> list[User]:
+    """Every active person, by name (for choosing the person a shared-staff resource is)."""
+    return list(
+        db.session.scalars(
+            select(User).where(User.active.is_(True)).order_by(func.lower(User.name))
+        )
+    )

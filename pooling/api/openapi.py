@@ -301,6 +301,10 @@ def _schemas() -> dict[str, Schema]:
                 "meter_unit": {"type": "string"},
                 "requires_approval": {"type": "boolean"},
                 "owner_organisation_id": {"type": ["integer", "null"]},
+                "staff_user_id": {
+                    "type": ["integer", "null"],
+                    "description": "For shared staff: the person whose working time this is.",
+                },
                 "active": {"type": "boolean"},
                 "rules": ref("Rules"),
             },
@@ -331,6 +335,7 @@ def _schemas() -> dict[str, Schema]:
                 "meter_unit": {"type": ["string", "null"], "maxLength": 20},
                 "requires_approval": {"type": "boolean"},
                 "owner_organisation_id": {"type": ["integer", "null"]},
+                "staff_user_id": {"type": ["integer", "null"]},
                 "active": {"type": "boolean"},
                 "rules": ref("Rules"),
             },

@@ -34,6 +34,7 @@ FIELD_SHAPES = {
     "requires_approval": "boolean",
     "active": "boolean",
     "owner_organisation_id": "integer?",
+    "staff_user_id": "integer?",
     "rules": "object?",
 }
 RULE_SHAPES = {
@@ -60,6 +61,7 @@ def resource_json(resource: Resource) -> dict:
         "meter_unit": resource.meter_unit,
         "requires_approval": resource.requires_approval,
         "owner_organisation_id": resource.owner_organisation_id,
+        "staff_user_id": resource.staff_user_id,
         "active": resource.active,
         "rules": resource.rules,
     }

@@ -19,6 +19,8 @@ def can_see_title(user, booking, public_titles: bool) -> bool:
     """Titles are private to the organisations involved, coordinators and approvers."""
     if public_titles or user.is_coordinator or booking.user_id == user.id:
         return True
+    if booking.resource.staff_user_id == user.id:
+        return True
     involved = {booking.organisation_id, *(s.organisation_id for s in booking.shares)}
     owner = booking.resource.owner_organisation_id
     return bool(user.organisation_ids() & involved) or (

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import Select, or_, select
+from sqlalchemy import Select, func, or_, select
 
 from pooling.accounts.models import Membership, User
 from pooling.audit.services import record
@@ -1141,16 +1141,51 @@ def free_resources(
     )
 
 
-def pending_for(actor: User) -> list[Booking]:
-    """The pending bookings the actor can decide, oldest request first."""
-    query = (
-        select(Booking).where(Booking.status == "pending").order_by(Booking.created_at, Booking.id)
-    )
+def _pending_query(actor: User):
+    query = select(Booking).where(Booking.status == "pending")
     if not actor.is_coordinator:
         admin = actor.admin_organisation_ids()
-        if not admin:
-            return []
         query = query.join(Resource, Resource.id == Booking.resource_id).where(
-            Resource.owner_organisation_id.in_(admin)
+            Resource.owner_organisation_id.in_(admin or {-1})
         )
+    return query
+
+
+def pending_for(actor: User) -> list[Booking]:
+    """The pending bookings the actor can decide, oldest request first."""
+    query = _pending_query(actor).order_by(Booking.created_at, Booking.id)
     return list(db.session.scalars(query))
+
+
+def pending_count(actor: User) -> int:
+    """How many bookings wait for the actor's decision (the menu's badge)."""
+    subquery = _pending_query(actor).with_only_columns(Booking.id).subquery()
+    return db.session.scalar(select(func.count()).select_from(subquery))
+
+
+def staff_resources(person: User) -> list[Resource]:
+    """The shared-staff resources that are this person's working time."""
+    return list(
+        db.session.scalars(
+            select(Resource).where(Resource.staff_user_id == person.id).order_by(Resource.name)
+        )
+    )
+
+
+def staff_schedule(person: User, start: datetime, end: datetime) -> list[Booking]:
+    """What a shared staff member is booked for between ``start`` and ``end``, in order."""
+    ids = [r.id for r in staff_resources(person)]
+    if not ids:
+        return []
+    return list(
+        db.session.scalars(
+            select(Booking)
+            .where(
+                Booking.resource_id.in_(ids),
+                Booking.status.in_(HOLDING),
+                Booking.start_at < end,
+                Booking.end_at > start,
+            )
+            .order_by(Booking.start_at, Booking.id)
+        )
+    )

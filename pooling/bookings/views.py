@@ -9,6 +9,7 @@ from typing import Any
 
 from flask import (
     Blueprint,
+    abort,
     current_app,
     flash,
     redirect,
@@ -40,7 +41,7 @@ from pooling.bookings.recurrence_form import (
 from pooling.core.db import utcnow
 from pooling.core.errors import Conflict, DomainError, NotAllowed
 from pooling.core.templating import local_range
-from pooling.core.time import NonexistentLocalTime, local_to_utc, pole_tz
+from pooling.core.time import NonexistentLocalTime, local_day_bounds, local_to_utc, pole_tz
 from pooling.core.urls import is_safe_next
 from pooling.extensions import db
 from pooling.organisations.services import list_organisations
@@ -70,11 +71,12 @@ def url_if(endpoint: str, **values) -> str | None:
 def approvals_badge() -> dict:
     """Whether the person has an approval queue, and how many bookings wait in it (nav badge)."""
     if not current_user or not current_user.is_authenticated:
-        return {"approves_anything": False, "pending_approvals": 0}
+        return {"approves_anything": False, "pending_approvals": 0, "is_staff_person": False}
     approver = approves_anything(current_user)
     return {
         "approves_anything": approver,
-        "pending_approvals": len(services.pending_for(current_user)) if approver else 0,
+        "pending_approvals": services.pending_count(current_user) if approver else 0,
+        "is_staff_person": bool(services.staff_resources(current_user)),
     }
 
 
@@ -565,3 +567,20 @@ def approvals():
         rows=services.pending_for(current_user),
         decision_form=DecisionForm(),
     )
+
+
+@bp.get("/schedule")
+@login_required
+def schedule():
+    """A shared staff member's own schedule: who booked their time, for the coming weeks."""
+    resources = services.staff_resources(current_user)
+    if not resources:
+        abort(404)
+    today = datetime.now(pole_tz()).date()
+    start, _end = local_day_bounds(today)
+    end = local_day_bounds(today + timedelta(weeks=8))[1]
+    bookings = services.staff_schedule(current_user, start, end)
+    days: dict[date, list] = {}
+    for booking in bookings:
+        days.setdefault(booking.start_at.astimezone(pole_tz()).date(), []).append(booking)
+    return render_template("bookings/schedule.html", resources=resources, days=days)

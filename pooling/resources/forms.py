@@ -66,6 +66,7 @@ class ResourceForm(FlaskForm):
     unit = StringField(_l("Unit label"), validators=[Length(max=40)])
     meter_unit = StringField(_l("Meter unit"), validators=[Length(max=20)])
     owner_organisation_id = SelectField(_l("Lent by (owner organisation)"))
+    staff_user_id = SelectField(_l("Person (for shared staff)"), default="", validate_choice=False)
     requires_approval = BooleanField(_l("Bookings require approval"))
     active = BooleanField(_l("Active (bookable)"), default=True)
     slot_minutes = IntegerField(_l("Slot (minutes)"), default=15, validators=[Optional()])
@@ -76,11 +77,14 @@ class ResourceForm(FlaskForm):
     )
     max_advance_days = IntegerField(_l("Maximum days ahead"), default=365, validators=[Optional()])
 
-    def __init__(self, *args, organisations=(), **kwargs) -> None:
+    def __init__(self, *args, organisations=(), people=(), **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.kind.choices = list(RESOURCE_KINDS.items())
         self.owner_organisation_id.choices = [("", _l("None (the pole)"))] + [
             (str(o.id), o.name) for o in organisations
+        ]
+        self.staff_user_id.choices = [("", _l("Nobody"))] + [
+            (str(p.id), f"{p.name} <{p.email}>") for p in people
         ]
         self.opening_hours_errors: list[str] = []
 

@@ -8,6 +8,7 @@ from datetime import datetime
 from flask_babel import gettext as _
 from sqlalchemy import func, or_, select
 
+from pooling.accounts.models import User
 from pooling.audit.services import record
 from pooling.core.errors import NotAllowed, NotFound, RuleViolation
 from pooling.extensions import db
@@ -152,6 +153,18 @@ def _clean(values: dict, current: Resource | None) -> dict:
             errors["owner_organisation_id"] = [_("This organisation does not exist.")]
         else:
             out["owner_organisation_id"] = owner_id
+    if "staff_user_id" in flat:
+        staff_id = flat["staff_user_id"]
+        if staff_id in (None, ""):
+            out["staff_user_id"] = None
+        elif (
+            isinstance(staff_id, bool)
+            or not isinstance(staff_id, int)
+            or not db.session.get(User, staff_id)
+        ):
+            errors["staff_user_id"] = [_("This person does not exist.")]
+        else:
+            out["staff_user_id"] = staff_id
     if "opening_hours" in flat:
         try:
             out["opening_hours"] = normalise_opening_hours(flat["opening_hours"])

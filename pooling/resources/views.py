@@ -6,6 +6,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from pooling.accounts.services import active_people
 from pooling.core.errors import DomainError, NotAllowed
 from pooling.core.time import pole_tz, utcnow
 from pooling.core.urls import is_safe_next
@@ -115,6 +116,8 @@ def _values_from(form: ResourceForm) -> dict | None:
     values["owner_organisation_id"] = (
         int(form.owner_organisation_id.data) if form.owner_organisation_id.data else None
     )
+    staff = form.staff_user_id.data
+    values["staff_user_id"] = int(staff) if staff and str(staff).isdigit() else None
     values["rules"] = {key: form[key].data for key in RULE_FIELDS}
     values["rules"]["opening_hours"] = opening_hours
     return values
@@ -132,7 +135,7 @@ def _owner_choices(resource=None) -> list:
 @login_required
 def create():
     _require_coordinator()
-    form = ResourceForm(organisations=_owner_choices())
+    form = ResourceForm(organisations=_owner_choices(), people=active_people())
     if request.method == "GET":
         form.fill_opening_hours(services.default_opening_hours())
         return render_template("resources/form.html", form=form, resource=None)
@@ -155,9 +158,12 @@ def create():
 @login_required
 def edit(resource_id: int):
     resource = services.get_resource_for_edit(current_user, resource_id)
-    form = ResourceForm(obj=resource, organisations=_owner_choices(resource))
+    form = ResourceForm(
+        obj=resource, organisations=_owner_choices(resource), people=active_people()
+    )
     if request.method == "GET":
         form.owner_organisation_id.data = str(resource.owner_organisation_id or "")
+        form.staff_user_id.data = str(resource.staff_user_id or "")
         form.fill_opening_hours(resource.opening_hours)
         return render_template("resources/form.html", form=form, resource=resource)
     if form.validate_on_submit():
