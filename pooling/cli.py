@@ -37,6 +37,8 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(organisations)
     app.cli.add_command(demo)
     app.cli.add_command(ical)
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)
 
 
 @click.group()
@@ -108,7 +110,10 @@ def users_invite(email):
     user = services.find_user_by_email(email)
     if user is None:
         raise click.ClickException(f"No person has the e-mail address {email}.")
-    secret = services.invite(None, user)
+    try:
+        secret = services.invite(None, user)
+    except DomainError as error:
+        _fail(error)
     db.session.commit()
     click.echo(_invitation_url(secret))
 
@@ -169,3 +174,41 @@ def demo():
     click.echo("Demo pole ready. Sign in at http://127.0.0.1:5000 with:")
     for email, password, label in logins:
         click.echo(f"  {label:<32} {email:<36} {password}")
+
+
+@click.command("backup")
+@click.argument("target", type=click.Path(dir_okay=False))
+def backup_command(target):
+    """Write a consistent copy of the database to TARGET while the application runs.
+
+    SQLite: the online backup API. PostgreSQL: pg_dump --format=custom.
+    """
+    from flask import current_app
+
+    from pooling.core.backup import BackupError, backup
+
+    try:
+        path = backup(current_app.config["SQLALCHEMY_DATABASE_URI"], target)
+    except BackupError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(path)
+
+
+@click.command("restore")
+@click.argument("source", type=click.Path(exists=True, dir_okay=False))
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+def restore_command(source, yes):
+    """Replace the database with the backup SOURCE (stop the application first)."""
+    from flask import current_app
+
+    from pooling.core.backup import BackupError, restore
+
+    if not yes:
+        click.confirm("Replace the current database with this backup?", abort=True)
+    db.session.remove()
+    db.engine.dispose()
+    try:
+        restore(current_app.config["SQLALCHEMY_DATABASE_URI"], source)
+    except BackupError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"Restored {source}")

@@ -41,3 +41,28 @@ def test_backup_then_restore_finds_every_booking(app, database_url, tmp_path):
     titles = sorted(db.session.scalars(select(Booking.title)))
     assert titles == ["Réunion 11", "Réunion 12", "Réunion 13"]
     assert db.session.scalar(select(func.count(Booking.id))) == 3
+
+
+def test_backup_and_restore_commands_round_trip(app, database_url, tmp_path):
+    user = make_user(make_organisation())
+    room = make_resource("Salle des Tilleuls", max_advance_days=800)
+    _book(user, room, 12)
+    runner = app.test_cli_runner()
+    target = tmp_path / "copy.backup"
+    result = runner.invoke(args=["backup", str(target)])
+    assert result.exit_code == 0, result.output
+    assert target.exists()
+    _book(user, room, 13)
+    db.session.remove()
+    result = runner.invoke(args=["restore", str(target), "--yes"])
+    assert result.exit_code == 0, result.output
+    assert list(db.session.scalars(select(Booking.title))) == ["Réunion 12"]
+
+
+def test_backup_command_refuses_an_in_memory_database(app, tmp_path):
+    import pytest
+
+    from pooling.core.backup import BackupError
+
+    with pytest.raises(BackupError):
+        backup("sqlite://", tmp_path / "x.db")
