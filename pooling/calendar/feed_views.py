@@ -212,3 +212,9 @@ def sync_external_calendar(resource_id: int):
     else:
         flash(_("Calendar read: %(count)s busy times.", count=outcome.busy_count), "success")
     return redirect(url_for("feeds.external_calendar", resource_id=resource_id))
+
+
+@bp.app_template_global()
+def external_calendar_status(resource_id: int):
+    """The external calendar attached to a resource (for its page's sync status), if any."""
+    return services.external_calendar_for(resource_id)

@@ -469,3 +469,10 @@ def upcoming_busy_times(resource_id: int, now: datetime, limit: int = 20) -> lis
             .limit(limit)
         )
     )
+
+
+def external_calendar_for(resource_id: int) -> ExternalCalendar | None:
+    """The external calendar attached to a resource, if any (its sync status for the resource page)."""
+    return db.session.scalar(
+        select(ExternalCalendar).where(ExternalCalendar.resource_id == resource_id)
+    )

@@ -264,6 +264,10 @@ def test_coordinator_attaches_a_calendar_and_sees_the_last_error(
     run_sync(app)
     shown = client.get(page).get_data(as_text=True)
     assert "500" in shown and ics_server.url("/broken.ics") in shown
+    # The resource's own page says the external calendar could not be read.
+    resource_page = client.get(f"/resources/{accountant.id}").get_data(as_text=True)
+    assert "flash-error" in resource_page and "500" in resource_page
+    assert f"/resources/{accountant.id}/external-calendar" in resource_page
 
 
 def test_attach_refuses_other_schemes_and_writes_nothing(login, pole, accountant):
