@@ -10,6 +10,7 @@ from pooling.api import bp
 from pooling.api.helpers import (
     actor,
     choice_arg,
+    created,
     int_arg,
     json_body,
     local_text,
@@ -180,6 +181,7 @@ def create_booking():
     )
     result = services.create_booking(actor(), booking_request)
     response_body = _created_body(result)
+    first_id = result.bookings[0].id  # read before the commit expires the objects
     if key is not None:
         idempotency.remember(actor(), key, fingerprint, 201, response_body)
     try:
@@ -191,11 +193,7 @@ def create_booking():
         if stored is None:
             raise
         return jsonify(stored[1]), stored[0]
-    response = jsonify(response_body)
-    response.status_code = 201
-    first = result.bookings[0]
-    response.headers["Location"] = url_for("api.get_booking", booking_id=first.id)
-    return response
+    return created(response_body, "api.get_booking", booking_id=first_id)
 
 
 @bp.get("/bookings/<int:booking_id>")
