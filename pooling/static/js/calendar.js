@@ -90,6 +90,29 @@
     };
   }
 
+  /* The parts of [start, end) that no booking covers (wall-clock texts compare as strings). */
+  function uncovered(start, end, bookings) {
+    var pieces = [[start, end]];
+    bookings.forEach(function (booking) {
+      var from = wallOf(booking.start_local);
+      var to = wallOf(booking.end_local);
+      pieces = pieces.reduce(function (kept, piece) {
+        if (to <= piece[0] || piece[1] <= from) {
+          kept.push(piece);
+          return kept;
+        }
+        if (piece[0] < from) {
+          kept.push([piece[0], from]);
+        }
+        if (to < piece[1]) {
+          kept.push([to, piece[1]]);
+        }
+        return kept;
+      }, []);
+    });
+    return pieces;
+  }
+
   /* Background events: closed or out-of-hours time greyed, free units of equipment labelled. */
   function availabilityEvents(intervals, bookings) {
     var events = [];
@@ -99,14 +122,26 @@
       if (end <= start) {
         return;
       }
-      var booked = bookings.some(function (booking) {
-        return booking.start < interval.end && interval.start < booking.end;
-      });
       var free = interval.available_quantity;
-      if (free === 0 && !booked) {
-        events.push({
-          id: "closed-" + index, start: start, end: end, display: "background",
-          classNames: ["closed"], title: data.labelClosed
+      if (free === 0) {
+        // Nothing free: what the bookings do not cover is closed (a booking that ends at
+        // closing time shares its interval with the night that follows); equipment keeps
+        // its "0 of N free" label where the bookings are.
+        var cursor = start;
+        uncovered(start, end, bookings).concat([[end, end]]).forEach(function (piece, part) {
+          if (quantity > 1 && cursor < piece[0]) {
+            events.push({
+              id: "units-" + index + "-" + part, start: cursor, end: piece[0], display: "background",
+              classNames: ["units", "units-low"], title: label(data.labelUnits, { free: 0, total: quantity })
+            });
+          }
+          if (piece[0] < piece[1]) {
+            events.push({
+              id: "closed-" + index + "-" + part, start: piece[0], end: piece[1], display: "background",
+              classNames: ["closed"], title: data.labelClosed
+            });
+          }
+          cursor = piece[1];
         });
       } else if (quantity > 1) {
         events.push({
