@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import threading
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -18,7 +19,10 @@ from pooling.extensions import db
 
 CHROMIUM = "/usr/bin/chromium"
 AXE = Path(__file__).parent / "vendor" / "axe.min.js"
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "test-artifacts"
+VIEWPORT = {"width": 1280, "height": 800}
+PHONE = {"width": 375, "height": 740}
 
 pytestmark = pytest.mark.e2e
 
@@ -40,7 +44,10 @@ def browser():
                 "--disable-background-networking",
                 "--disable-component-update",
                 "--disable-sync",
+                # Date and time inputs follow the browser's own language, not the page's.
+                "--lang=fr-FR",
             ],
+            env={**os.environ, "LANG": "fr_FR.UTF-8", "LC_ALL": "fr_FR.UTF-8"},
         )
         yield chromium
         chromium.close()
@@ -61,16 +68,39 @@ def live_server(app):
 
 
 @pytest.fixture
-def page(browser, request):
-    """A fresh browser page (French, like most of the pole's members)."""
-    context = browser.new_context(locale="fr-FR", timezone_id="Europe/Paris", bypass_csp=False)
-    context.set_default_timeout(10000)
-    page = context.new_page()
-    yield page
-    if getattr(request.node, "rep_call", None) is not None and request.node.rep_call.failed:
-        ARTIFACTS.mkdir(exist_ok=True)
-        page.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
-    context.close()
+def new_page(browser, request):
+    """``new_page(viewport=None)`` -> a page in a browser of its own (cookies not shared).
+
+    Several people of a journey each get one; on failure every page is saved as a screenshot.
+    """
+    opened = []
+
+    def _open(viewport: dict | None = None):
+        context = browser.new_context(
+            locale="fr-FR",
+            timezone_id="Europe/Paris",
+            viewport=viewport or VIEWPORT,
+            bypass_csp=False,
+        )
+        context.set_default_timeout(10000)
+        opened.append(context)
+        return context.new_page()
+
+    yield _open
+    failed = getattr(request.node, "rep_call", None) is not None and request.node.rep_call.failed
+    for index, context in enumerate(opened):
+        if failed:
+            ARTIFACTS.mkdir(exist_ok=True)
+            for number, page in enumerate(context.pages):
+                name = f"{request.node.name}-{index}-{number}.png"
+                page.screenshot(path=str(ARTIFACTS / name), full_page=True)
+        context.close()
+
+
+@pytest.fixture
+def page(new_page):
+    """A fresh browser page (French, like most of the pole's members), 1280x800."""
+    return new_page()
 
 
 @pytest.hookimpl(tryfirst=True, hookwrapper=True)
@@ -98,3 +128,88 @@ def axe_violations(page, impacts=("serious", "critical")) -> list[dict]:
         for v in result["violations"]
         if v["impact"] in impacts
     ]
+
+
+def screenshot(page, name: str) -> None:
+    """Save the page as ``name`` in $POOLING_SCREENSHOTS (the README's pictures), if it is set."""
+    folder = os.environ.get("POOLING_SCREENSHOTS")
+    if not folder:
+        return
+    path = Path(folder)
+    if not path.is_absolute():
+        path = ROOT / path
+    path.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(path / name))
+
+
+def tuesday_ahead(weeks: int = 3, today: date | None = None) -> date:
+    """The first Tuesday at least ``weeks`` weeks after today."""
+    day = (today or date.today()) + timedelta(weeks=weeks)
+    return day + timedelta(days=(1 - day.weekday()) % 7)
+
+
+def wall(day: date, clock: str) -> datetime:
+    """A naive local wall-clock time of the pole: ``wall(tuesday, "14:00")``."""
+    return datetime.combine(day, datetime.strptime(clock, "%H:%M").time())
+
+
+def no_horizontal_overflow(page) -> bool:
+    """Whether the page fits the viewport's width (a phone must not scroll sideways)."""
+    return page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth + 1")
+
+
+class Pole:
+    """The people and resources of the journeys (attributes set by the ``pole`` fixture)."""
+
+
+@pytest.fixture
+def pole(app):
+    """Three member organisations, their people, three rooms and a workshop lent on approval.
+
+    The 20-person hall is already booked by another organisation on the Tuesday afternoon of
+    ``pole.tuesday`` (three weeks ahead), so that only the 12-person room fits 10 people then;
+    a few other bookings of that week fill the calendar and the planning, never on Tuesday
+    14:00-16:00 in the 12-person room nor in the workshop on Tuesday.
+    """
+    from pooling.bookings import services
+    from pooling.core.time import local_to_utc, pole_tz
+    from tests.factories import make_organisation, make_resource, make_user
+
+    p = Pole()
+    p.tuesday = tuesday_ahead()
+    p.jardins = make_organisation("Les Jardins partagés", slug="jardins")
+    p.scop = make_organisation("SCOP Bois & Compagnie", slug="scop-bois")
+    p.theatre = make_organisation("Théâtre du Kiosque", slug="kiosque")
+    p.alice = make_user(p.jardins, email="alice@jardins.example", name="Alice Martin")
+    p.bob = make_user(p.scop, email="bob@scop-bois.example", name="Bob Lefèvre")
+    p.paul = make_user(p.scop, role="org_admin", email="paul@scop-bois.example", name="Paul Girard")
+    p.claire = make_user(p.theatre, email="claire@kiosque.example", name="Claire Dubois")
+    p.jaures = make_resource("Salle Jaurès", capacity=12, location="Maison des associations")
+    p.louise = make_resource("Bureau Louise Michel", capacity=6, location="Maison des associations")
+    p.veil = make_resource("Grande salle Simone Veil", capacity=20, location="Halle du pôle")
+    p.workshop = make_resource(
+        "Atelier bois",
+        requires_approval=True,
+        owner_organisation_id=p.scop.id,
+        location="Zone artisanale",
+    )
+    tz = pole_tz()
+    monday = p.tuesday - timedelta(days=1)
+    for who, resource, day, start, end, title in [
+        (p.claire, p.veil, 1, "13:30", "17:00", "Répétition générale"),
+        (p.claire, p.jaures, 0, "09:00", "12:00", "Permanence juridique"),
+        (p.claire, p.jaures, 3, "17:00", "19:00", "Répétition de la chorale"),
+        (p.bob, p.louise, 2, "10:00", "17:00", "Comptabilité partagée"),
+        (p.paul, p.louise, 4, "08:00", "12:00", "Chantier d'insertion"),
+    ]:
+        services.create_booking(
+            who,
+            services.BookingRequest(
+                resource_id=resource.id,
+                start=local_to_utc(wall(monday + timedelta(days=day), start), tz),
+                end=local_to_utc(wall(monday + timedelta(days=day), end), tz),
+                title=title,
+            ),
+        )
+    db.session.commit()
+    return p
