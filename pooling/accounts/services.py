@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
 
 from pooling.accounts.models import ROLES, ApiToken, Invitation, Membership, User
 from pooling.accounts.passwords import hash_password, password_problem, verify_password
@@ -370,7 +371,16 @@ def user_for_token(secret: str) -> User | None:
     """The active person who owns this unrevoked API token, or None."""
     if not secret:
         return None
-    token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == digest(secret)))
+    # One round trip for the token, its person, and their organisations (every API call).
+    token = db.session.scalar(
+        select(ApiToken)
+        .where(ApiToken.token_hash == digest(secret))
+        .options(
+            joinedload(ApiToken.user)
+            .selectinload(User.memberships)
+            .joinedload(Membership.organisation)
+        )
+    )
     if token is None or token.revoked_at is not None or not token.user.active:
         return None
     return token.user
