@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Integer, Select, cast, func, literal, null, or_, select, union_all
 
 from pooling.accounts.models import Membership, User
 from pooling.audit.services import record
@@ -291,15 +291,21 @@ def _holding(
     )
     if exclude_id is not None:
         query = query.where(Booking.id != exclude_id)
-    taken = [Taken(r.start_at, r.end_at, r.quantity, r.id) for r in db.session.execute(query)]
-    # Busy times read from the resource's external calendar hold every unit (issue 7).
-    busy = select(ExternalBusyTime.start_at, ExternalBusyTime.end_at).where(
+    # Busy times read from the resource's external calendar hold every unit (issue 7);
+    # read in the same round trip as the bookings.
+    busy = select(
+        cast(null(), Integer).label("id"),
+        ExternalBusyTime.start_at,
+        ExternalBusyTime.end_at,
+        literal(resource.quantity, Integer).label("quantity"),
+    ).where(
         ExternalBusyTime.resource_id == resource.id,
         ExternalBusyTime.start_at < end,
         ExternalBusyTime.end_at > start,
     )
-    taken += [
-        Taken(r.start_at, r.end_at, resource.quantity, None) for r in db.session.execute(busy)
+    taken = [
+        Taken(r.start_at, r.end_at, r.quantity, r.id)
+        for r in db.session.execute(union_all(query, busy))
     ]
     return taken
 
