@@ -10,8 +10,9 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from pooling.accounts.models import User
-from pooling.core.errors import NotAllowed
+from pooling.core.errors import NotAllowed, RuleViolation
 from pooling.core.time import pole_tz
+from pooling.costing import services as costing
 from pooling.dashboards import permissions, queries
 from pooling.dashboards.models import InKindRate
 from pooling.dashboards.queries import Scope, SqlTime
@@ -23,6 +24,7 @@ from pooling.dashboards.services import (
     _percent,
     _round,
     build_dashboard,
+    periods_overlapping,
 )
 from pooling.extensions import db
 from pooling.organisations.models import Organisation
@@ -76,8 +78,29 @@ def build_report(actor: User, period: Period, *, now: datetime | None = None) ->
         share_by_others=_percent(Decimal(by_others), Decimal(bookings)),
         in_kind=in_kind,
         in_kind_total=sum((line.value for line in in_kind), Decimal("0.00")),
-        costs=None,
+        costs=_costs(actor, period),
     )
+
+
+def _costs(actor: User, period: Period) -> dict | None:
+    """Costs shared and subsidies of the cost periods overlapping the report's period."""
+    periods = periods_overlapping(actor, period.start, period.end)
+    if not periods:
+        return None
+    rows = []
+    for cost_period in periods:
+        try:
+            document = costing.allocation_of(actor, cost_period.id)
+        except RuleViolation:
+            continue
+        shared = sum(Decimal(line["amount"]) for line in document["lines"])
+        subsidies = sum(Decimal(cost["subsidy"] or "0") for cost in document["costs"])
+        rows.append({"name": cost_period.name, "shared": shared, "subsidies": subsidies})
+    return {
+        "periods": rows,
+        "shared": sum((r["shared"] for r in rows), Decimal("0.00")),
+        "subsidies": sum((r["subsidies"] for r in rows), Decimal("0.00")),
+    }
 
 
 def _in_kind_lines(lending: list[dict]) -> list[InKindLine]:
@@ -140,4 +163,8 @@ def report_rows(report: ActivityReport) -> list[list]:
     rows.append([_("In-kind contributions"), _("Total"), report.in_kind_total, ""])
     if report.costs is None:
         rows.append([_("Costs"), _("No cost period yet"), "", ""])
+    else:
+        for line in report.costs["periods"]:
+            rows.append([_("Costs shared"), line["name"], line["shared"], ""])
+            rows.append([_("Subsidies"), line["name"], line["subsidies"], ""])
     return rows

@@ -25,6 +25,8 @@ from pooling.bookings.availability import open_spans, subtract
 from pooling.core.db import utcnow
 from pooling.core.errors import NotAllowed, RuleViolation
 from pooling.core.time import local_day_bounds, pole_tz
+from pooling.costing import services as costing
+from pooling.costing.permissions import can_read_costs
 from pooling.dashboards import permissions, queries
 from pooling.dashboards.models import InKindRate
 from pooling.dashboards.queries import Scope, SqlTime
@@ -412,7 +414,7 @@ def build_dashboard(
         attendance=attendance,
         most_used=list(reversed(ranked[-RANKED:])),
         least_used=ranked[:RANKED],
-        cost_split=current_cost_split(actor, scope),
+        cost_split=current_cost_split(actor, period),
     )
 
 
@@ -464,9 +466,34 @@ def _usage_and_trend(
     return usage, trend
 
 
-def current_cost_split(actor: User, scope: Scope) -> list | None:
-    """The current cost period's split, once cost periods exist; None until then."""
-    return None
+def periods_overlapping(actor: User, start: datetime, end: datetime) -> list:
+    """The cost periods that overlap ``[start, end)``, latest first (none for members)."""
+    if not can_read_costs(actor):
+        return []
+    return [p for p in costing.list_periods(actor) if p.start_at < end and p.end_at > start]
+
+
+def current_cost_split(actor: User, period: Period) -> dict | None:
+    """The split of the latest cost period overlapping the dashboard's period, or None.
+
+    Referents get only their organisations' totals (the costing service filters them).
+    """
+    periods = periods_overlapping(actor, period.start, period.end)
+    if not periods:
+        return None
+    try:
+        document = costing.allocation_of(actor, periods[0].id)
+    except RuleViolation as error:
+        return {"period": costing.period_json(periods[0]), "error": error.message, "totals": []}
+    names = {o["id"]: o["name"] for o in document["organisations"]}
+    return {
+        "period": document["period"],
+        "error": None,
+        "totals": [
+            {**total, "name": names.get(total["organisation_id"], _("The pole"))}
+            for total in document["totals"]
+        ],
+    }
 
 
 # ---------------------------------------------------------------- in-kind valuation

@@ -123,3 +123,38 @@ def test_report_page_is_printable(pole, login):
     page = response.get_data(as_text=True)
     assert response.status_code == 200
     assert "css/dashboard.css" in page
+
+
+def test_dashboard_and_report_show_the_cost_period_split(pole, login):
+    from pooling.costing import services as costing
+
+    period = costing.create_period(
+        pole.coordinator,
+        costing.PeriodInput(name="Octobre 2026", start="2026-10-01", end="2026-10-31"),
+    )
+    costing.add_cost(
+        pole.coordinator,
+        period.id,
+        costing.CostInput(label="Assurance", amount="300.00", subsidy="60.00", rule="equal"),
+    )
+    db.session.commit()
+    document = costing.allocation_of(pole.coordinator, period.id)
+    owed = {t["organisation_id"]: t["owed"] for t in document["totals"]}
+    page = login(pole.coordinator).get("/dashboard/" + OCTOBER + "&lang=en").get_data(as_text=True)
+    assert "Octobre 2026" in page
+    assert "No cost period yet" not in page
+    assert f"/costs/{period.id}" in page
+    # 240.00 shared equally between the three organisations: 80.00 each.
+    assert owed[pole.a.id] == "80.00"
+    assert page.count("€80.00") >= 3
+    report = (
+        login(pole.coordinator)
+        .get("/dashboard/report?start=2026-10-01&end=2026-10-31&lang=en")
+        .get_data(as_text=True)
+    )
+    assert "€240.00" in report and "€60.00" in report
+    referent_page = (
+        login(pole.referent_b).get("/dashboard/" + OCTOBER + "&lang=en").get_data(as_text=True)
+    )
+    costs_section = referent_page[referent_page.index('id="h-costs"') :]
+    assert "Beta" in costs_section and "Alpha" not in costs_section
