@@ -920,3 +920,63 @@ def comparison(actor: User, period_id: int) -> dict:
         "comparison": document["comparison"],
         "costs": document["costs"],
     }
+
+
+def accounting_code_table(actor: User) -> tuple[list[dict], list[dict]]:
+    """Every organisation's account and every resource's analytic code, set or by default."""
+    if not can_manage_costs(actor):
+        raise NotAllowed(_("Only the pole's coordinators can set accounting codes."))
+    org_codes, resource_codes = accounting_codes()
+    organisations = db.session.scalars(select(Organisation).order_by(Organisation.name))
+    resources = db.session.scalars(select(Resource).order_by(Resource.name))
+    return (
+        [
+            {
+                "id": o.id,
+                "name": o.name,
+                "code": org_codes.get(o.id, ""),
+                "default": organisation_account(o, {}),
+            }
+            for o in organisations
+        ],
+        [
+            {
+                "id": r.id,
+                "name": r.name,
+                "code": resource_codes.get(r.id, ""),
+                "default": resource_analytic_code(r.id, r.kind, {}),
+            }
+            for r in resources
+        ],
+    )
+
+
+def set_accounting_codes(
+    actor: User, organisation_codes: dict[int, str], resource_codes: dict[int, str]
+) -> int:
+    """Set many codes at once (an empty code restores the default); all or nothing.
+
+    Returns how many codes changed. Raises NotAllowed, NotFound, RuleViolation whose fields
+    name each refused code (``org-<id>`` / ``res-<id>``).
+    """
+    current_orgs, current_resources = accounting_codes()
+    errors: dict[str, list[str]] = {}
+    changed = 0
+    for key, codes, current in (
+        ("org", organisation_codes, current_orgs),
+        ("res", resource_codes, current_resources),
+    ):
+        for subject_id, code in codes.items():
+            if (code or "").strip() == current.get(subject_id, ""):
+                continue
+            try:
+                if key == "org":
+                    set_accounting_code(actor, organisation_id=subject_id, code=code)
+                else:
+                    set_accounting_code(actor, resource_id=subject_id, code=code)
+                changed += 1
+            except RuleViolation as error:
+                errors[f"{key}-{subject_id}"] = error.fields.get("code", [error.message])
+    if errors:
+        raise RuleViolation(_("Please correct the highlighted fields."), fields=errors)
+    return changed

@@ -258,3 +258,45 @@ def true_up(period_id: int):
     _require_reader()
     body = services.true_up(current_user, period_id)
     return render_template("costing/true_up.html", t=body)
+
+
+def _codes_from_form(prefix: str) -> dict[int, str]:
+    codes = {}
+    for name, value in request.form.items():
+        if name.startswith(prefix) and name[len(prefix) :].isdigit():
+            codes[int(name[len(prefix) :])] = value
+    return codes
+
+
+@bp.route("/accounting-codes", methods=["GET", "POST"])
+@login_required
+def accounting_codes():
+    """Coordinators set each organisation's account and each resource's analytic code."""
+    form = ConfirmForm()
+    errors: dict[str, list[str]] = {}
+    status = 200
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            abort(400)
+        try:
+            changed = services.set_accounting_codes(
+                current_user, _codes_from_form("org-"), _codes_from_form("res-")
+            )
+        except DomainError as error:
+            db.session.rollback()
+            errors, status = error.fields, error.status
+            flash(error.message, "error")
+        else:
+            db.session.commit()
+            flash(_("%(count)s code(s) saved.", count=changed), "success")
+            return redirect(url_for("costing.accounting_codes"))
+    organisations, resources = services.accounting_code_table(current_user)
+    submitted = request.form if request.method == "POST" else {}
+    return render_template(
+        "costing/accounting_codes.html",
+        form=form,
+        organisations=organisations,
+        resources=resources,
+        errors=errors,
+        submitted=submitted,
+    ), status

@@ -180,3 +180,49 @@ def test_statement_csv_is_safe_against_spreadsheet_formulas(login, api, pole):
     cells = [cell for row in rows for cell in row]
     assert '\'=HYPERLINK("http://evil")' in cells
     assert not any(cell.startswith(("=", "+", "@")) for cell in cells)
+
+
+def test_coordinator_sets_accounting_codes_used_by_the_export(login, api, pole):
+
+    january_usage(pole)
+    period_id, _ids = january_period(api, pole)
+    client = login(pole.coordinator)
+    page = "/costs/accounting-codes"
+    shown = client.get(page).get_data(as_text=True)
+    assert 'placeholder="411JARDINS"' in shown
+    saved = client.post(
+        page,
+        data={
+            "csrf_token": csrf_token(client, page),
+            f"org-{pole.jardins.id}": "411000JAR",
+            f"res-{pole.room.id}": "SALLE-JAURES",
+        },
+    )
+    assert saved.status_code == 302
+    rows = _csv(client.get(f"/costs/{period_id}/accounting.csv"))
+    assert any(r[2] == "411000JAR" for r in rows[1:])
+    assert not any(r[2] == "411JARDINS" for r in rows[1:])
+    assert any(r[3] == "SALLE-JAURES" for r in rows[1:])
+
+
+def test_invalid_accounting_code_is_refused_next_to_its_field_and_nothing_is_saved(login, pole):
+    from pooling.costing.models import AccountingCode
+
+    client = login(pole.coordinator)
+    page = "/costs/accounting-codes"
+    response = client.post(
+        page,
+        data={
+            "csrf_token": csrf_token(client, page),
+            f"org-{pole.jardins.id}": "411 JARDINS; DROP",
+            f"res-{pole.room.id}": "VALID-CODE",
+        },
+    )
+    assert response.status_code == 422
+    assert f'id="org-{pole.jardins.id}-error"' in response.get_data(as_text=True)
+    assert db.session.scalar(select(func.count(AccountingCode.id))) == 0
+
+
+def test_only_coordinators_set_accounting_codes(login, pole):
+    assert login(pole.referent).get("/costs/accounting-codes").status_code == 403
+    assert login(pole.alice).get("/costs/accounting-codes").status_code == 403
