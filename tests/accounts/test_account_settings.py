@@ -70,16 +70,16 @@ def test_wrong_current_password_is_refused_next_to_the_field(login, app):
     assert response.status_code == 422
     page = response.get_data(as_text=True)
     assert 'id="pw-current_password-error"' in page
-    assert "Your current password is not correct." in page
+    assert "Votre mot de passe actuel est incorrect." in page
     assert stored_hash(user.id) == before
 
 
 @pytest.mark.parametrize(
     ("new", "message"),
     [
-        ("short1", "at least 10 characters"),
-        ("azertyuiop", "too common"),
-        ("aaaaaaaaaaaa", "too common"),
+        ("short1", "au moins 10 caractères"),
+        ("azertyuiop", "trop courant"),
+        ("aaaaaaaaaaaa", "trop courant"),
     ],
 )
 def test_weak_new_password_is_refused(login, app, new, message):
@@ -107,7 +107,7 @@ def test_mismatched_confirmation_is_refused(login, app):
     before = stored_hash(user.id)
     response = change_password(login(user), confirm="something else entirely")
     assert response.status_code == 422
-    assert "The two passwords differ." in response.get_data(as_text=True)
+    assert "Les deux mots de passe sont différents." in response.get_data(as_text=True)
     assert stored_hash(user.id) == before
 
 

@@ -53,7 +53,7 @@ def test_revoked_token_gets_401(login, app):
         f"/account/tokens/{token.id}/revoke", data={"csrf_token": csrf_token(client, "/account")}
     )
     assert response.status_code == 302
-    assert "revoked" in client.get("/account").get_data(as_text=True)
+    assert "révoqué" in client.get("/account").get_data(as_text=True)
     me = app.test_client().get("/api/v1/me", headers={"Authorization": f"Bearer {secret}"})
     assert me.status_code == 401
 

@@ -16,7 +16,7 @@ from tests.conftest import csrf_token
 from tests.factories import make_organisation, make_user
 
 PASSWORD = "a quiet morning at the shared workshop"
-GONE = "This invitation link is not valid any more."
+GONE = "est plus valable. Demandez-en un nouveau."
 
 
 def invited_person(referent=None):

@@ -82,14 +82,14 @@ def test_people_page_lists_people_with_role_and_state(login, pole):
     assert "Marc Membre" in page
     assert pole["member"].email in page
     assert "Odile Autre" not in page
-    assert "referent" in page and "member" in page
+    assert "<td>référent·e</td>" in page and "<td>membre</td>" in page
 
 
 def test_referent_sees_my_organisation_in_the_menu(login, pole):
     page = login(pole["referent"]).get("/").get_data(as_text=True)
     assert 'href="/organisations/ateliers/people"' in page
-    assert "My organisation" in page
-    assert "My organisation" not in login(pole["member"]).get("/").get_data(as_text=True)
+    assert "Ma structure" in page
+    assert "Ma structure" not in login(pole["member"]).get("/").get_data(as_text=True)
 
 
 def test_referent_adds_a_person_and_gets_a_working_one_time_link(login, pole, app):
@@ -113,9 +113,13 @@ def test_referent_adds_a_person_and_gets_a_working_one_time_link(login, pole, ap
 @pytest.mark.parametrize(
     ("data", "field", "message"),
     [
-        ({"add-name": "Nina", "add-email": "not-an-email"}, "add-email", "valid e-mail"),
-        ({"add-name": "", "add-email": "nina@example.org"}, "add-name", "A name is required."),
-        ({"add-name": "   ", "add-email": "nina@example.org"}, "add-name", "A name is required."),
+        ({"add-name": "Nina", "add-email": "not-an-email"}, "add-email", "adresse e-mail valide"),
+        ({"add-name": "", "add-email": "nina@example.org"}, "add-name", "Le nom est obligatoire."),
+        (
+            {"add-name": "   ", "add-email": "nina@example.org"},
+            "add-name",
+            "Le nom est obligatoire.",
+        ),
         (
             {"add-name": "Nina", "add-email": "nina@example.org", "add-role": "coordinator"},
             "add-role",
@@ -149,8 +153,8 @@ def test_referent_adding_an_existing_email_gets_a_clear_message(login, pole):
     assert response.status_code == 422
     page = response.get_data(as_text=True)
     assert 'id="add-email-error"' in page
-    assert "already exists" in page
-    assert "coordinators" in page
+    assert "existe déjà" in page
+    assert "coordination du pôle" in page
     assert counts() == before
 
 
@@ -268,7 +272,7 @@ def test_new_invitation_link_replaces_the_previous_one(login, pole, app):
     assert anonymous.get(first.group(1).removeprefix("http://localhost")).status_code == 404
     assert anonymous.get(second.group(1).removeprefix("http://localhost")).status_code == 200
     page = client.get("/organisations/ateliers/people").get_data(as_text=True)
-    assert "sent, valid until" in page
+    assert "envoyée, valable jusqu" in page
 
 
 def test_membership_of_another_organisation_is_not_found_through_this_page(login, pole):
@@ -298,8 +302,8 @@ def test_attaching_twice_or_an_unknown_email_is_refused(login, pole):
     client = login(pole["coordinator"])
     before = counts()
     for email, message in [
-        (pole["member"].email, "Already a member of this organisation."),
-        ("ghost@example.org", "Nobody has this e-mail address"),
+        (pole["member"].email, "Déjà membre de cette structure."),
+        ("ghost@example.org", "ajoutez plutôt une nouvelle personne"),
     ]:
         response = post(
             client,
@@ -336,7 +340,7 @@ def test_coordinator_adding_an_existing_email_is_pointed_to_attach(login, pole):
         {"add-name": "Odile", "add-email": pole["other_referent"].email, "add-role": "member"},
     )
     assert response.status_code == 422
-    assert "attach them to this organisation instead" in response.get_data(as_text=True)
+    assert "rattachez-la plutôt à cette structure" in response.get_data(as_text=True)
     assert counts() == before
 
 

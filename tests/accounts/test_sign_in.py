@@ -9,7 +9,7 @@ from tests.accounts.conftest import post_login
 from tests.conftest import csrf_token
 from tests.factories import make_user
 
-WRONG = "Wrong e-mail address or password."
+WRONG = "Adresse e-mail ou mot de passe incorrect."
 
 
 def test_sign_in_page_is_served_in_french(client):

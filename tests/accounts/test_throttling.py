@@ -13,7 +13,10 @@ def test_eleventh_attempt_in_a_minute_is_throttled_by_default(client, app):
         assert post_login(client, user.email, "wrong password!").status_code == 401
     response = post_login(client, user.email, "wrong password!")
     assert response.status_code == 429
-    assert "Too many sign-in attempts; please wait a minute." in response.get_data(as_text=True)
+    assert (
+        "Trop de tentatives de connexion\xa0; veuillez patienter une minute."
+        in response.get_data(as_text=True)
+    )
 
 
 def test_throttled_client_cannot_sign_in_even_with_the_right_password(client, app):
