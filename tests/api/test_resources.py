@@ -130,7 +130,7 @@ def test_available_filter_refuses_naive_times(app, api):
     assert response.status_code == 422
     body = response.get_json()
     assert body["error"] == "naive_time"
-    assert "offset" in body["fields"]["available_start"][0]
+    assert "décalage horaire" in body["fields"]["available_start"][0]
 
 
 def test_available_filter_refuses_an_end_before_the_start(app, api):

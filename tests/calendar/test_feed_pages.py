@@ -53,7 +53,7 @@ def test_coordinator_without_organisation_is_told_why_no_organisation_feed(login
         PAGE, data={"scope": "organisation", "csrf_token": csrf_token(client, PAGE)}
     )
     assert response.status_code == 422
-    assert "You belong to no member organisation." in response.get_data(as_text=True)
+    assert "à aucune structure membre." in response.get_data(as_text=True)
     assert db.session.scalar(select(func.count(Feed.id))) == 0
 
 

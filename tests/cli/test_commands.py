@@ -102,7 +102,7 @@ def test_users_create_with_password_stdin_flag(cli):
         (["--organisation", "jardins", "--role", "boss"], PASSWORD, "boss"),
         (["--organisation", "nowhere"], PASSWORD, "nowhere"),
         (["--organisation", "jardins", "--email", "taken@example.org"], PASSWORD, "e-mail"),
-        (["--organisation", "jardins"], "short", "10 characters"),
+        (["--organisation", "jardins"], "short", "au moins 10 caractères"),
         (["--organisation", "jardins", "--email", "not-an-address"], PASSWORD, "e-mail"),
         ([], PASSWORD, "organisation"),
     ],

@@ -154,7 +154,7 @@ def test_spring_forward_time_is_refused_next_to_the_start_time(pole, login, post
     assert _count() == 0
     assert 'id="start_time-error"' in html
     error = html.split('id="start_time-error"')[1].split("</p>")[0]
-    assert "daylight-saving" in error
+    assert "on avance d&#39;une heure cette nuit-là (changement d&#39;heure)" in error
 
 
 def test_rule_error_is_shown_next_to_the_field_with_422(pole, login, post_form):
