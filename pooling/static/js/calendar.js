@@ -236,7 +236,30 @@
       }));
     },
     navLinks: true,
-    events: loadEvents
+    events: loadEvents,
+    // Month view: a day cell is named by its content (the day and its bookings), not by its
+    // number alone; a weekday heading carries its full name on the heading cell, since a
+    // link without a target cannot carry a label.
+    dayCellDidMount: function (info) {
+      if (info.el.getAttribute("role") === "gridcell") {
+        info.el.removeAttribute("aria-labelledby");
+      }
+    },
+    dayHeaderDidMount: function (info) {
+      var link = info.el.querySelector("a[aria-label]:not([data-navlink])");
+      if (link) {
+        info.el.setAttribute("aria-label", link.getAttribute("aria-label"));
+        link.removeAttribute("aria-label");
+      }
+    },
+    datesSet: function () {
+      // FullCalendar labels the view with its title on a plain div, where a label is not
+      // announced: a region carries it ("21 – 27 Dec 2026").
+      var harness = container.querySelector(".fc-view-harness");
+      if (harness) {
+        harness.setAttribute("role", "region");
+      }
+    }
   });
   calendar.render();
 })();
