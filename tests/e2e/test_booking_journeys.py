@@ -171,6 +171,7 @@ def test_member_finds_books_weekly_sees_the_calendar_and_cancels_one_date(
         expect(events).to_have_count(1)
         expect(events).to_contain_text("Conseil de gérance")
         expect(events).to_contain_text("14:00")
+        expect(page.locator(".fc-view-harness")).to_have_attribute("role", "region")
         if number == 0:
             # The other organisation's bookings of the week are drawn without their titles.
             expect(page.locator(".fc-event.booking")).to_have_count(3)
