@@ -18,8 +18,7 @@ import re
 
 import pytest
 
-from tests.conftest import DATABASES, TEST_DATABASE_URL
-from tests.security.world import ACTORS, build_world, database_for
+from tests.security.world import ACTORS
 
 SAFE = {"GET"}
 VARIABLE = re.compile(r"<(?:[a-z_]+(?:\([^)]*\))?:)?([a-z_]+)>")
@@ -184,30 +183,6 @@ def _route_ids() -> list[tuple[str, str, str]]:
 
 
 ROUTES = _route_ids()
-
-
-@pytest.fixture(scope="module", params=DATABASES)
-def world(request, tmp_path_factory):
-    """The security pole on one database, built once for the module."""
-    from pooling.extensions import db
-
-    template = request.getfixturevalue("sqlite_template") if request.param == "sqlite" else None
-    url = request.getfixturevalue("postgresql_schema") if request.param == "postgresql" else None
-    folder = tmp_path_factory.mktemp("security")
-    built = build_world(database_for(request.param, folder, template, url), str(folder))
-    yield built
-    db.session.remove()
-    if request.param == "postgresql":
-        from tests.conftest import truncate_all
-
-        truncate_all(TEST_DATABASE_URL)
-    db.engine.dispose()
-    from flask import current_app
-
-    if current_app:
-        from flask.globals import app_ctx
-
-        app_ctx.pop()
 
 
 def url_for_rule(world, rule: str, side: str, endpoint: str) -> str:

@@ -116,17 +116,21 @@ def database_for(kind: str, tmp_dir, sqlite_template, postgresql_url: str | None
     return postgresql_url
 
 
-def build_world(database_url: str, instance_path: str) -> World:
-    """Create the application on ``database_url`` and fill it with the pole (app context pushed)."""
+def security_app(database_url: str, instance_path: str) -> Flask:
+    """The application of the security tests (throttling off: the matrix sends many requests)."""
     app = create_app(
         TestingConfig,
         SQLALCHEMY_DATABASE_URI=database_url,
         POOLING_INSTANCE_PATH=instance_path,
         RATELIMIT_ENABLED=False,
     )
-    # Requests share the pushed application context, hence ``g``: give each a fresh one.
+    # Requests share the test's application context, hence ``g``: give each a fresh one.
     request_started.connect(_fresh_request_globals, app, weak=False)
-    app.app_context().push()
+    return app
+
+
+def build_world(app: Flask) -> World:
+    """Fill the application's database with the pole (inside an application context)."""
     world = World(app)
     alpha = make_organisation("Alpha", slug="alpha")
     beta = make_organisation("Beta", slug="beta")
