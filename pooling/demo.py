@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from pooling.accounts import services as accounts
 from pooling.accounts.models import User
+from pooling.core.errors import DomainError
 from pooling.extensions import db
 from pooling.organisations import services as organisations
 from pooling.organisations.models import Organisation
@@ -48,6 +49,7 @@ PEOPLE = [
         False,
         "scic-energies",
     ),
+    ("comptable@demo.pooling.fr", "Sophie Martin", "pole", "member", False, None),
 ]
 
 WEEK = ("mon", "tue", "wed", "thu", "fri")
@@ -183,6 +185,7 @@ RESOURCES = [
         location="Maison des coopérations",
         description="Comptable à temps partagé (groupement d'employeurs) : saisie, paie, clôtures.",
         owner="pole",
+        staff_email="comptable@demo.pooling.fr",
         slot_minutes=30,
         min_duration_minutes=60,
         opening_hours={
@@ -243,12 +246,86 @@ def load_demo() -> list[tuple[str, str, str]]:
     for spec in RESOURCES:
         spec = dict(spec)
         owner = by_slug[spec.pop("owner")]
+        staff_email = spec.pop("staff_email", None)
+        if staff_email:
+            spec["staff_user_id"] = accounts.find_user_by_email(staff_email).id
         if db.session.scalar(select(Resource.id).where(Resource.name == spec["name"])):
             continue
         resources.create_resource(None, {**spec, "owner_organisation_id": owner.id})
     db.session.flush()
     _load_bookings(db.session.scalars(select(User)).all())
+    _load_costs(by_slug)
     return logins
+
+
+def _load_costs(by_slug: dict[str, Organisation]) -> None:
+    """This month's cost period with the pole's usual charges (once)."""
+    from pooling.core.time import pole_tz
+    from pooling.costing import services as costing
+    from pooling.costing.models import CostPeriod
+
+    if db.session.scalar(select(CostPeriod.id).limit(1)) is not None:
+        return
+    today = datetime.now(pole_tz()).date()
+    first = today.replace(day=1)
+    last = (first + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+    coordinator = accounts.find_user_by_email("coordination@demo.pooling.fr")
+    period = costing.create_period(
+        coordinator,
+        costing.PeriodInput(
+            name=first.strftime("%m/%Y"),
+            start=first.isoformat(),
+            end=last.isoformat(),
+            provisional=True,
+        ),
+    )
+    rooms = {r.name: r for r in db.session.scalars(select(Resource))}
+    costs = [
+        dict(
+            label="Loyer Salle Jaurès",
+            category="rent",
+            amount="900.00",
+            subsidy="300.00",
+            rule="usage",
+            resource_id=rooms["Salle Jaurès"].id,
+            paid_by_organisation_id=by_slug["cc-val"].id,
+            paid_by_given=True,
+        ),
+        dict(label="Assurance multirisque", category="insurance", amount="240.00", rule="equal"),
+        dict(
+            label="Énergie de la Maison des coopérations",
+            category="energy",
+            amount="410.00",
+            rule="weighted",
+        ),
+        dict(
+            label="Entretien de la camionnette",
+            category="maintenance",
+            amount="180.00",
+            rule="fixed_plus_usage",
+            fixed_share="0.30",
+            resource_id=rooms["Camionnette Kangoo"].id,
+            usage_unit="meter",
+            paid_by_organisation_id=by_slug["ressourcerie"].id,
+            paid_by_given=True,
+        ),
+        dict(
+            label="Comptable partagée (salaire chargé)",
+            category="salary",
+            rule="usage",
+            resource_id=rooms["Comptable partagée — Sophie"].id,
+            loaded_hourly_cost="31.40",
+            management_coefficient="1.08",
+            paid_by_organisation_id=by_slug["pole"].id,
+            paid_by_given=True,
+        ),
+    ]
+    for values in costs:
+        try:
+            costing.add_cost(coordinator, period.id, costing.CostInput(**values))
+        except DomainError:  # a cost the demo data cannot carry: the demo goes on without it
+            continue
+    db.session.flush()
 
 
 def _load_bookings(users) -> None:
@@ -258,7 +335,6 @@ def _load_bookings(users) -> None:
     """
     from pooling.bookings import services as bookings
     from pooling.bookings.models import Booking
-    from pooling.core.errors import DomainError
     from pooling.core.time import local_to_utc, pole_tz
 
     if db.session.scalar(select(Booking.id).limit(1)) is not None:
