@@ -19,6 +19,7 @@ from pooling.api.helpers import (
 )
 from pooling.bookings import idempotency, services
 from pooling.bookings.models import STATUSES
+from pooling.core.database import retry_transient
 from pooling.core.errors import RuleViolation
 from pooling.core.time import NaiveTime, parse_instant
 from pooling.extensions import db
@@ -155,6 +156,7 @@ def list_bookings():
 
 
 @bp.post("/bookings")
+@retry_transient
 def create_booking():
     body = json_body()
     key = request.headers.get("Idempotency-Key")
@@ -202,6 +204,7 @@ def get_booking(booking_id: int):
 
 
 @bp.patch("/bookings/<int:booking_id>")
+@retry_transient
 def update_booking(booking_id: int):
     body = json_body()
     change = services.BookingChange(
@@ -217,6 +220,7 @@ def update_booking(booking_id: int):
 
 
 @bp.post("/bookings/<int:booking_id>/cancel")
+@retry_transient
 def cancel_booking(booking_id: int):
     body = json_body()
     booking = services.cancel_booking(actor(), booking_id, _text(body, "reason"))
@@ -225,6 +229,7 @@ def cancel_booking(booking_id: int):
 
 
 @bp.post("/bookings/<int:booking_id>/approve")
+@retry_transient
 def approve_booking(booking_id: int):
     body = json_body()
     booking = services.decide(actor(), booking_id, True, _text(body, "reason"))
@@ -233,6 +238,7 @@ def approve_booking(booking_id: int):
 
 
 @bp.post("/bookings/<int:booking_id>/reject")
+@retry_transient
 def reject_booking(booking_id: int):
     body = json_body()
     booking = services.decide(actor(), booking_id, False, _text(body, "reason"))
@@ -249,6 +255,7 @@ def _meter(body: dict):
 
 
 @bp.post("/bookings/<int:booking_id>/check-in")
+@retry_transient
 def check_in(booking_id: int):
     body = json_body()
     booking = services.check_in(
@@ -259,6 +266,7 @@ def check_in(booking_id: int):
 
 
 @bp.post("/bookings/<int:booking_id>/check-out")
+@retry_transient
 def check_out(booking_id: int):
     body = json_body()
     booking = services.check_out(
@@ -269,6 +277,7 @@ def check_out(booking_id: int):
 
 
 @bp.post("/series/<int:series_id>/cancel")
+@retry_transient
 def cancel_series(series_id: int):
     body = json_body()
     cancelled = services.cancel_series(

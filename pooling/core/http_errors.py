@@ -90,8 +90,12 @@ def init_error_handlers(app: Flask) -> None:
         app.logger.exception("Unhandled error", exc_info=error)
         from sqlalchemy.exc import DBAPIError
 
+        from pooling.core.database import is_transient
+
         status = 500
-        if isinstance(error, DBAPIError) and error.connection_invalidated:
+        # A lost connection, or a conflict between transactions still there after the
+        # retries: nothing was saved and trying again later will work.
+        if isinstance(error, DBAPIError) and (error.connection_invalidated or is_transient(error)):
             status = 503
         message = http_messages()[status]
         if wants_json():
