@@ -10,6 +10,7 @@ from flask_babel import (
     format_currency,
     format_date,
     format_datetime,
+    format_decimal,
     format_time,
     get_locale,
     to_user_timezone,
@@ -53,6 +54,16 @@ def money(value: Decimal | int | str | None) -> str:
     return format_currency(Decimal(value), current_app.config["POOLING_CURRENCY"])
 
 
+def number(value, pattern: str = "#,##0.##") -> str:
+    """A figure in the reader's format (``1 249,5`` in French); a dash when there is none."""
+    if value is None or value == "":
+        return "–"
+    try:
+        return format_decimal(Decimal(str(value)), pattern)
+    except (ArithmeticError, ValueError):
+        return str(value)
+
+
 def url_with_lang(lang: str) -> str:
     """The current page with ``?lang=`` set, for the language switch."""
     args = request.args.to_dict()
@@ -69,6 +80,7 @@ def init_templating(app: Flask) -> None:
     app.add_template_filter(local_time)
     app.add_template_filter(local_range)
     app.add_template_filter(money)
+    app.add_template_filter(number)
     app.add_template_global(url_with_lang)
     app.add_template_global(lambda: str(get_locale()), "current_locale")
 
