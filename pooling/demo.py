@@ -6,6 +6,7 @@ import random
 from datetime import datetime, time, timedelta
 from decimal import Decimal
 
+from babel.dates import format_date
 from sqlalchemy import select
 
 from pooling.accounts import services as accounts
@@ -273,7 +274,7 @@ def _load_costs(by_slug: dict[str, Organisation]) -> None:
     period = costing.create_period(
         coordinator,
         costing.PeriodInput(
-            name=first.strftime("%m/%Y"),
+            name=format_date(first, "MMMM y", locale="fr").capitalize(),
             start=first.isoformat(),
             end=last.isoformat(),
             provisional=True,
