@@ -23,9 +23,10 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from dateutil.relativedelta import relativedelta
-from sqlalchemy import Integer, and_, case, cast, func, literal, select, true
+from sqlalchemy import BigInteger, Integer, and_, case, cast, func, literal, select, true
 from sqlalchemy.dialects.postgresql import array
 from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.sql.util import ClauseAdapter
 
 from pooling.bookings.models import Booking, BookingShare
 from pooling.core.db import UTCDateTime
@@ -131,13 +132,21 @@ class SqlTime:
         ]
         return case(*whens, else_=literal(self.segments[-1][1] * 60))
 
-    def minute_of_week(self, instant) -> ColumnElement:
-        """Local minutes since Monday 00:00 (0 .. 10079) of a UTC instant."""
+    def minute_of_week(self, instant, offset_at=None) -> ColumnElement:
+        """Local minutes since Monday 00:00 (0 .. 10079) of a UTC instant.
+
+        ``offset_at`` is a cheaper expression known to lie in the same UTC offset segment
+        as ``instant`` (the raw start for a start clipped to the period), if any.
+        """
+        offset = self.offset(instant if offset_at is None else offset_at)
         # 1970-01-05 was a Monday: local epochs counted from it, modulo a week.
         # Rounded to the minute first: julian days carry float noise of a few microseconds.
-        minutes = func.floor(
-            (self.epoch(instant) + self.offset(instant) - MONDAY_EPOCH) / 60.0 + 0.5
-        )
+        minutes = func.floor((self.epoch(instant) + offset - MONDAY_EPOCH) / 60.0 + 0.5)
+        if self.postgresql:
+            # Whole-number arithmetic: a float divided by an integer literal would be
+            # promoted to numeric, several times slower per row.
+            whole = cast(minutes, BigInteger)
+            return cast((whole % WEEK_MINUTES + WEEK_MINUTES) % WEEK_MINUTES, Integer)
         return cast(minutes - WEEK_MINUTES * func.floor(minutes / WEEK_MINUTES), Integer)
 
     def month_index(self, instant) -> ColumnElement:
@@ -216,7 +225,6 @@ def per_resource(
     and check-ins (any organisation: tells whether check-ins are recorded on the resource).
     """
     seconds = time.clipped_seconds()
-    confirmed = Booking.status == "confirmed"
     started = Booking.start_at >= time.instant(start)
     mine = (
         Booking.organisation_id == scope.organisation_id
@@ -227,30 +235,65 @@ def per_resource(
     def count(*conditions) -> ColumnElement:
         return func.count().filter(and_(*conditions))
 
+    # Grouped by status too, so that each row compares its status once (in the hash)
+    # rather than once per filtered aggregate; the statuses are sorted out below.
     query = select(
         Booking.resource_id,
-        func.sum(seconds).filter(confirmed).label("booked_seconds"),
-        func.sum(seconds * Booking.quantity).filter(confirmed).label("unit_seconds"),
-        count(started, Booking.status == "cancelled", mine).label("cancelled"),
+        Booking.status,
+        func.sum(seconds).label("seconds"),
+        func.sum(seconds * Booking.quantity).label("unit_seconds"),
+        count(started, mine).label("started_mine"),
         count(
             started,
-            Booking.status == "cancelled",
             mine,
             time.seconds(Booking.cancelled_at, Booking.start_at) < notice.total_seconds(),
-        ).label("late_cancelled"),
-        count(started, Booking.status == "pending", mine).label("pending"),
+        ).label("late"),
         count(
             started,
-            confirmed,
             mine,
             Booking.end_at <= time.instant(now),
             Booking.checked_in_at.is_(None),
         ).label("not_checked_in"),
         count(started, Booking.checked_in_at.is_not(None)).label("checked_in"),
-    ).where(Booking.status.in_(("confirmed", "cancelled", "pending")))
+    )
     query = _overlapping(query, time, start, end, scope)
-    query = query.group_by(Booking.resource_id)
-    return [row._asdict() for row in db.session.execute(query)]
+    query = query.group_by(Booking.resource_id, Booking.status)
+    totals: dict[int, dict] = {}
+    for row in _dicts(query):
+        status = row["status"]
+        if status not in ("confirmed", "cancelled", "pending"):
+            continue
+        entry = totals.setdefault(
+            row["resource_id"],
+            {
+                "resource_id": row["resource_id"],
+                "booked_seconds": None,
+                "unit_seconds": None,
+                "cancelled": 0,
+                "late_cancelled": 0,
+                "pending": 0,
+                "not_checked_in": 0,
+                "checked_in": 0,
+            },
+        )
+        entry["checked_in"] += int(row["checked_in"] or 0)
+        if status == "confirmed":
+            entry["booked_seconds"] = row["seconds"]
+            entry["unit_seconds"] = row["unit_seconds"]
+            entry["not_checked_in"] = int(row["not_checked_in"] or 0)
+        elif status == "cancelled":
+            entry["cancelled"] = int(row["started_mine"] or 0)
+            entry["late_cancelled"] = int(row["late"] or 0)
+        else:
+            entry["pending"] = int(row["started_mine"] or 0)
+    return list(totals.values())
+
+
+def _dicts(query) -> list[dict]:
+    """The rows of an aggregate query as dicts (keys read once, not per row)."""
+    result = db.session.execute(query)
+    keys = list(result.keys())
+    return [dict(zip(keys, row, strict=True)) for row in result]
 
 
 def _shared():
@@ -293,25 +336,10 @@ def per_organisation_month(
         Booking.organisation_id.label("organisation_id"), month.label("month"), *measures(1)
     ).where(Booking.status == "confirmed")
     made = _overlapping(made, time, start, end, scope)
-    shared = (
-        select(
-            BookingShare.organisation_id.label("organisation_id"),
-            Booking.organisation_id.label("maker_id"),
-            month.label("month"),
-            *measures(BookingShare.share),
-        )
-        .join(Booking, Booking.id == BookingShare.booking_id)
-        .where(Booking.status == "confirmed")
-    )
-    shared = _overlapping(shared, time, start, end, scope)
     if scope.organisation_id is not None:
         made = made.where(Booking.organisation_id == scope.organisation_id)
-        shared = shared.where(
-            (BookingShare.organisation_id == scope.organisation_id)
-            | (Booking.organisation_id == scope.organisation_id)
-        )
     made = made.group_by(Booking.organisation_id, month)
-    shared = shared.group_by(BookingShare.organisation_id, Booking.organisation_id, month)
+    shared = _shares_query(time, start, end, scope, month, measures)
 
     keys = ("seconds", "unit_seconds", "meter", "bookings")
     totals: dict[tuple[int, int], dict] = {}
@@ -336,6 +364,58 @@ def per_organisation_month(
     ]
 
 
+def _shares_query(time: SqlTime, start: datetime, end: datetime, scope: Scope, month, measures):
+    """Co-organised confirmed bookings overlapping the period, per sharing organisation,
+    maker and month.
+
+    On PostgreSQL each share looks its booking up by primary key (a LATERAL subquery),
+    rather than scanning the year of bookings to join the few shared ones.
+    """
+    if not time.postgresql:
+        shared = (
+            select(
+                BookingShare.organisation_id.label("organisation_id"),
+                Booking.organisation_id.label("maker_id"),
+                month.label("month"),
+                *measures(BookingShare.share),
+            )
+            .join(Booking, Booking.id == BookingShare.booking_id)
+            .where(Booking.status == "confirmed")
+        )
+        shared = _overlapping(shared, time, start, end, scope)
+        if scope.organisation_id is not None:
+            shared = shared.where(
+                (BookingShare.organisation_id == scope.organisation_id)
+                | (Booking.organisation_id == scope.organisation_id)
+            )
+        return shared.group_by(BookingShare.organisation_id, Booking.organisation_id, month)
+    booking = select(
+        Booking.organisation_id,
+        Booking.start_at,
+        Booking.end_at,
+        Booking.quantity,
+        Booking.meter_start,
+        Booking.meter_end,
+    ).where(Booking.id == BookingShare.booking_id, Booking.status == "confirmed")
+    # At most one row (the booking by its id): LIMIT keeps the subquery a per-share look-up.
+    booking = _overlapping(booking, time, start, end, scope).limit(1).lateral("booking")
+    adapter = ClauseAdapter(booking)
+    maker = booking.c.organisation_id
+    shared_month = time.month_index(booking.c.start_at).label("month")
+    shared = select(
+        BookingShare.organisation_id.label("organisation_id"),
+        maker.label("maker_id"),
+        shared_month,
+        *[adapter.traverse(measure) for measure in measures(BookingShare.share)],
+    ).join(booking, true())
+    if scope.organisation_id is not None:
+        shared = shared.where(
+            (BookingShare.organisation_id == scope.organisation_id)
+            | (maker == scope.organisation_id)
+        )
+    return shared.group_by(BookingShare.organisation_id, maker, shared_month)
+
+
 def demand_groups(time: SqlTime, start: datetime, end: datetime, scope: Scope) -> list[dict]:
     """Confirmed bookings grouped by the local minute of the week of their (clipped) start
     and their clipped duration in minutes, weighted by share for an organisation scope.
@@ -343,7 +423,10 @@ def demand_groups(time: SqlTime, start: datetime, end: datetime, scope: Scope) -
     A few thousand groups at most (bookings start on slots and have usual lengths); the
     caller spreads each group's minutes over the weekday x hour cells.
     """
-    minute_of_week = time.minute_of_week(time.clipped_start())
+    # A booking starting before the period is clipped to its start, which lies in the
+    # same offset segment as the booking's own start (the first one): the offset can be
+    # read from the raw start, without clipping it again.
+    minute_of_week = time.minute_of_week(time.clipped_start(), offset_at=Booking.start_at)
     minutes = cast(func.round(time.clipped_seconds() / 60.0), Integer)
     if scope.organisation_id is not None:
         organisation, factor = _shared()
@@ -362,7 +445,7 @@ def demand_groups(time: SqlTime, start: datetime, end: datetime, scope: Scope) -
     query = query.where(Booking.status == "confirmed")
     query = _overlapping(query, time, start, end, scope)
     query = query.group_by(minute_of_week, minutes)
-    return [row._asdict() for row in db.session.execute(query)]
+    return _dicts(query)
 
 
 def lending_per_resource(time: SqlTime, start: datetime, end: datetime, scope: Scope) -> list[dict]:
@@ -387,7 +470,7 @@ def lending_per_resource(time: SqlTime, start: datetime, end: datetime, scope: S
     )
     query = _overlapping(query, time, start, end, scope)
     query = query.group_by(Booking.resource_id)
-    return [row._asdict() for row in db.session.execute(query)]
+    return _dicts(query)
 
 
 def resources_in_scope(scope: Scope) -> list[Resource]:
