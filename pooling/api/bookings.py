@@ -8,6 +8,7 @@ from sqlalchemy.exc import IntegrityError
 
 from pooling.api import bp
 from pooling.api.helpers import (
+    MAX_ID,
     actor,
     choice_arg,
     created,
@@ -82,6 +83,9 @@ def _int(body: dict, name: str, default=None):
         return None
     if isinstance(value, bool) or not isinstance(value, int):
         message = _("A whole number is expected.")
+        raise RuleViolation(message, code="invalid_number", fields={name: [message]})
+    if abs(value) > MAX_ID:
+        message = _("This number is too large.")
         raise RuleViolation(message, code="invalid_number", fields={name: [message]})
     return value
 

@@ -3,7 +3,7 @@
 from flask import jsonify, url_for
 
 from pooling.api import bp
-from pooling.api.helpers import actor, int_arg, json_body
+from pooling.api.helpers import actor, check_shape, int_arg, json_body
 from pooling.bookings import quotas
 from pooling.extensions import db
 
@@ -28,6 +28,10 @@ def list_quotas():
 @bp.post("/quotas")
 def create_quota():
     body = json_body()
+    check_shape(
+        body,
+        {"organisation_id": "integer?", "resource_id": "integer?", "resource_kind": "text?"},
+    )
     quota = quotas.set_quota(
         actor(),
         body.get("organisation_id"),
