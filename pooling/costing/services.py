@@ -959,6 +959,8 @@ def set_accounting_codes(
     Returns how many codes changed. Raises NotAllowed, NotFound, RuleViolation whose fields
     name each refused code (``org-<id>`` / ``res-<id>``).
     """
+    if not can_manage_costs(actor):
+        raise NotAllowed(_("Only the pole's coordinators can set accounting codes."))
     current_orgs, current_resources = accounting_codes()
     errors: dict[str, list[str]] = {}
     changed = 0

@@ -66,7 +66,7 @@ EXPECTED: dict[str, tuple[str, ...]] = {
     "GET calendar.resource": ("302 200 200 200 200", "302 200 200 200 200"),
     "GET costing.accounting_codes": ("302 403 403 403 200",),
     # An empty form changes no code: nothing to refuse (each code is checked when given).
-    "POST costing.accounting_codes": ("302 302 302 302 302",),
+    "POST costing.accounting_codes": ("302 403 403 403 302",),
     "GET costing.accounting_csv": ("302 403 403 403 200", "302 403 403 403 200"),
     "POST costing.add_cost": ("302 403 403 403 422", "302 403 403 403 422"),
     "POST costing.close": ("302 403 403 403 302", "302 403 403 403 302"),
