@@ -6,7 +6,9 @@ import pytest
 
 from tests.factories import make_coordinator, make_organisation, make_resource, make_user
 
-SEVEN_DAYS = {day: [["00:00", "24:00"]] for day in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")}
+SEVEN_DAYS = {
+    day: [["00:00", "24:00"]] for day in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+}
 
 
 @pytest.fixture
