@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from pooling.bookings.rules import Violation
 
@@ -19,8 +20,10 @@ def rule_message(violation: Violation) -> str:
         "max_advance": lambda: _(
             "This resource cannot be booked more than %(days)s days ahead.", days=p.get("days")
         ),
-        "quantity": lambda: _(
-            "This resource has only %(quantity)s unit(s).", quantity=p.get("quantity")
+        "quantity": lambda: ngettext(
+            "This resource has only %(num)d unit.",
+            "This resource has only %(num)d units.",
+            int(p.get("quantity") or 0),
         ),
         "slot": lambda: _(
             "Start and end must fall on the %(minutes)s-minute slots of this resource.",

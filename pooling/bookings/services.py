@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import Integer, Select, cast, func, literal, null, or_, select, union_all
 
 from pooling.accounts.models import Membership, User
@@ -595,9 +596,10 @@ def create_booking(
         booked.append((occurrence, broken))
     if conflicts and not skip:
         raise Conflict(
-            _(
-                "This time is already taken: %(count)s occurrence(s) clash with other bookings.",
-                count=len(conflicts),
+            ngettext(
+                "This time is already taken: %(num)d occurrence clashes with another booking.",
+                "This time is already taken: %(num)d occurrences clash with other bookings.",
+                len(conflicts),
             )
             if request.recurrence
             else _("This time is already taken on %(resource)s.", resource=resource.name),
@@ -694,9 +696,10 @@ def _raise_rules(
         from flask_babel import format_datetime
 
         dates = ", ".join(format_datetime(o.start, "short") for o, _v in refused[:5])
-        message = _(
-            "%(count)s occurrence(s) break a rule (%(dates)s): %(message)s",
-            count=len(refused),
+        message = ngettext(
+            "%(num)d occurrence breaks a rule (%(dates)s): %(message)s",
+            "%(num)d occurrences break a rule (%(dates)s): %(message)s",
+            len(refused),
             dates=dates,
             message=message,
         )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -288,7 +289,7 @@ def accounting_codes():
             flash(error.message, "error")
         else:
             db.session.commit()
-            flash(_("%(count)s code(s) saved.", count=changed), "success")
+            flash(ngettext("%(num)d code saved.", "%(num)d codes saved.", changed), "success")
             return redirect(url_for("costing.accounting_codes"))
     organisations, resources = services.accounting_code_table(current_user)
     submitted = request.form if request.method == "POST" else {}
