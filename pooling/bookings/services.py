@@ -161,8 +161,13 @@ def _resource_rules(resource: Resource) -> ResourceRules:
     )
 
 
-def _bookable_resource(actor: User, resource_id: int) -> Resource:
-    resource = db.session.get(Resource, resource_id)
+def _bookable_resource(actor: User, resource_id: int, *, lock: bool = False) -> Resource:
+    """The resource to book, checked for the actor; with ``lock``, locked and read under the lock.
+
+    Locking first (one ``SELECT ... FOR UPDATE`` on PostgreSQL) reads the resource as the
+    last writer left it, and saves reading it twice.
+    """
+    resource = _locked_resource(resource_id) if lock else db.session.get(Resource, resource_id)
     if resource is None or not can_see_resource(actor, resource):
         raise NotFound(
             _("This resource does not exist."), fields={"resource_id": [_("Unknown resource.")]}
@@ -448,6 +453,19 @@ def _slot(occurrence_start: datetime, occurrence_end: datetime, **extra) -> dict
     return {"start": occurrence_start, "end": occurrence_end, **extra}
 
 
+def _locked_resource(resource_id: int) -> Resource | None:
+    """Take the resource's write lock and read the resource under it (None if it does not exist)."""
+    if db.session.connection().dialect.name == "postgresql":
+        return db.session.execute(
+            select(Resource)
+            .where(Resource.id == resource_id)
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        ).scalar_one_or_none()
+    lock_resource_row(resource_id)
+    return db.session.get(Resource, resource_id, populate_existing=True)
+
+
 def _lock(resource: Resource) -> None:
     """Take the resource's write lock, then re-read the resource under it.
 
@@ -522,7 +540,8 @@ def create_booking(
     """
     now = now or utcnow()
     tz = pole_tz()
-    resource = _bookable_resource(actor, request.resource_id)
+    # From here on the resource is locked until the transaction ends.
+    resource = _bookable_resource(actor, request.resource_id, lock=True)
     organisation = _organisation_for(actor, request.organisation_id)
     shares = _clean_shares(request.shares)
     title = _clean_title(request.title)
@@ -563,8 +582,6 @@ def create_booking(
             )
         )
 
-    # From here on the resource is locked until the transaction ends.
-    _lock(resource)
     taken = _holding(resource, span_start, span_end)
     quota_book = _QuotaBook(organisation, resource, tz)
     booked: list[tuple[Occurrence, list[Violation]]] = []
