@@ -7,7 +7,6 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required
-from sqlalchemy import select
 
 from pooling.core.csv_export import csv_response
 from pooling.core.errors import DomainError, NotAllowed
@@ -16,8 +15,8 @@ from pooling.costing.explain import explain, money_words, number_words
 from pooling.costing.forms import ConfirmForm, CostForm, PeriodForm, ReopenForm
 from pooling.costing.models import RULE_LABELS
 from pooling.extensions import db
-from pooling.organisations.models import Organisation
-from pooling.resources.models import Resource
+from pooling.organisations.services import list_organisations
+from pooling.resources.services import CatalogueFilter, search_resources
 
 bp = Blueprint("costing", __name__, url_prefix="/costs")
 
@@ -52,11 +51,8 @@ def _show_errors(form, error: DomainError) -> None:
 
 
 def _cost_form() -> CostForm:
-    resources = db.session.scalars(select(Resource).order_by(Resource.name))
-    organisations = db.session.scalars(
-        select(Organisation).where(Organisation.active.is_(True)).order_by(Organisation.name)
-    )
-    return CostForm(resources=list(resources), organisations=list(organisations))
+    resources = search_resources(current_user, CatalogueFilter(include_inactive=True))
+    return CostForm(resources=resources, organisations=list_organisations(include_inactive=False))
 
 
 @bp.route("/", methods=["GET", "POST"])
@@ -89,17 +85,7 @@ def index():
                 return redirect(url_for("costing.period", period_id=period.id))
     periods = services.list_periods(current_user)
     readable = permissions.readable_organisation_ids(current_user)
-    mine = (
-        []
-        if readable is None
-        else list(
-            db.session.scalars(
-                select(Organisation)
-                .where(Organisation.id.in_(readable))
-                .order_by(Organisation.name)
-            )
-        )
-    )
+    mine = [] if readable is None else [o for o in list_organisations() if o.id in readable]
     return render_template("costing/index.html", periods=periods, form=form, mine=mine), status
 
 

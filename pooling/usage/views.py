@@ -7,14 +7,14 @@ from datetime import date
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import select
 
 from pooling.core.csv_export import csv_response
 from pooling.core.errors import DomainError, NotAllowed
 from pooling.core.time import local_day_bounds
 from pooling.extensions import db
-from pooling.organisations.models import Organisation
-from pooling.resources.models import RESOURCE_KINDS, Resource
+from pooling.organisations.services import list_organisations
+from pooling.resources.models import RESOURCE_KINDS
+from pooling.resources.services import CatalogueFilter, search_resources
 from pooling.usage import permissions, services
 from pooling.usage.forms import ManualUsageForm, NoticeForm, UsageFilter
 
@@ -38,11 +38,9 @@ def _window(filters: UsageFilter) -> tuple[date, date]:
 
 def _manual_form() -> ManualUsageForm:
     form = ManualUsageForm()
-    organisations = db.session.scalars(
-        select(Organisation).where(Organisation.active.is_(True)).order_by(Organisation.name)
-    )
+    organisations = list_organisations(include_inactive=False)
     form.organisation_id.choices = [(o.id, o.name) for o in organisations]
-    resources = db.session.scalars(select(Resource).order_by(Resource.name))
+    resources = search_resources(current_user, CatalogueFilter(include_inactive=True))
     form.resource_id.choices = [(0, _("None"))] + [(r.id, r.name) for r in resources]
     form.kind.choices = [("", _("None"))] + [(k, str(v)) for k, v in RESOURCE_KINDS.items()]
     return form
