@@ -140,3 +140,11 @@ def test_unknown_language_is_refused(login, app):
     assert response.status_code == 422
     db.session.expire_all()
     assert db.session.get(User, user.id).locale == "fr"
+
+
+def test_account_page_leads_to_the_calendar_feeds(app, login):
+    from tests.factories import make_organisation, make_user
+
+    page = login(make_user(make_organisation())).get("/account").get_data(as_text=True)
+    assert 'href="/calendar/feeds"' in page
+    assert "Abonnements agenda" in page
