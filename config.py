@@ -25,6 +25,8 @@ class Config:
     POOLING_PUBLIC_TITLES = _env("POOLING_PUBLIC_TITLES", "0") == "1"
     REDIS_URL = _env("REDIS_URL")
     RATELIMIT_STORAGE_URI = _env("REDIS_URL", "memory://")
+    # Explicit, because Flask-Limiter keeps the last value it saw on its shared instance.
+    RATELIMIT_ENABLED = True
     RATELIMIT_HEADERS_ENABLED = True
     LOGIN_RATE_LIMIT = _env("LOGIN_RATE_LIMIT", "10 per minute")
     API_RATE_LIMIT = _env("API_RATE_LIMIT", "600 per minute")
