@@ -72,8 +72,7 @@ def preview_booking(
     rules = services._resource_rules(resource)
     span_start = min(o.start for o in occurrences)
     span_end = max(o.end for o in occurrences)
-    closures = services._closures(resource.id, span_start, span_end)
-    taken = services._holding(resource, span_start, span_end)
+    closures, taken = services._timeline_facts(resource, span_start, span_end, with_closures=True)
     quotas = services._QuotaBook(organisation, resource, tz)
     items: list[PreviewItem] = []
     for occurrence in occurrences:

@@ -287,8 +287,30 @@ def _holding(
     resource: Resource, start: datetime, end: datetime, exclude_id: int | None = None
 ) -> list[Taken]:
     """Units held on the resource over [start, end), read with an index range on start_at."""
+    return _timeline_facts(resource, start, end, exclude_id)[1]
+
+
+def _timeline_facts(
+    resource: Resource,
+    start: datetime,
+    end: datetime,
+    exclude_id: int | None = None,
+    *,
+    with_closures: bool = False,
+) -> tuple[list[tuple[datetime, datetime]], list[Taken]]:
+    """Closures (optionally) and units held over [start, end), in one round trip.
+
+    Holding bookings are read with an index range on start_at; busy times read from the
+    resource's external calendar hold every unit (issue 7).
+    """
     reach = timedelta(minutes=resource.longest_booking_minutes or 0)
-    query = select(Booking.id, Booking.start_at, Booking.end_at, Booking.quantity).where(
+    query = select(
+        literal("booking").label("source"),
+        Booking.id,
+        Booking.start_at,
+        Booking.end_at,
+        Booking.quantity,
+    ).where(
         Booking.resource_id == resource.id,
         Booking.start_at < end,
         Booking.start_at >= start - reach,
@@ -297,23 +319,42 @@ def _holding(
     )
     if exclude_id is not None:
         query = query.where(Booking.id != exclude_id)
-    # Busy times read from the resource's external calendar hold every unit (issue 7);
-    # read in the same round trip as the bookings.
-    busy = select(
-        cast(null(), Integer).label("id"),
-        ExternalBusyTime.start_at,
-        ExternalBusyTime.end_at,
-        literal(resource.quantity, Integer).label("quantity"),
-    ).where(
-        ExternalBusyTime.resource_id == resource.id,
-        ExternalBusyTime.start_at < end,
-        ExternalBusyTime.end_at > start,
-    )
-    taken = [
-        Taken(r.start_at, r.end_at, r.quantity, r.id)
-        for r in db.session.execute(union_all(query, busy))
+    parts = [
+        query,
+        select(
+            literal("busy"),
+            cast(null(), Integer),
+            ExternalBusyTime.start_at,
+            ExternalBusyTime.end_at,
+            literal(resource.quantity, Integer),
+        ).where(
+            ExternalBusyTime.resource_id == resource.id,
+            ExternalBusyTime.start_at < end,
+            ExternalBusyTime.end_at > start,
+        ),
     ]
-    return taken
+    if with_closures:
+        parts.append(
+            select(
+                literal("closure"),
+                cast(null(), Integer),
+                Closure.start_at,
+                Closure.end_at,
+                literal(0, Integer),
+            ).where(
+                or_(Closure.resource_id == resource.id, Closure.resource_id.is_(None)),
+                Closure.start_at < end,
+                Closure.end_at > start,
+            )
+        )
+    closures: list[tuple[datetime, datetime]] = []
+    taken: list[Taken] = []
+    for row in db.session.execute(union_all(*parts)):
+        if row.source == "closure":
+            closures.append((row.start_at, row.end_at))
+        else:
+            taken.append(Taken(row.start_at, row.end_at, row.quantity, row.id))
+    return closures, taken
 
 
 def _violations(
@@ -559,7 +600,8 @@ def create_booking(
     rules = _resource_rules(resource)
     span_start = min(o.start for o in occurrences)
     span_end = max(o.end for o in occurrences)
-    closures = _closures(resource.id, span_start, span_end)
+    # The resource is locked: what is held now stays held until this transaction ends.
+    closures, taken = _timeline_facts(resource, span_start, span_end, with_closures=True)
     accepted: list[tuple[Occurrence, list[Violation]]] = []
     skipped: list[dict] = []
     refused: list[tuple[Occurrence, list[Violation]]] = []
@@ -582,7 +624,6 @@ def create_booking(
             )
         )
 
-    taken = _holding(resource, span_start, span_end)
     quota_book = _QuotaBook(organisation, resource, tz)
     booked: list[tuple[Occurrence, list[Violation]]] = []
     conflicts: list[dict] = []
@@ -1086,12 +1127,11 @@ def availability(actor: User, resource_id: int, start: datetime, end: datetime) 
         raise NotFound(_("This resource does not exist."))
     _window(start, end)
     tz = pole_tz()
-    open_ = open_spans(
-        resource.opening_hours or {}, tz, start, end, _closures(resource.id, start, end)
-    )
+    closures, taken = _timeline_facts(resource, start, end, with_closures=True)
+    open_ = open_spans(resource.opening_hours or {}, tz, start, end, closures)
     if not resource.active:
         open_ = []
-    return timeline(resource.quantity, open_, _holding(resource, start, end), start, end)
+    return timeline(resource.quantity, open_, taken, start, end)
 
 
 def free_resources(
