@@ -1111,12 +1111,13 @@ def check_out(actor: User, booking_id: int, meter=None, *, at: datetime | None =
 # ---------------------------------------------------------------- availability and search
 
 
-def _window(start: datetime, end: datetime) -> None:
+def check_window(start: datetime, end: datetime, max_days: int = MAX_WINDOW_DAYS) -> None:
+    """A window must end after it starts and last at most ``max_days``. Raises RuleViolation."""
     if end <= start:
         message = _("The end must be after the start.")
         raise RuleViolation(message, code="end_before_start", fields={"end": [message]})
-    if end - start > timedelta(days=MAX_WINDOW_DAYS):
-        message = _("Ask for at most %(days)s days at once.", days=MAX_WINDOW_DAYS)
+    if end - start > timedelta(days=max_days):
+        message = _("Ask for at most %(days)s days at once.", days=max_days)
         raise RuleViolation(message, code="window_too_long", fields={"end": [message]})
 
 
@@ -1125,13 +1126,58 @@ def availability(actor: User, resource_id: int, start: datetime, end: datetime) 
     resource = db.session.get(Resource, resource_id)
     if resource is None or not can_see_resource(actor, resource):
         raise NotFound(_("This resource does not exist."))
-    _window(start, end)
+    check_window(start, end)
     tz = pole_tz()
     closures, taken = _timeline_facts(resource, start, end, with_closures=True)
     open_ = open_spans(resource.opening_hours or {}, tz, start, end, closures)
     if not resource.active:
         open_ = []
     return timeline(resource.quantity, open_, taken, start, end)
+
+
+def held_units(resources, start: datetime, end: datetime) -> list[tuple[int, Taken]]:
+    """Units held on these resources (anything with ``id`` and ``quantity``) over [start, end):
+    live bookings, one query, and busy times of their external calendars (every unit), one query."""
+    if not resources:
+        return []
+    ids = [r.id for r in resources]
+    quantities = {r.id: r.quantity for r in resources}
+    rows = db.session.execute(
+        select(
+            Booking.resource_id, Booking.id, Booking.start_at, Booking.end_at, Booking.quantity
+        ).where(
+            Booking.resource_id.in_(ids),
+            Booking.status.in_(HOLDING),
+            Booking.start_at < end,
+            Booking.end_at > start,
+        )
+    )
+    held = [(r.resource_id, Taken(r.start_at, r.end_at, r.quantity, r.id)) for r in rows]
+    busy = db.session.execute(
+        select(
+            ExternalBusyTime.resource_id, ExternalBusyTime.start_at, ExternalBusyTime.end_at
+        ).where(
+            ExternalBusyTime.resource_id.in_(ids),
+            ExternalBusyTime.start_at < end,
+            ExternalBusyTime.end_at > start,
+        )
+    )
+    held += [(r.resource_id, Taken(r.start_at, r.end_at, quantities[r.resource_id])) for r in busy]
+    return held
+
+
+def closures_of(
+    resource_ids: list[int], start: datetime, end: datetime
+) -> list[tuple[int | None, datetime, datetime]]:
+    """Closures of these resources and of the whole pole over [start, end), in one query."""
+    rows = db.session.execute(
+        select(Closure.resource_id, Closure.start_at, Closure.end_at).where(
+            or_(Closure.resource_id.in_(resource_ids), Closure.resource_id.is_(None)),
+            Closure.start_at < end,
+            Closure.end_at > start,
+        )
+    )
+    return [(r.resource_id, r.start_at, r.end_at) for r in rows]
 
 
 def free_resources(
@@ -1149,7 +1195,7 @@ def free_resources(
     durations, notice) and ``quantity`` units are free throughout. Best first: the smallest
     capacity that fits, then the name.
     """
-    _window(start, end)
+    check_window(start, end)
     now = now or utcnow()
     tz = pole_tz()
     candidates = search_resources(
@@ -1160,40 +1206,11 @@ def free_resources(
         return []
     ids = [r.id for r in candidates]
     held: dict[int, list[Taken]] = {i: [] for i in ids}
-    for row in db.session.execute(
-        select(
-            Booking.resource_id, Booking.id, Booking.start_at, Booking.end_at, Booking.quantity
-        ).where(
-            Booking.resource_id.in_(ids),
-            Booking.status.in_(HOLDING),
-            Booking.start_at < end,
-            Booking.end_at > start,
-        )
-    ):
-        held[row.resource_id].append(Taken(row.start_at, row.end_at, row.quantity, row.id))
-    # Busy times read from external calendars hold every unit of their resource (issue 7).
-    quantities = {r.id: r.quantity for r in candidates}
-    for row in db.session.execute(
-        select(
-            ExternalBusyTime.resource_id, ExternalBusyTime.start_at, ExternalBusyTime.end_at
-        ).where(
-            ExternalBusyTime.resource_id.in_(ids),
-            ExternalBusyTime.start_at < end,
-            ExternalBusyTime.end_at > start,
-        )
-    ):
-        held[row.resource_id].append(
-            Taken(row.start_at, row.end_at, quantities[row.resource_id], None)
-        )
+    for resource_id, taken in held_units(candidates, start, end):
+        held[resource_id].append(taken)
     closures: dict[int | None, list] = {}
-    for row in db.session.execute(
-        select(Closure.resource_id, Closure.start_at, Closure.end_at).where(
-            or_(Closure.resource_id.in_(ids), Closure.resource_id.is_(None)),
-            Closure.start_at < end,
-            Closure.end_at > start,
-        )
-    ):
-        closures.setdefault(row.resource_id, []).append((row.start_at, row.end_at))
+    for resource_id, closure_start, closure_end in closures_of(ids, start, end):
+        closures.setdefault(resource_id, []).append((closure_start, closure_end))
     fitting = []
     for resource in candidates:
         own = closures.get(resource.id, []) + closures.get(None, [])

@@ -5,17 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import or_, select
-
 from pooling.accounts.models import User
-from pooling.bookings.availability import Taken
 from pooling.bookings.models import HOLDING, Booking
-from pooling.bookings.services import BookingFilter, list_bookings
+from pooling.bookings.services import BookingFilter, closures_of, held_units, list_bookings
 from pooling.calendar import planning
-from pooling.calendar.models import ExternalBusyTime
 from pooling.core.time import local_day_bounds, pole_tz, utcnow
-from pooling.extensions import db
-from pooling.resources.models import Closure, Resource
+from pooling.resources.models import Resource
 from pooling.resources.services import CatalogueFilter, get_resource, search_resources
 
 WEEK_LIST_LIMIT = 500
@@ -59,53 +54,6 @@ def planned(resource: Resource) -> planning.PlannedResource:
         unit=resource.unit or "",
         min_duration_minutes=resource.min_duration_minutes,
     )
-
-
-def held_units(
-    resources: list[planning.PlannedResource], start: datetime, end: datetime
-) -> list[tuple[int, Taken]]:
-    """Units held on these resources over [start, end): live bookings, one query, and busy
-    times of their external calendars (every unit), one query."""
-    if not resources:
-        return []
-    ids = [r.id for r in resources]
-    quantities = {r.id: r.quantity for r in resources}
-    rows = db.session.execute(
-        select(
-            Booking.resource_id, Booking.id, Booking.start_at, Booking.end_at, Booking.quantity
-        ).where(
-            Booking.resource_id.in_(ids),
-            Booking.status.in_(HOLDING),
-            Booking.start_at < end,
-            Booking.end_at > start,
-        )
-    )
-    held = [(r.resource_id, Taken(r.start_at, r.end_at, r.quantity, r.id)) for r in rows]
-    busy = db.session.execute(
-        select(
-            ExternalBusyTime.resource_id, ExternalBusyTime.start_at, ExternalBusyTime.end_at
-        ).where(
-            ExternalBusyTime.resource_id.in_(ids),
-            ExternalBusyTime.start_at < end,
-            ExternalBusyTime.end_at > start,
-        )
-    )
-    held += [(r.resource_id, Taken(r.start_at, r.end_at, quantities[r.resource_id])) for r in busy]
-    return held
-
-
-def closures_of(
-    resource_ids: list[int], start: datetime, end: datetime
-) -> list[tuple[int | None, datetime, datetime]]:
-    """Closures of these resources and of the whole pole over [start, end), in one query."""
-    rows = db.session.execute(
-        select(Closure.resource_id, Closure.start_at, Closure.end_at).where(
-            or_(Closure.resource_id.in_(resource_ids), Closure.resource_id.is_(None)),
-            Closure.start_at < end,
-            Closure.end_at > start,
-        )
-    )
-    return [(r.resource_id, r.start_at, r.end_at) for r in rows]
 
 
 def planning_grid(actor: User, filters: PlanningFilter, now: datetime | None = None) -> Planning:

@@ -21,6 +21,7 @@ from sqlalchemy import func, select
 from pooling.accounts.models import User
 from pooling.audit.services import record
 from pooling.bookings.models import Booking, BookingShare
+from pooling.bookings.services import check_window
 from pooling.core.db import utcnow
 from pooling.core.errors import NotAllowed, NotFound, RuleViolation
 from pooling.core.time import pole_tz
@@ -118,16 +119,6 @@ def set_late_cancel_hours(actor: User, hours) -> UsageSettings:
 
 
 # ---------------------------------------------------------------- measurement
-
-
-def check_window(start: datetime, end: datetime) -> None:
-    """A window must end after it starts and last at most MAX_WINDOW_DAYS. Raises RuleViolation."""
-    if end <= start:
-        message = _("The end must be after the start.")
-        raise RuleViolation(message, code="end_before_start", fields={"end": [message]})
-    if end - start > timedelta(days=MAX_WINDOW_DAYS):
-        message = _("Ask for at most %(days)s days at once.", days=MAX_WINDOW_DAYS)
-        raise RuleViolation(message, code="window_too_long", fields={"end": [message]})
 
 
 def booking_facts(start: datetime, end: datetime) -> list[BookingFacts]:
@@ -292,7 +283,7 @@ def usage_report(
     if group_by not in GROUPINGS:
         message = _("Must be one of: %(choices)s.", choices=", ".join(GROUPINGS))
         raise RuleViolation(message, code="invalid_group_by", fields={"group_by": [message]})
-    check_window(start, end)
+    check_window(start, end, MAX_WINDOW_DAYS)
     entries = measured_entries(start, end, now=now)
     grand_total = sum((e.unit_hours for e in entries), Decimal(0))
     visible = permissions.visible_organisation_ids(actor)
@@ -361,7 +352,7 @@ def no_shows(actor: User, start: datetime, end: datetime, *, now: datetime | Non
     """Bookings of ``[start, end)`` that were confirmed and never checked in where expected."""
     if not permissions.can_read_usage(actor):
         raise NotAllowed(_("Only coordinators and referents can read usage."))
-    check_window(start, end)
+    check_window(start, end, MAX_WINDOW_DAYS)
     facts = booking_facts(start, end)
     notice = timedelta(hours=late_cancel_hours())
     measured = measure_all(facts, start, end, now=now or utcnow(), notice=notice)
