@@ -53,7 +53,7 @@ def written() -> tuple[int, ...]:
 
 
 @contextmanager
-def refused(error: type[DomainError], code: str | None, *words: str):
+def assert_refused(error: type[DomainError], code: str | None, *words: str):
     """The block must raise ``error`` with ``code`` and a message with ``words``, writing nothing."""
     before = written()
     with force_locale("en"), pytest.raises(error) as caught:
@@ -83,16 +83,16 @@ def english(api_client):
 
 
 def test_outside_opening_hours_is_refused(pole):
-    with refused(RuleViolation, "opening_hours", "opening hours"):
+    with assert_refused(RuleViolation, "opening_hours", "opening hours"):
         book(pole.alice, pole.room, at(12, 18), at(12, 20))
-    with refused(RuleViolation, "opening_hours", "opening hours"):
+    with assert_refused(RuleViolation, "opening_hours", "opening hours"):
         book(pole.alice, pole.room, at(16, 10), at(16, 11))  # a Saturday
 
 
 def test_closure_of_the_resource_is_refused(pole):
     create_closure(None, pole.room.id, at(12, 0), at(13, 0), "Travaux")
     db.session.commit()
-    with refused(RuleViolation, "closure", "closure"):
+    with assert_refused(RuleViolation, "closure", "closure"):
         book(pole.alice, pole.room, at(12, 10), at(12, 11))
     assert book(pole.alice, pole.projectors, at(12, 10), at(12, 11)).id
 
@@ -100,50 +100,50 @@ def test_closure_of_the_resource_is_refused(pole):
 def test_pole_wide_closure_refuses_every_resource(pole):
     create_closure(None, None, at(14, 12), at(14, 14), "Assemblée générale")
     db.session.commit()
-    with refused(RuleViolation, "closure", "closure"):
+    with assert_refused(RuleViolation, "closure", "closure"):
         book(pole.alice, pole.room, at(14, 13), at(14, 15))
-    with refused(RuleViolation, "closure", "closure"):
+    with assert_refused(RuleViolation, "closure", "closure"):
         book(pole.bob, pole.projectors, at(14, 11), at(14, 12, 15))
     assert book(pole.bob, pole.projectors, at(14, 11), at(14, 12)).id
 
 
 def test_times_off_the_slot_granularity_are_refused(pole):
     room = make_resource(slot_minutes=30, max_advance_days=800)
-    with refused(RuleViolation, "slot", "30-minute slots"):
+    with assert_refused(RuleViolation, "slot", "30-minute slots"):
         book(pole.alice, room, at(12, 10, 15), at(12, 11))
     assert book(pole.alice, room, at(12, 10, 30), at(12, 11)).id
 
 
 def test_too_short_and_too_long_bookings_are_refused(pole):
     room = make_resource(min_duration_minutes=60, max_duration_minutes=180, max_advance_days=800)
-    with refused(RuleViolation, "min_duration", "minimum duration", "60"):
+    with assert_refused(RuleViolation, "min_duration", "minimum duration", "60"):
         book(pole.alice, room, at(12, 10), at(12, 10, 45))
-    with refused(RuleViolation, "max_duration", "maximum duration", "180"):
+    with assert_refused(RuleViolation, "max_duration", "maximum duration", "180"):
         book(pole.alice, room, at(12, 10), at(12, 13, 15))
     assert book(pole.alice, room, at(12, 10), at(12, 13)).id
 
 
 def test_minimum_notice_is_refused(pole):
     van = make_resource("Camion", kind="equipment", min_notice_minutes=24 * 60)
-    with refused(RuleViolation, "min_notice", "minimum notice"):
+    with assert_refused(RuleViolation, "min_notice", "minimum notice"):
         book(pole.alice, van, at(4, 14), at(4, 16))
     assert book(pole.alice, van, at(5, 14), at(5, 16)).id
 
 
 def test_booking_too_far_ahead_is_refused(pole):
     room = make_resource(max_advance_days=30)
-    with refused(RuleViolation, "max_advance", "30 days ahead"):
+    with assert_refused(RuleViolation, "max_advance", "30 days ahead"):
         book(pole.alice, room, at(9, 10, month=2), at(9, 11, month=2))
     assert book(pole.alice, room, at(2, 10, month=2), at(2, 11, month=2)).id
 
 
 def test_booking_in_the_past_is_refused(pole):
-    with refused(RuleViolation, "in_past", "past"):
+    with assert_refused(RuleViolation, "in_past", "past"):
         book(pole.alice, pole.room, datetime(2026, 12, 29, 10, tzinfo=PARIS), at(4, 11))
 
 
 def test_quantity_above_the_resource_is_refused(pole):
-    with refused(RuleViolation, "quantity", "only 5 unit"):
+    with assert_refused(RuleViolation, "quantity", "only 5 unit"):
         book(pole.alice, pole.projectors, at(12, 10), at(12, 11), quantity=6)
 
 
@@ -175,7 +175,7 @@ def test_weekly_quota_on_a_resource_is_shared_by_the_organisation(pole):
     )
     db.session.commit()
     book(pole.alice, pole.room, at(12, 9), at(12, 11))
-    with refused(RuleViolation, "quota", "quota", "Les Jardins", "3 h per week"):
+    with assert_refused(RuleViolation, "quota", "quota", "Les Jardins", "3 h per week"):
         book(colleague, pole.room, at(13, 9), at(13, 11))
     assert book(colleague, pole.room, at(13, 9), at(13, 10)).id
     # Another week, another organisation: untouched by this quota.
@@ -190,7 +190,7 @@ def test_monthly_quota_on_a_kind_counts_every_resource_of_that_kind(pole):
     )
     db.session.commit()
     book(pole.bob, pole.projectors, at(12, 9), at(12, 12))
-    with refused(RuleViolation, "quota", "quota", "SCOP Bois", "month"):
+    with assert_refused(RuleViolation, "quota", "quota", "SCOP Bois", "month"):
         book(pole.scop_referent, van, at(20, 9), at(20, 11))
     assert book(pole.scop_referent, van, at(20, 9), at(20, 10)).id
     assert book(pole.bob, van, at(2, 9, month=2), at(2, 12, month=2)).id  # next month
@@ -213,14 +213,14 @@ def test_cancelled_bookings_give_their_quota_back(pole):
 
 def test_person_of_two_organisations_must_choose_one(pole):
     add_membership(pole.alice, pole.scop)
-    with refused(RuleViolation, "organisation_required", "on behalf of"):
+    with assert_refused(RuleViolation, "organisation_required", "on behalf of"):
         book(pole.alice, pole.room, at(12, 9), at(12, 10))
     booking = book(pole.alice, pole.room, at(12, 9), at(12, 10), organisation_id=pole.scop.id)
     assert booking.organisation_id == pole.scop.id
 
 
 def test_booking_on_behalf_of_an_organisation_not_yours_is_forbidden(api, pole):
-    with refused(NotAllowed, "forbidden", "your own organisations"):
+    with assert_refused(NotAllowed, "forbidden", "your own organisations"):
         book(pole.alice, pole.room, at(12, 9), at(12, 10), organisation_id=pole.scop.id)
     response = api(pole.alice).post(
         "/api/v1/bookings",
@@ -238,12 +238,12 @@ def test_booking_on_behalf_of_an_organisation_not_yours_is_forbidden(api, pole):
 def test_coordinator_books_on_behalf_of_any_organisation(pole):
     booking = book(pole.coordinator, pole.room, at(12, 9), at(12, 10), organisation_id=pole.scop.id)
     assert booking.organisation_id == pole.scop.id
-    with refused(RuleViolation, "organisation_required", "on behalf of"):
+    with assert_refused(RuleViolation, "organisation_required", "on behalf of"):
         book(pole.coordinator, pole.room, at(12, 11), at(12, 12))
 
 
 def test_co_organised_shares_must_add_up_to_one(pole):
-    with refused(RuleViolation, "invalid_shares", "add up to 1"):
+    with assert_refused(RuleViolation, "invalid_shares", "add up to 1"):
         book(
             pole.alice,
             pole.room,
@@ -288,7 +288,7 @@ def test_coordinator_override_bypasses_rules_and_is_recorded(pole):
 
 def test_override_never_exceeds_capacity(pole):
     book(pole.alice, pole.room, at(12, 9), at(12, 11))
-    with refused(Conflict, "conflict", "already taken"):
+    with assert_refused(Conflict, "conflict", "already taken"):
         book(
             pole.coordinator,
             pole.room,
@@ -297,7 +297,7 @@ def test_override_never_exceeds_capacity(pole):
             organisation_id=pole.scop.id,
             override_rules=True,
         )
-    with refused(RuleViolation, "quantity", "unit"):
+    with assert_refused(RuleViolation, "quantity", "unit"):
         book(
             pole.coordinator,
             pole.projectors,
@@ -310,7 +310,7 @@ def test_override_never_exceeds_capacity(pole):
 
 
 def test_only_coordinators_may_override(pole):
-    with refused(NotAllowed, "forbidden", "outside the rules"):
+    with assert_refused(NotAllowed, "forbidden", "outside the rules"):
         book(pole.referent, pole.room, at(16, 10), at(16, 12), override_rules=True)
 
 
@@ -320,15 +320,15 @@ def test_only_coordinators_may_override(pole):
 def test_move_applies_the_same_checks(pole):
     mine = book(pole.alice, pole.room, at(12, 9), at(12, 10))
     book(pole.bob, pole.room, at(12, 14), at(12, 15))
-    with refused(RuleViolation, "opening_hours", "opening hours"):
+    with assert_refused(RuleViolation, "opening_hours", "opening hours"):
         services.move_booking(
             pole.alice, mine.id, BookingChange(start=at(12, 18), end=at(12, 20)), now=NOW
         )
-    with refused(Conflict, "conflict", "already taken"):
+    with assert_refused(Conflict, "conflict", "already taken"):
         services.move_booking(
             pole.alice, mine.id, BookingChange(start=at(12, 14, 30), end=at(12, 15, 30)), now=NOW
         )
-    with refused(NotAllowed, "forbidden"):
+    with assert_refused(NotAllowed, "forbidden"):
         services.move_booking(
             pole.bob, mine.id, BookingChange(start=at(12, 11), end=at(12, 12)), now=NOW
         )
@@ -350,7 +350,7 @@ def test_move_respects_the_quota_without_counting_the_booking_itself(pole):
         pole.alice, mine.id, BookingChange(start=at(13, 9), end=at(13, 11)), now=NOW
     )
     db.session.commit()
-    with refused(RuleViolation, "quota", "quota"):
+    with assert_refused(RuleViolation, "quota", "quota"):
         services.move_booking(pole.alice, mine.id, BookingChange(end=at(13, 12)), now=NOW)
 
 
@@ -378,7 +378,7 @@ def test_cancel_series_from_a_date_keeps_the_earlier_occurrences(pole):
         select(Booking.status).where(Booking.series_id == series.id).order_by(Booking.start_at)
     ).all()
     assert statuses == ["confirmed", "confirmed", "cancelled", "cancelled"]
-    with refused(NotAllowed, "forbidden"):
+    with assert_refused(NotAllowed, "forbidden"):
         services.cancel_series(pole.bob, series.id)
     assert services.cancel_series(pole.alice, series.id, from_=at(26, 0)) == []
 
@@ -390,7 +390,7 @@ def test_referent_of_another_organisation_cannot_decide(pole):
     pending = book(pole.alice, pole.workshop, at(12, 9), at(12, 10))
     assert pending.status == "pending"
     for stranger in (pole.referent, pole.bob):
-        with refused(NotAllowed, "forbidden", "referent"):
+        with assert_refused(NotAllowed, "forbidden", "referent"):
             services.decide(stranger, pending.id, True)
 
 
@@ -412,7 +412,7 @@ def test_approval_by_coordinator_or_owner_referent_notifies_the_booker(pole, app
 
 def test_rejection_frees_the_slot_and_notifies_the_booker(pole):
     pending = book(pole.alice, pole.workshop, at(12, 9), at(12, 10))
-    with refused(Conflict, "conflict"):
+    with assert_refused(Conflict, "conflict"):
         book(pole.bob, pole.workshop, at(12, 9), at(12, 10))
     services.decide(pole.scop_referent, pending.id, False, "Atelier en maintenance")
     db.session.commit()
@@ -421,7 +421,7 @@ def test_rejection_frees_the_slot_and_notifies_the_booker(pole):
             Notification.user_id == pole.alice.id, Notification.kind == "booking_rejected"
         )
     )
-    with refused(Conflict, "not_pending"):
+    with assert_refused(Conflict, "not_pending"):
         services.decide(pole.coordinator, pending.id, True)
     assert book(pole.bob, pole.workshop, at(12, 9), at(12, 10)).status == "pending"
 
@@ -434,11 +434,11 @@ def test_check_in_and_out_with_meter_readings(pole):
     trip = book(pole.alice, van, at(12, 9), at(12, 12))
     services.check_in(pole.alice, trip.id, 12000, at=at(12, 9, 5))
     db.session.commit()
-    with refused(RuleViolation, "invalid_meter", "lower"):
+    with assert_refused(RuleViolation, "invalid_meter", "lower"):
         services.check_out(pole.alice, trip.id, 11999, at=at(12, 11))
-    with refused(RuleViolation, "check_out_before_check_in"):
+    with assert_refused(RuleViolation, "check_out_before_check_in"):
         services.check_out(pole.alice, trip.id, 12100, at=at(12, 9))
-    with refused(NotAllowed, "forbidden"):
+    with assert_refused(NotAllowed, "forbidden"):
         services.check_out(pole.bob, trip.id, 12100, at=at(12, 11))
     done = services.check_out(pole.alice, trip.id, "12150.5", at=at(12, 11, 50))
     db.session.commit()
@@ -481,6 +481,6 @@ def test_zero_hour_quota_blocks_only_its_organisation(pole):
         Quota(organisation_id=pole.jardins.id, resource_id=pole.room.id, period="week", hours=0)
     )
     db.session.commit()
-    with refused(RuleViolation, "quota", "quota"):
+    with assert_refused(RuleViolation, "quota", "quota"):
         book(pole.alice, pole.room, at(12, 9), at(12, 10))
     assert book(newcomer, pole.room, at(12, 9), at(12, 10)).id
