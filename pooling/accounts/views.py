@@ -29,6 +29,7 @@ from pooling.accounts.forms import (
     TokenForm,
 )
 from pooling.core.errors import DomainError, RuleViolation
+from pooling.core.form_errors import place_field_errors
 from pooling.core.urls import is_safe_next
 from pooling.extensions import db, limiter
 
@@ -59,12 +60,7 @@ def _start_session(user) -> None:
 
 def _put_errors(form, error: DomainError, default_field: str | None = None) -> None:
     """Show a service's field messages next to the form's fields (or flash its message)."""
-    shown = False
-    for name, messages in error.fields.items():
-        field = getattr(form, name, None) or (getattr(form, default_field, None))
-        if field is not None:
-            field.errors = list(field.errors) + list(messages)
-            shown = True
+    shown, _unplaced = place_field_errors(form, error, default_field=default_field)
     if not shown:
         flash(error.message, "error")
 

@@ -40,6 +40,7 @@ from pooling.bookings.recurrence_form import (
 )
 from pooling.core.db import utcnow
 from pooling.core.errors import Conflict, DomainError, NotAllowed
+from pooling.core.form_errors import place_field_errors
 from pooling.core.templating import local_range
 from pooling.core.time import NonexistentLocalTime, local_day_bounds, local_to_utc, pole_tz
 from pooling.core.urls import is_safe_next
@@ -105,13 +106,7 @@ def _next_or(default: str) -> str:
 
 def _show_errors(form, error: DomainError, aliases: dict | None = None) -> None:
     """A service's field messages next to the fields; what has no field goes to a flash."""
-    aliases = aliases or {}
-    placed = False
-    for name, messages in error.fields.items():
-        field = getattr(form, aliases.get(name, name), None)
-        if field is not None:
-            field.errors = [*field.errors, *messages]
-            placed = True
+    placed, _unplaced = place_field_errors(form, error, aliases=aliases)
     if not placed or isinstance(error, Conflict):
         flash(error.message, "error")
 

@@ -17,6 +17,7 @@ from flask_login import current_user, login_required
 from pooling.calendar import services
 from pooling.calendar.feed_forms import ActionForm, ExternalCalendarForm, FeedForm
 from pooling.core.errors import DomainError
+from pooling.core.form_errors import place_field_errors
 from pooling.core.time import utcnow
 from pooling.extensions import db, limiter
 from pooling.resources.services import CatalogueFilter, search_resources
@@ -136,12 +137,7 @@ def revoke(feed_id: int):
 
 def _put_errors(form, error: DomainError) -> None:
     """A service's field messages next to the form's fields; the others flashed."""
-    shown = False
-    for name, messages in error.fields.items():
-        field = getattr(form, name, None)
-        if field is not None and hasattr(field, "errors"):
-            field.errors = [*field.errors, *messages]
-            shown = True
+    shown, _unplaced = place_field_errors(form, error)
     if not shown:
         flash(error.message, "error")
 

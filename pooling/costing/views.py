@@ -10,6 +10,7 @@ from flask_login import current_user, login_required
 
 from pooling.core.csv_export import csv_response
 from pooling.core.errors import DomainError, NotAllowed
+from pooling.core.form_errors import place_field_errors
 from pooling.costing import exports, permissions, services
 from pooling.costing.explain import explain, money_words, number_words
 from pooling.costing.forms import ConfirmForm, CostForm, PeriodForm, ReopenForm
@@ -40,13 +41,10 @@ def _require_reader() -> None:
 
 def _show_errors(form, error: DomainError) -> None:
     aliases = {"paid_by_organisation_id": "paid_by", "start": "first_day", "end": "last_day"}
-    for name, messages in error.fields.items():
-        target = getattr(form, aliases.get(name, name), None)
-        if target is not None:
-            target.errors = list(target.errors) + list(messages)
-        else:
-            for message in messages:
-                flash(message, "error")
+    _placed, unplaced = place_field_errors(form, error, aliases=aliases)
+    for messages in unplaced.values():
+        for message in messages:
+            flash(message, "error")
     flash(error.message, "error")
 
 

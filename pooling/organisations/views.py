@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from pooling.core.errors import DomainError, NotAllowed
+from pooling.core.form_errors import place_field_errors
 from pooling.extensions import db
 from pooling.organisations import services
 from pooling.organisations.forms import ConfirmForm, OrganisationForm
@@ -45,13 +46,10 @@ def _input_from(form: OrganisationForm) -> services.OrganisationInput:
 
 def _show_errors(form, error: DomainError) -> None:
     """Put a service's field messages next to the fields; the rest goes to a flash."""
-    for name, messages in error.fields.items():
-        field = getattr(form, name, None)
-        if field is not None:
-            field.errors = list(field.errors) + list(messages)
-        else:
-            for message in messages:
-                flash(message, "error")
+    _placed, unplaced = place_field_errors(form, error)
+    for messages in unplaced.values():
+        for message in messages:
+            flash(message, "error")
     flash(error.message, "error")
 
 

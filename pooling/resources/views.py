@@ -8,6 +8,7 @@ from flask_login import current_user, login_required
 
 from pooling.accounts.services import active_people
 from pooling.core.errors import DomainError, NotAllowed
+from pooling.core.form_errors import place_field_errors
 from pooling.core.time import pole_tz, utcnow
 from pooling.core.urls import is_safe_next
 from pooling.extensions import db
@@ -57,12 +58,9 @@ def _require_coordinator() -> None:
 
 def _show_errors(form, error: DomainError, aliases: dict | None = None) -> None:
     """A service's field messages next to the fields (``aliases`` renames them); others flashed."""
-    aliases = aliases or {}
-    for name, messages in error.fields.items():
-        field = getattr(form, aliases.get(name, name), None)
-        if field is not None and hasattr(field, "errors"):
-            field.errors = [*field.errors, *messages]
-        elif name == "opening_hours" and hasattr(form, "opening_hours_errors"):
+    _placed, unplaced = place_field_errors(form, error, aliases=aliases)
+    for name, messages in unplaced.items():
+        if name == "opening_hours" and hasattr(form, "opening_hours_errors"):
             form.opening_hours_errors.extend(messages)
         else:
             for message in messages:

@@ -10,6 +10,7 @@ from flask_login import current_user, login_required
 
 from pooling.core.csv_export import csv_response
 from pooling.core.errors import DomainError, NotAllowed
+from pooling.core.form_errors import place_field_errors
 from pooling.core.time import local_day_bounds
 from pooling.extensions import db
 from pooling.organisations.services import list_organisations
@@ -185,8 +186,5 @@ def settings():
 
 
 def _show_errors(form, error: DomainError) -> None:
-    for name, messages in error.fields.items():
-        target = getattr(form, name, None)
-        if target is not None:
-            target.errors = list(target.errors) + list(messages)
+    place_field_errors(form, error)
     flash(error.message, "error")
