@@ -18,7 +18,8 @@ install: $(STAMP)
 
 run: $(STAMP)
 	$(BIN)/pooling db upgrade
-	$(BIN)/pooling demo
+	POOLING_BASE_URL=http://$(HOST):$(PORT) $(BIN)/pooling demo
+	@echo "Serving on http://$(HOST):$(PORT) (another port: make run PORT=5001)"
 	$(BIN)/pooling run --host $(HOST) --port $(PORT)
 
 test: $(STAMP)

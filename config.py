@@ -1,9 +1,16 @@
-"""Configuration classes read from the environment; production refuses to start without a secret."""
+"""Configuration classes read from the environment; production refuses to start without its secrets.
+
+Each environment's class is checked before any default is filled in (``validate``), so a
+production server never runs on a development default: a missing ``SECRET_KEY``,
+``DATABASE_URL`` or shared throttling store (``REDIS_URL``) stops it with a message that
+names every missing variable.
+"""
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent
 
@@ -11,6 +18,10 @@ ROOT = Path(__file__).resolve().parent
 def _env(name: str, default: str | None = None) -> str | None:
     value = os.environ.get(name)
     return value if value not in (None, "") else default
+
+
+class ConfigurationError(RuntimeError):
+    """The environment does not allow the application to start safely."""
 
 
 class Config:
@@ -23,8 +34,19 @@ class Config:
     POOLING_CURRENCY = _env("POOLING_CURRENCY", "EUR")
     POOLING_NAME = _env("POOLING_NAME", "Pôle de coopération")
     POOLING_PUBLIC_TITLES = _env("POOLING_PUBLIC_TITLES", "0") == "1"
+    # The application's absolute URL, for links built outside a request (CLI, mails, feeds).
+    POOLING_BASE_URL = _env("POOLING_BASE_URL")
+    # How many reverse proxies in front of the application set X-Forwarded-* (0: none).
+    POOLING_TRUSTED_PROXIES = _env("POOLING_TRUSTED_PROXIES", "0")
+    # The operator runs one process only, so an in-memory throttling store is shared by all.
+    POOLING_SINGLE_PROCESS = _env("POOLING_SINGLE_PROCESS", "0") == "1"
+    # Request logs: one JSON object per line (production) or readable text (development).
+    POOLING_LOG_FORMAT = _env("POOLING_LOG_FORMAT", "json")
+    # Minutes between two reads of an external calendar by `pooling jobs run`.
+    POOLING_ICAL_SYNC_MINUTES = _env("POOLING_ICAL_SYNC_MINUTES", "15")
     REDIS_URL = _env("REDIS_URL")
     RATELIMIT_STORAGE_URI = _env("REDIS_URL", "memory://")
+    RATELIMIT_KEY_PREFIX = _env("RATELIMIT_KEY_PREFIX", "pooling")
     # Explicit, because Flask-Limiter keeps the last value it saw on its shared instance.
     RATELIMIT_ENABLED = True
     RATELIMIT_HEADERS_ENABLED = True
@@ -34,6 +56,7 @@ class Config:
     BABEL_DEFAULT_TIMEZONE = _env("POOLING_TIMEZONE", "Europe/Paris")
     LANGUAGES = ("fr", "en")
     INVITATION_TTL_HOURS = 72
+    IDEMPOTENCY_TTL_HOURS = 24
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = True
@@ -44,13 +67,49 @@ class Config:
     DEBUG = False
     TESTING = False
 
+    # What an environment cannot run without, as (config key, environment variable).
+    REQUIRED: tuple[tuple[str, str], ...] = (
+        ("SECRET_KEY", "SECRET_KEY"),
+        ("SQLALCHEMY_DATABASE_URI", "DATABASE_URL"),
+    )
+    # Whether several processes may serve requests, so throttling needs a shared store.
+    NEEDS_SHARED_LIMITER = True
+
     @classmethod
     def validate(cls, config: dict) -> None:
-        """Fail fast when production lacks what it cannot run without."""
-        if not config.get("SECRET_KEY"):
-            raise RuntimeError("SECRET_KEY must be set outside development (environment variable).")
-        if not config.get("SQLALCHEMY_DATABASE_URI"):
-            raise RuntimeError("DATABASE_URL must be set in production.")
+        """Refuse to start on a missing secret, database or shared store, or a malformed value.
+
+        Runs on the values read from the environment and the overrides, before any default
+        is filled in. Raises ConfigurationError naming every problem at once.
+        """
+        problems = []
+        missing = [variable for key, variable in cls.REQUIRED if not config.get(key)]
+        if missing:
+            problems.append(f"missing {', '.join(missing)} (environment variables)")
+        if (
+            cls.NEEDS_SHARED_LIMITER
+            and not config.get("REDIS_URL")
+            and not config.get("POOLING_SINGLE_PROCESS")
+        ):
+            problems.append(
+                "REDIS_URL is not set: throttling would be counted by each worker on its own; "
+                "set REDIS_URL, or POOLING_SINGLE_PROCESS=1 when a single process serves the "
+                "application"
+            )
+        proxies = str(config.get("POOLING_TRUSTED_PROXIES", "0")).strip()
+        if not proxies.isdigit() or int(proxies) > 10:
+            problems.append("POOLING_TRUSTED_PROXIES must be a whole number from 0 to 10")
+        base_url = config.get("POOLING_BASE_URL")
+        if base_url:
+            parts = urlsplit(base_url)
+            if parts.scheme not in ("http", "https") or not parts.netloc:
+                problems.append("POOLING_BASE_URL must be an absolute http(s) URL")
+        if config.get("POOLING_LOG_FORMAT") not in ("json", "text"):
+            problems.append("POOLING_LOG_FORMAT must be json or text")
+        if problems:
+            raise ConfigurationError(
+                f"Pooling cannot start ({cls.__name__}): " + "; ".join(problems) + "."
+            )
 
 
 class DevelopmentConfig(Config):
@@ -60,10 +119,9 @@ class DevelopmentConfig(Config):
     SECRET_KEY = _env("SECRET_KEY", "dev-only-not-secret")
     SESSION_COOKIE_SECURE = False
     REMEMBER_COOKIE_SECURE = False
-
-    @classmethod
-    def validate(cls, config: dict) -> None:
-        return None
+    POOLING_LOG_FORMAT = _env("POOLING_LOG_FORMAT", "text")
+    REQUIRED = ()
+    NEEDS_SHARED_LIMITER = False
 
 
 class TestingConfig(DevelopmentConfig):
@@ -76,7 +134,7 @@ class TestingConfig(DevelopmentConfig):
 
 
 class ProductionConfig(Config):
-    """Production: PostgreSQL, gunicorn, secrets from the environment."""
+    """Production: PostgreSQL, gunicorn, secrets and a shared throttling store from the environment."""
 
 
 CONFIGS = {
@@ -86,6 +144,11 @@ CONFIGS = {
 }
 
 
-def config_for(name: str | None) -> type[Config]:
-    """The config class for ``POOLING_ENV`` (development by default)."""
-    return CONFIGS.get((name or "development").lower(), DevelopmentConfig)
+def config_for(name: str | None, default: str = "development") -> type[Config]:
+    """The config class for ``POOLING_ENV`` (``default`` when unset). Raises ConfigurationError."""
+    key = (name or default).strip().lower()
+    if key not in CONFIGS:
+        raise ConfigurationError(
+            f"POOLING_ENV must be one of {', '.join(CONFIGS)} (it is {name!r})."
+        )
+    return CONFIGS[key]

@@ -62,6 +62,8 @@ class Pole:
     tokens: list[str]
     resource_ids: list[int]
     week_start: datetime
+    # Bookings start at one of the first ``slot_hours`` hours of the week (fewer: more clashes).
+    slot_hours: int = 7 * 24
 
 
 @dataclass
@@ -169,7 +171,7 @@ def person(base: str, token: str, pole: Pole, deadline: float, seed: int, answer
         n += 1
         draw = rng.random()
         resource_id = rng.choice(pole.resource_ids)
-        slot = pole.week_start + timedelta(hours=rng.randrange(7 * 24))
+        slot = pole.week_start + timedelta(hours=rng.randrange(pole.slot_hours))
         title = None
         if draw < 0.7:
             kind = "read"

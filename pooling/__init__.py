@@ -18,6 +18,8 @@ def create_app(config: type | dict | None = None, **overrides) -> Flask:
         instance_path=os.environ.get("POOLING_INSTANCE_PATH") or str(ROOT / "instance"),
     )
     configure(app, config, overrides)
+    register_proxies(app)
+    register_logging(app)
     register_extensions(app)
     register_blueprints(app)
     register_errorhandlers(app)
@@ -28,7 +30,11 @@ def create_app(config: type | dict | None = None, **overrides) -> Flask:
 
 
 def configure(app: Flask, config: type | dict | None, overrides: dict) -> None:
-    """Load the config class for ``POOLING_ENV``, then the overrides; fail fast on missing secrets."""
+    """Load the config class for ``POOLING_ENV``, then the overrides; validate, then fill defaults.
+
+    Validation runs before any default, so production never starts on a development value.
+    Raises config.ConfigurationError.
+    """
     from config import config_for
 
     config_class = config if isinstance(config, type) else config_for(os.environ.get("POOLING_ENV"))
@@ -36,12 +42,35 @@ def configure(app: Flask, config: type | dict | None, overrides: dict) -> None:
     if isinstance(config, dict):
         app.config.update(config)
     app.config.update(overrides)
+    config_class.validate(app.config)
+    app.config["POOLING_TRUSTED_PROXIES"] = int(app.config["POOLING_TRUSTED_PROXIES"])
     if not app.config.get("SQLALCHEMY_DATABASE_URI"):
         Path(app.instance_path).mkdir(parents=True, exist_ok=True)
         app.config["SQLALCHEMY_DATABASE_URI"] = (
             f"sqlite:///{Path(app.instance_path) / 'pooling.db'}"
         )
-    config_class.validate(app.config)
+
+
+def register_proxies(app: Flask) -> None:
+    """Trust the X-Forwarded-* headers of the configured number of reverse proxies.
+
+    Throttling then counts the real client address, and HSTS and absolute links follow the
+    scheme and host the proxy received.
+    """
+    proxies = app.config["POOLING_TRUSTED_PROXIES"]
+    if proxies:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(
+            app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies, x_port=proxies
+        )
+
+
+def register_logging(app: Flask) -> None:
+    """One log line per request with its request id (also sent as X-Request-Id)."""
+    from pooling.core.request_log import init_request_log
+
+    init_request_log(app)
 
 
 def register_extensions(app: Flask) -> None:
@@ -71,6 +100,7 @@ def register_blueprints(app: Flask) -> None:
     from pooling.calendar.views import bp as calendar_bp
     from pooling.costing.views import bp as costing_bp
     from pooling.dashboards.views import bp as dashboards_bp
+    from pooling.health.views import bp as health_bp
     from pooling.home.views import bp as home_bp
     from pooling.notifications.views import bp as notifications_bp
     from pooling.organisations.views import bp as organisations_bp
@@ -78,6 +108,7 @@ def register_blueprints(app: Flask) -> None:
     from pooling.usage.views import bp as usage_bp
 
     for blueprint in (
+        health_bp,
         home_bp,
         accounts_bp,
         organisations_bp,

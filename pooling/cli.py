@@ -9,8 +9,10 @@ from flask import Flask
 from flask.cli import FlaskGroup
 
 from pooling.calendar.commands import ical
+from pooling.checks.commands import check
 from pooling.core.errors import DomainError
 from pooling.extensions import db
+from pooling.jobs.commands import jobs
 
 
 def _create_app():
@@ -37,8 +39,10 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(organisations)
     app.cli.add_command(demo)
     app.cli.add_command(ical)
+    app.cli.add_command(jobs)
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)
+    app.cli.add_command(check)
 
 
 @click.group()
@@ -94,11 +98,9 @@ def users_create(email, name, organisation_slug, role, locale, password_stdin, i
 
 
 def _invitation_url(secret: str) -> str:
-    from flask import current_app, url_for
+    from pooling.core.urls import external_url
 
-    base = current_app.config.get("POOLING_BASE_URL") or "http://127.0.0.1:5000"
-    with current_app.test_request_context(base_url=base):
-        return url_for("accounts.accept_invitation", secret=secret, _external=True)
+    return external_url("accounts.accept_invitation", secret=secret)
 
 
 @users.command("invite")
@@ -167,11 +169,14 @@ def organisations_create(name, slug, kind, weight, siret):
 @click.command()
 def demo():
     """Load a realistic demo pole (idempotent) and print the demo logins."""
+    from flask import current_app
+
     from pooling.demo import load_demo
 
     logins = load_demo()
     db.session.commit()
-    click.echo("Demo pole ready. Sign in at http://127.0.0.1:5000 with:")
+    url = (current_app.config.get("POOLING_BASE_URL") or "http://127.0.0.1:5000").rstrip("/")
+    click.echo(f"Demo pole ready. Sign in at {url} with:")
     for email, password, label in logins:
         click.echo(f"  {label:<32} {email:<36} {password}")
 

@@ -242,7 +242,9 @@ def load_demo() -> list[tuple[str, str, str]]:
             )
             if second:
                 accounts.add_membership(None, user, by_slug[second], "member")
-        label = "coordinator" if coordinator else f"{role} ({by_slug[slug].name})"
+        # The roles in the words of the (French) interface.
+        words = {"org_admin": "référent·e", "member": "membre"}
+        label = "coordination" if coordinator else f"{words[role]} ({by_slug[slug].name})"
         logins.append((email, DEMO_PASSWORD, label))
     for spec in RESOURCES:
         spec = dict(spec)

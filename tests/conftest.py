@@ -11,9 +11,12 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import threading
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+import time_machine
 from flask import g, request_started
 from flask_login import FlaskLoginClient
 from sqlalchemy import create_engine, text
@@ -165,6 +168,23 @@ def token_of():
     return csrf_token
 
 
+# "Now" for the tests written against fixed calendar dates (bookings in January 2027, a summer
+# booking in 2027, December's cost period): Monday 7 December 2026, 09:00 in Paris, before
+# every date they book. Such a module says ``pytestmark = pytest.mark.usefixtures("pinned_clock")``.
+PINNED_NOW = datetime(2026, 12, 7, 8, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def pinned_clock():
+    """This process's clock set to PINNED_NOW and running from there (time-machine).
+
+    Only the test process travels: a test that starts a real server computes its dates from
+    today instead.
+    """
+    with time_machine.travel(PINNED_NOW, tick=True) as traveller:
+        yield traveller
+
+
 @pytest.fixture(autouse=True, scope="session")
 def _fast_password_hashing():
     """Argon2id with minimal cost in tests: the same code path, a thousand times cheaper."""
@@ -176,3 +196,15 @@ def _fast_password_hashing():
     passwords._hasher = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
     yield
     passwords._hasher = production
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """Cancel the throttling store's pending expiry timers before the interpreter exits.
+
+    The in-memory limiter store starts short non-daemon ``threading.Timer`` threads. Under
+    libfaketime (CI's shifted-clock pass) a timed wait never ends, since the kernel waits on
+    the real monotonic clock, so those threads would keep the finished test run alive.
+    """
+    for thread in threading.enumerate():
+        if isinstance(thread, threading.Timer):
+            thread.cancel()

@@ -29,6 +29,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -77,6 +78,30 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+REDIS_TEST_URL = os.environ.get("REDIS_TEST_URL", "redis://127.0.0.1:6379/15")
+
+
+def redis_answers(url: str = REDIS_TEST_URL) -> bool:
+    """Whether the Redis at ``url`` answers a ping."""
+    import redis
+
+    try:
+        return bool(redis.Redis.from_url(url, socket_connect_timeout=0.5).ping())
+    except redis.RedisError:
+        return False
+
+
+def throttling_env() -> dict[str, str]:
+    """A shared throttling store for a server of several workers, as production requires.
+
+    Redis with a key prefix of its own, so servers of different tests never share counts;
+    without Redis, one process's memory (the operator's explicit single-process choice).
+    """
+    if redis_answers():
+        return {"REDIS_URL": REDIS_TEST_URL, "RATELIMIT_KEY_PREFIX": f"test-{uuid.uuid4().hex}"}
+    return {"POOLING_SINGLE_PROCESS": "1"}
+
+
 def _answers(port: int) -> bool:
     try:
         with socket.create_connection(("127.0.0.1", port), timeout=0.5):
@@ -110,6 +135,7 @@ def live_server(
             "DATABASE_URL": database_url,
             "POOLING_INSTANCE_PATH": str(folder_path / "instance"),
             "TEST_SERVER_READY_DIR": str(ready),
+            **throttling_env(),
             **(env or {}),
         }
         command = [

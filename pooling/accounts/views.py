@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+
 from flask import (
     Blueprint,
     current_app,
@@ -38,6 +40,12 @@ bp = Blueprint("accounts", __name__)
 
 def _login_limit() -> str:
     return current_app.config["LOGIN_RATE_LIMIT"]
+
+
+def _login_account_key() -> str:
+    """Sign-in attempts are also counted per account, wherever they come from."""
+    email = (request.form.get("email") or "").strip().lower()
+    return "account:" + hashlib.sha256(email.encode()).hexdigest()[:32]
 
 
 def _too_many_attempts() -> str:
@@ -80,6 +88,9 @@ def too_many_requests(error: TooManyRequests):
 
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(_login_limit, methods=["POST"], error_message=_too_many_attempts)
+@limiter.limit(
+    _login_limit, methods=["POST"], key_func=_login_account_key, error_message=_too_many_attempts
+)
 def login():
     form = LoginForm()
     if request.method == "GET":

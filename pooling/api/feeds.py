@@ -2,20 +2,21 @@
 
 from __future__ import annotations
 
-from flask import jsonify, url_for
+from flask import jsonify
 from flask_babel import gettext as _
 
 from pooling.api import bp
 from pooling.api.helpers import actor, check_shape, json_body, list_response, utc_text
 from pooling.calendar import services
 from pooling.core.errors import RuleViolation
+from pooling.core.urls import external_url
 from pooling.extensions import db
 
 
 def feed_json(feed, secret: str | None = None) -> dict:
     """The API's shape of a feed, with its absolute https and webcal:// addresses."""
     secret = secret or services.feed_secret(feed)
-    url = url_for("feeds.feed", secret=secret, _external=True) if secret else None
+    url = external_url("feeds.feed", secret=secret) if secret else None
     return {
         "id": feed.id,
         "scope": feed.scope,

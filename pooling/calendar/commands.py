@@ -17,15 +17,23 @@ def ical_sync() -> None:
     """Read every external calendar and replace its busy times; one failure never stops the others."""
     from pooling.calendar import services
 
+    calendar_ids = services.external_calendar_ids()
+    db.session.commit()
+    failed = sync_calendars(calendar_ids)
+    click.echo(f"{failed} calendar(s) could not be read." if failed else "All calendars read.")
+
+
+def sync_calendars(calendar_ids: list[int]) -> int:
+    """Read each calendar, printing one line each; returns how many could not be read."""
+    from pooling.calendar import services
+    from pooling.calendar.sync import sync_calendar
+
     failed = 0
-    for calendar_id in services.external_calendar_ids():
+    for calendar_id in calendar_ids:
         try:
-            outcome = services.sync_external_calendar(calendar_id)
-            db.session.commit()
+            outcome = sync_calendar(calendar_id)
         except Exception as error:  # one broken calendar must not stop the sync of the others
             db.session.rollback()
-            services.record_sync_crash(calendar_id, f"{type(error).__name__}: {error}")
-            db.session.commit()
             failed += 1
             click.echo(f"calendar {calendar_id}: failed ({type(error).__name__})", err=True)
             continue
@@ -41,4 +49,4 @@ def ical_sync() -> None:
                 f"calendar {calendar_id} (resource {outcome.resource_id}): {outcome.status}, "
                 f"{outcome.busy_count} busy times"
             )
-    click.echo(f"{failed} calendar(s) could not be read." if failed else "All calendars read.")
+    return failed

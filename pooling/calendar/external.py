@@ -167,3 +167,38 @@ def _merge(spans: list[tuple[datetime, datetime]]) -> list[tuple[datetime, datet
 def sync_window(now: datetime) -> tuple[datetime, datetime]:
     """The period whose busy times are kept: from a day ago to 400 days ahead."""
     return now - timedelta(days=1), now + timedelta(days=400)
+
+
+@dataclass(frozen=True)
+class ReadResult:
+    """What reading a calendar gave: busy spans, "not modified" (spans None), or an error."""
+
+    spans: list[tuple[datetime, datetime]] | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+    error_code: str | None = None
+    error_detail: str | None = None
+
+
+def read_calendar(
+    url: str,
+    *,
+    etag: str | None,
+    last_modified: str | None,
+    now: datetime,
+    tz: ZoneInfo,
+    timeout: float = DEFAULT_TIMEOUT,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+) -> ReadResult:
+    """Fetch a calendar and read its busy spans over the sync window; never raises."""
+    try:
+        fetched = fetch(
+            url, etag=etag, last_modified=last_modified, timeout=timeout, max_bytes=max_bytes
+        )
+        if fetched.not_modified:
+            return ReadResult(etag=etag, last_modified=last_modified)
+        start, end = sync_window(now)
+        spans = busy_spans(fetched.body or b"", start, end, tz)
+    except ExternalCalendarError as error:
+        return ReadResult(error_code=error.code, error_detail=error.detail)
+    return ReadResult(spans=spans, etag=fetched.etag, last_modified=fetched.last_modified)

@@ -16,9 +16,11 @@ from flask_login import current_user, login_required
 
 from pooling.calendar import services
 from pooling.calendar.feed_forms import ActionForm, ExternalCalendarForm, FeedForm
+from pooling.calendar.sync import sync_calendar
 from pooling.core.errors import DomainError
 from pooling.core.form_errors import place_field_errors
 from pooling.core.time import utcnow
+from pooling.core.urls import external_url, public_root
 from pooling.extensions import db, limiter
 from pooling.resources.services import CatalogueFilter, search_resources
 
@@ -46,14 +48,14 @@ def feed_links(feed) -> dict | None:
     secret = services.feed_secret(feed)
     if secret is None:
         return None
-    https = url_for("feeds.feed", secret=secret, _external=True)
+    https = external_url("feeds.feed", secret=secret)
     return {"https": https, "webcal": "webcal://" + https.split("://", 1)[1]}
 
 
 @bp.get("/ical/<secret>.ics")
 @limiter.limit("120 per minute")
 def feed(secret: str):
-    content = services.feed_content(secret, base_url=request.url_root)
+    content = services.feed_content(secret, base_url=public_root())
     db.session.commit()
     return _calendar_response(content)
 
@@ -61,7 +63,7 @@ def feed(secret: str):
 @bp.get("/bookings/<int:booking_id>.ics")
 @login_required
 def booking_ics(booking_id: int):
-    content = services.booking_calendar(_actor(), booking_id, base_url=request.url_root)
+    content = services.booking_calendar(_actor(), booking_id, base_url=public_root())
     response = _calendar_response(content)
     response.headers["Content-Disposition"] = f'attachment; filename="booking-{booking_id}.ics"'
     return response
@@ -201,8 +203,7 @@ def sync_external_calendar(resource_id: int):
     if calendar is None:
         flash(_("This resource has no external calendar."), "error")
         return redirect(url_for("feeds.external_calendar", resource_id=resource_id))
-    outcome = services.sync_external_calendar(calendar.id)
-    db.session.commit()
+    outcome = sync_calendar(calendar.id)
     if outcome.status == "failed":
         flash(services.external_error_message(outcome.error_code, outcome.error_detail), "error")
     else:

@@ -35,7 +35,6 @@ from pooling.calendar.models import ExternalBusyTime, ExternalCalendar, Feed
 from pooling.core.database import lock_resource_row
 from pooling.core.db import utcnow
 from pooling.core.errors import NotAllowed, NotFound, RuleViolation
-from pooling.core.time import pole_tz
 from pooling.extensions import db
 from pooling.organisations.models import Organisation
 from pooling.resources.models import Resource
@@ -405,35 +404,67 @@ def _failed(calendar: ExternalCalendar, now: datetime, code: str, detail: str) -
     )
 
 
-def sync_external_calendar(calendar_id: int, *, now: datetime | None = None) -> SyncOutcome:
-    """Fetch one external calendar and replace its busy times (the system acts, no actor).
+@dataclass(frozen=True)
+class SyncTarget:
+    """What a sync needs to know of a calendar, read before the fetch (plain values)."""
 
-    Uses a conditional GET, a time limit and a size limit; expands recurrences over
-    [now - 1 day, now + 400 days]. A failure is recorded on the calendar and returned,
-    never raised, and keeps the busy times already known. Raises NotFound for an unknown id.
+    calendar_id: int
+    resource_id: int
+    url: str
+    etag: str | None
+    last_modified: str | None
+
+
+def sync_target(calendar_id: int) -> SyncTarget:
+    """The URL and the validators to send for one calendar. Raises NotFound."""
+    calendar = db.session.get(ExternalCalendar, calendar_id)
+    if calendar is None:
+        raise NotFound(_("This external calendar does not exist."))
+    known = calendar.last_success_at is not None
+    return SyncTarget(
+        calendar.id,
+        calendar.resource_id,
+        calendar.url,
+        calendar.etag if known else None,
+        calendar.last_modified if known else None,
+    )
+
+
+def due_calendar_ids(now: datetime, every: timedelta) -> list[int]:
+    """The calendars not tried for ``every`` (or never), oldest attempt first."""
+    return list(
+        db.session.scalars(
+            select(ExternalCalendar.id)
+            .where(
+                or_(
+                    ExternalCalendar.last_attempt_at.is_(None),
+                    ExternalCalendar.last_attempt_at <= now - every,
+                )
+            )
+            .order_by(ExternalCalendar.last_attempt_at.is_not(None), ExternalCalendar.id)
+        )
+    )
+
+
+def store_sync_result(
+    calendar_id: int, result: external.ReadResult, *, now: datetime | None = None
+) -> SyncOutcome:
+    """Record what the fetch of one calendar gave: its busy times replaced, or the failure.
+
+    A failure keeps the busy times already known. Raises NotFound for an unknown id (a
+    calendar removed while it was being read).
     """
     now = now or utcnow()
     calendar = db.session.get(ExternalCalendar, calendar_id)
     if calendar is None:
         raise NotFound(_("This external calendar does not exist."))
-    config = current_app.config
-    try:
-        fetched = external.fetch(
-            calendar.url,
-            etag=calendar.etag if calendar.last_success_at else None,
-            last_modified=calendar.last_modified if calendar.last_success_at else None,
-            timeout=float(config.get("POOLING_ICAL_FETCH_TIMEOUT", external.DEFAULT_TIMEOUT)),
-            max_bytes=int(config.get("POOLING_ICAL_MAX_BYTES", external.DEFAULT_MAX_BYTES)),
-        )
-        if fetched.not_modified:
-            calendar.last_attempt_at = calendar.last_success_at = now
-            calendar.last_error_code = calendar.last_error = None
-            db.session.flush()
-            return SyncOutcome(calendar.id, calendar.resource_id, "unchanged", calendar.busy_count)
-        start, end = external.sync_window(now)
-        spans = external.busy_spans(fetched.body or b"", start, end, pole_tz())
-    except external.ExternalCalendarError as error:
-        return _failed(calendar, now, error.code, error.detail)
+    if result.error_code:
+        return _failed(calendar, now, result.error_code, result.error_detail or "")
+    if result.spans is None:
+        calendar.last_attempt_at = calendar.last_success_at = now
+        calendar.last_error_code = calendar.last_error = None
+        db.session.flush()
+        return SyncOutcome(calendar.id, calendar.resource_id, "unchanged", calendar.busy_count)
     # Busy times change what is free: writers of this resource wait (as bookings do).
     lock_resource_row(calendar.resource_id)
     db.session.execute(delete(ExternalBusyTime).where(ExternalBusyTime.calendar_id == calendar.id))
@@ -441,15 +472,15 @@ def sync_external_calendar(calendar_id: int, *, now: datetime | None = None) -> 
         ExternalBusyTime(
             calendar_id=calendar.id, resource_id=calendar.resource_id, start_at=s, end_at=e
         )
-        for s, e in spans
+        for s, e in result.spans
     )
-    calendar.etag = fetched.etag
-    calendar.last_modified = fetched.last_modified
+    calendar.etag = result.etag
+    calendar.last_modified = result.last_modified
     calendar.last_attempt_at = calendar.last_success_at = now
     calendar.last_error_code = calendar.last_error = None
-    calendar.busy_count = len(spans)
+    calendar.busy_count = len(result.spans)
     db.session.flush()
-    return SyncOutcome(calendar.id, calendar.resource_id, "updated", len(spans))
+    return SyncOutcome(calendar.id, calendar.resource_id, "updated", len(result.spans))
 
 
 def record_sync_crash(calendar_id: int, detail: str, *, now: datetime | None = None) -> None:

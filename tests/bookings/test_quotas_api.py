@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import func, select
 
 from pooling.bookings.models import Quota
 from pooling.extensions import db
+
+pytestmark = pytest.mark.usefixtures("pinned_clock")  # dates fixed in 2027
 
 
 def test_coordinator_sets_a_weekly_quota_and_the_organisation_is_held_to_it(api, pole):

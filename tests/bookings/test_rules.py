@@ -21,6 +21,8 @@ from pooling.notifications.models import Notification
 from pooling.resources.services import create_closure
 from tests.factories import add_membership, make_organisation, make_resource, make_user
 
+pytestmark = pytest.mark.usefixtures("pinned_clock")  # dates fixed in 2027
+
 PARIS = ZoneInfo("Europe/Paris")
 NOW = datetime(2027, 1, 4, 7, 0, tzinfo=UTC)  # Monday 4 January 2027, 08:00 in Paris
 

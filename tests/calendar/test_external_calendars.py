@@ -18,6 +18,8 @@ from tests.calendar.conftest import paris
 from tests.conftest import csrf_token
 from tests.factories import make_resource
 
+pytestmark = pytest.mark.usefixtures("pinned_clock")  # dates fixed in 2027
+
 # The accountant's own calendar: a weekly meeting (Tuesdays 10:00-12:00 Paris, 3 times), a
 # "free" event that must not block, and a cancelled one that must not block either.
 ACCOUNTANT_ICS = b"""BEGIN:VCALENDAR\r
@@ -63,6 +65,8 @@ class CalendarServer:
             def do_GET(self):  # noqa: N802  (http.server's naming)
                 server.requests.append((self.path, dict(self.headers)))
                 route = server.routes.get(self.path, {"status": 404, "body": b"not found"})
+                if "on_request" in route:
+                    route["on_request"]()
                 time.sleep(route.get("delay", 0))
                 etag = route.get("etag")
                 if etag and self.headers.get("If-None-Match") == etag:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from sqlalchemy import update
 
 from pooling.bookings import services as bookings
@@ -11,6 +12,8 @@ from pooling.bookings.models import Booking
 from pooling.extensions import db
 from tests.calendar.conftest import expand, feed_path, paris, parse
 from tests.factories import make_user
+
+pytestmark = pytest.mark.usefixtures("pinned_clock")  # dates fixed in 2027
 
 WIDE = (datetime(2026, 1, 1, tzinfo=UTC), datetime(2029, 1, 1, tzinfo=UTC))
 

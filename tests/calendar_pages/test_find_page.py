@@ -5,12 +5,15 @@ from __future__ import annotations
 import re
 from urllib.parse import parse_qs, urlparse
 
+import pytest
 from sqlalchemy import func, select
 
 from pooling.bookings.models import Booking
 from pooling.extensions import db
 from tests.calendar_pages.conftest import book
 from tests.factories import make_resource
+
+pytestmark = pytest.mark.usefixtures("pinned_clock")  # dates fixed in 2027
 
 TUESDAY = "/calendar/find?kind=premises&date=2027-01-12&start_time=14:00&end_time=16:00"
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import parse_qs, urlparse
 
+import pytest
 from sqlalchemy import event
 
 from pooling.calendar import queries
@@ -11,6 +12,8 @@ from pooling.calendar.models import ExternalBusyTime, ExternalCalendar
 from pooling.extensions import db
 from tests.calendar_pages.conftest import SEVEN_DAYS, book, close_pole, paris, planning_table
 from tests.factories import make_resource
+
+pytestmark = pytest.mark.usefixtures("pinned_clock")  # dates fixed in 2027
 
 WEEK = "/calendar/planning?view=week&date=2027-01-13"
 WEEKDAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]

@@ -152,6 +152,17 @@ def test_demo_prints_the_logins_and_a_second_run_changes_nothing(cli):
     assert table_counts() == after_first
 
 
+def test_demo_logins_name_their_roles_in_the_interface_words_and_the_address(cli, app):
+    app.config["POOLING_BASE_URL"] = "http://127.0.0.1:5123"
+    output = cli("demo").output
+    assert "Sign in at http://127.0.0.1:5123 with:" in output
+    lines = {line.split()[0]: line for line in output.splitlines()[1:] if line.strip()}
+    assert "coordination@demo.pooling.fr" in lines["coordination"]
+    assert any(label.startswith("référent·e") for label in lines)
+    assert any(label.startswith("membre") for label in lines)
+    assert not any(word in output for word in ("org_admin", "member (", "coordinator"))
+
+
 def test_demo_logins_sign_in(cli):
     cli("demo")
     assert accounts.authenticate("coordination@demo.pooling.fr", "demo-pooling-2026") is not None

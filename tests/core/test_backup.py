@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import func, select
 
 from pooling.bookings import services
@@ -10,6 +11,8 @@ from pooling.core.backup import backup, restore
 from pooling.core.time import parse_instant
 from pooling.extensions import db
 from tests.factories import make_organisation, make_resource, make_user
+
+pytestmark = pytest.mark.usefixtures("pinned_clock")  # dates fixed in 2027
 
 
 def _book(user, resource, day):

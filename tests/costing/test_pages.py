@@ -6,12 +6,15 @@ import csv
 import io
 from decimal import Decimal
 
+import pytest
 from sqlalchemy import func, select
 
 from pooling.costing.models import Cost, CostPeriod
 from pooling.extensions import db
 from tests.conftest import csrf_token
 from tests.costing.test_worked_example import january_period, january_usage
+
+pytestmark = pytest.mark.usefixtures("pinned_clock")  # dates fixed in 2027
 
 
 def test_coordinator_opens_a_period_and_adds_a_cost_through_the_pages(login, pole):

@@ -33,6 +33,8 @@ from pooling.costing.models import Cost, CostPeriod
 from pooling.extensions import db
 from tests.costing.conftest import book, local
 
+pytestmark = pytest.mark.usefixtures("pinned_clock")  # dates fixed in 2027
+
 START, END = "2027-01-01", "2027-01-31"
 
 

@@ -11,6 +11,8 @@ from sqlalchemy import select
 from pooling.bookings.models import Booking
 from pooling.extensions import db
 
+pytestmark = pytest.mark.usefixtures("pinned_clock")  # dates fixed in 2027
+
 
 def _status(booking_id: int) -> str:
     db.session.expire_all()

@@ -11,6 +11,8 @@ from pooling.bookings.models import Booking
 from pooling.extensions import db
 from pooling.notifications.models import Notification
 
+pytestmark = pytest.mark.usefixtures("pinned_clock")  # dates fixed in 2027
+
 PAGES = ["/", "/bookings/", "/bookings/new", "/inbox/", "/bookings/approvals"]
 
 

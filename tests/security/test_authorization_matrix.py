@@ -151,6 +151,7 @@ EXPECTED: dict[str, tuple[str, ...]] = {
     "GET api.list_resources": ("401 200 200 200 200",),
     "GET api.me": ("401 200 200 200 200",),
     "GET api.openapi": ("200 200 200 200 200",),
+    "GET health.healthz": ("200 200 200 200 200",),
     "POST api.reject_booking": ("401 403 403 200 200", "401 403 403 403 200"),
     "POST api.reopen_cost_period": ("401 403 403 403 409", "401 403 403 403 409"),
     "GET api.resource_availability": ("401 422 422 422 422", "401 422 422 422 422"),

@@ -55,6 +55,7 @@ def production_app(tmp_path, **overrides):
     values = {
         "SECRET_KEY": "a-production-secret",
         "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'prod.db'}",
+        "POOLING_SINGLE_PROCESS": True,
         **overrides,
     }
     return create_app(ProductionConfig, **values)

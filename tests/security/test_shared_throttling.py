@@ -40,7 +40,12 @@ def wrong_password(session: requests.Session, server_url: str, email: str) -> in
 
 def test_two_servers_share_the_sign_in_limit_through_redis(app, database_url, redis_db):
     person = make_user()
-    env = {"POOLING_ENV": "testing", "REDIS_URL": REDIS_DB, "LOGIN_RATE_LIMIT": "3 per minute"}
+    env = {
+        "POOLING_ENV": "testing",
+        "REDIS_URL": REDIS_DB,
+        "RATELIMIT_KEY_PREFIX": "shared-by-two-servers",
+        "LOGIN_RATE_LIMIT": "3 per minute",
+    }
     with (
         live_server(database_url, workers=1, env=env) as first,
         live_server(database_url, workers=1, env=env) as second,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import func, select
 
 from pooling.bookings import services as bookings
@@ -9,6 +10,8 @@ from pooling.extensions import db
 from pooling.usage.models import ManualUsage
 from tests.conftest import csrf_token
 from tests.costing.conftest import book, local
+
+pytestmark = pytest.mark.usefixtures("pinned_clock")  # dates fixed in 2027
 
 WINDOW = "start=2027-03-01T00:00:00%2B01:00&end=2027-04-01T00:00:00%2B02:00"
 

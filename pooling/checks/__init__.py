@@ -1,0 +1,1 @@
+"""Checks of the database's invariants, run by ``pooling check``."""

@@ -1,0 +1,1 @@
+"""Periodic work run by ``pooling jobs run`` (one cron line, every minute)."""

@@ -1,0 +1,60 @@
+"""``pooling jobs run``: the one cron line; each job commits its own work and reports it.
+
+Jobs today: forget idempotency keys older than their time to live, and read the external
+calendars whose last attempt is older than ``POOLING_ICAL_SYNC_MINUTES``. A failing job is
+reported and the others still run; the exit status is 0 unless a job crashed.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import click
+from flask import current_app
+
+from pooling.core.db import utcnow
+from pooling.extensions import db
+
+
+@click.group()
+def jobs() -> None:
+    """Periodic work (run `pooling jobs run` from cron every minute)."""
+
+
+def purge_idempotency_keys(now: datetime) -> str:
+    from pooling.bookings.idempotency import purge_expired
+
+    deleted = purge_expired(now)
+    db.session.commit()
+    return f"idempotency keys: {deleted} expired key(s) deleted"
+
+
+def sync_due_calendars(now: datetime) -> str:
+    from pooling.calendar import services
+    from pooling.calendar.commands import sync_calendars
+
+    every = timedelta(minutes=int(current_app.config["POOLING_ICAL_SYNC_MINUTES"]))
+    due = services.due_calendar_ids(now, every)
+    db.session.commit()
+    failed = sync_calendars(due)
+    return f"external calendars: {len(due)} due, {len(due) - failed} read, {failed} failed"
+
+
+JOBS = (purge_idempotency_keys, sync_due_calendars)
+
+
+@jobs.command("run")
+def jobs_run() -> None:
+    """Do the periodic work that is due now and print what was done."""
+    now = utcnow()
+    crashed = 0
+    for job in JOBS:
+        try:
+            click.echo(job(now))
+        except Exception as error:  # one job's failure must not stop the others
+            db.session.rollback()
+            current_app.logger.exception("Job %s failed", job.__name__)
+            click.echo(f"{job.__name__}: failed ({type(error).__name__}: {error})", err=True)
+            crashed += 1
+    if crashed:
+        raise SystemExit(1)
