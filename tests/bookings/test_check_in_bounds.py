@@ -320,3 +320,24 @@ def test_approving_a_booking_whose_units_were_taken_meanwhile_is_a_conflict(api,
     assert refused.status_code == 409
     assert refused.json["conflicts"][0]["start"] == z(START)
     assert stored(pending.json["id"]).status == "pending"
+
+
+def test_cancelling_a_series_keeps_the_occurrence_already_checked_in(api, pole, van, pinned_clock):
+    created = api(pole.alice).post(
+        "/api/v1/bookings",
+        json={
+            "resource_id": van.id,
+            "start": z(START),
+            "end": z(END),
+            "title": "Tournée",
+            "recurrence": "FREQ=DAILY;COUNT=3",
+        },
+    )
+    assert created.status_code == 201, created.json
+    first, *others = [item["id"] for item in created.json["items"]]
+    pinned_clock.move_to(START)
+    assert check_in(api(pole.alice), first).status_code == 200
+    cancelled = api(pole.alice).post(f"/api/v1/series/{created.json['series_id']}/cancel", json={})
+    assert cancelled.status_code == 200
+    assert sorted(b["id"] for b in cancelled.json["cancelled"]) == sorted(others)
+    assert stored(first).status == "confirmed"
