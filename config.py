@@ -44,6 +44,8 @@ class Config:
     POOLING_LOG_FORMAT = _env("POOLING_LOG_FORMAT", "json")
     # Minutes between two reads of an external calendar by `pooling jobs run`.
     POOLING_ICAL_SYNC_MINUTES = _env("POOLING_ICAL_SYNC_MINUTES", "15")
+    # How long before a booking's start it can be checked in (minutes, 0 to 1440).
+    POOLING_CHECK_IN_LEAD_MINUTES = _env("POOLING_CHECK_IN_LEAD_MINUTES", "60")
     REDIS_URL = _env("REDIS_URL")
     RATELIMIT_STORAGE_URI = _env("REDIS_URL", "memory://")
     RATELIMIT_KEY_PREFIX = _env("RATELIMIT_KEY_PREFIX", "pooling")
@@ -104,6 +106,9 @@ class Config:
             parts = urlsplit(base_url)
             if parts.scheme not in ("http", "https") or not parts.netloc:
                 problems.append("POOLING_BASE_URL must be an absolute http(s) URL")
+        lead = str(config.get("POOLING_CHECK_IN_LEAD_MINUTES", "60")).strip()
+        if not lead.isdigit() or int(lead) > 1440:
+            problems.append("POOLING_CHECK_IN_LEAD_MINUTES must be a whole number from 0 to 1440")
         if config.get("POOLING_LOG_FORMAT") not in ("json", "text"):
             problems.append("POOLING_LOG_FORMAT must be json or text")
         if problems:

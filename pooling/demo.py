@@ -504,7 +504,9 @@ def _load_bookings(users) -> None:
     # A few cancellations, some late.
     upcoming = list(
         db.session.scalars(
-            select(Booking).where(Booking.series_id.is_(None)).order_by(Booking.start_at)
+            select(Booking)
+            .where(Booking.series_id.is_(None), Booking.checked_in_at.is_(None))
+            .order_by(Booking.start_at)
         )
     )
     for booking in upcoming[3::9]:

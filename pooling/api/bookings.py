@@ -207,6 +207,17 @@ def get_booking(booking_id: int):
     return jsonify(booking_json(services.get_booking(actor(), booking_id)))
 
 
+def _answer_and_commit(booking):
+    """The booking as this request left it, then the commit.
+
+    Read before committing: a change by someone else right after the commit must not show
+    in this request's answer (an approval answered "cancelled").
+    """
+    answer = booking_json(booking)
+    db.session.commit()
+    return jsonify(answer)
+
+
 @bp.patch("/bookings/<int:booking_id>")
 @retry_transient
 def update_booking(booking_id: int):
@@ -219,8 +230,7 @@ def update_booking(booking_id: int):
         override_rules=_bool(body, "override_rules"),
     )
     booking = services.move_booking(actor(), booking_id, change)
-    db.session.commit()
-    return jsonify(booking_json(booking))
+    return _answer_and_commit(booking)
 
 
 @bp.post("/bookings/<int:booking_id>/cancel")
@@ -228,8 +238,7 @@ def update_booking(booking_id: int):
 def cancel_booking(booking_id: int):
     body = json_body()
     booking = services.cancel_booking(actor(), booking_id, _text(body, "reason"))
-    db.session.commit()
-    return jsonify(booking_json(booking))
+    return _answer_and_commit(booking)
 
 
 @bp.post("/bookings/<int:booking_id>/approve")
@@ -237,8 +246,7 @@ def cancel_booking(booking_id: int):
 def approve_booking(booking_id: int):
     body = json_body()
     booking = services.decide(actor(), booking_id, True, _text(body, "reason"))
-    db.session.commit()
-    return jsonify(booking_json(booking))
+    return _answer_and_commit(booking)
 
 
 @bp.post("/bookings/<int:booking_id>/reject")
@@ -246,8 +254,7 @@ def approve_booking(booking_id: int):
 def reject_booking(booking_id: int):
     body = json_body()
     booking = services.decide(actor(), booking_id, False, _text(body, "reason"))
-    db.session.commit()
-    return jsonify(booking_json(booking))
+    return _answer_and_commit(booking)
 
 
 def _meter(body: dict):
@@ -265,8 +272,7 @@ def check_in(booking_id: int):
     booking = services.check_in(
         actor(), booking_id, _meter(body), at=_instant(body, "at", required=False)
     )
-    db.session.commit()
-    return jsonify(booking_json(booking))
+    return _answer_and_commit(booking)
 
 
 @bp.post("/bookings/<int:booking_id>/check-out")
@@ -276,8 +282,7 @@ def check_out(booking_id: int):
     booking = services.check_out(
         actor(), booking_id, _meter(body), at=_instant(body, "at", required=False)
     )
-    db.session.commit()
-    return jsonify(booking_json(booking))
+    return _answer_and_commit(booking)
 
 
 @bp.post("/series/<int:series_id>/cancel")

@@ -463,7 +463,15 @@ def _schemas() -> dict[str, Schema]:
         "MeterReading": obj(
             {
                 "meter": {"type": ["number", "string", "null"]},
-                "at": {**instant, "description": "When it happened (default: now)."},
+                "at": {
+                    **instant,
+                    "description": (
+                        "When it happened (default: now); never in the future. A check-in "
+                        "from POOLING_CHECK_IN_LEAD_MINUTES (60) before the start until the "
+                        "end; a check-out not before the check-in. More than 15 minutes ago: "
+                        "a coordinator or an approver of the resource only, audited."
+                    ),
+                },
             }
         ),
         "SeriesCancelled": obj(
@@ -889,6 +897,10 @@ def _paths() -> dict[str, dict]:
                 "Cancel a booking (idempotent)",
                 "bookings",
                 {"200": answer("The booking, cancelled.", ref("Booking"))},
+                description=(
+                    "409 `checked_in` once the booking is checked in; 409 `not_active` for a "
+                    "rejected booking. Serialised with every other change of the booking."
+                ),
                 **booking_action,
             )
         },
@@ -898,6 +910,10 @@ def _paths() -> dict[str, dict]:
                 "Approve a pending booking (coordinator or referent of the owner)",
                 "bookings",
                 {"200": answer("The booking, confirmed.", ref("Booking"))},
+                description=(
+                    "409 `not_pending` when the booking was cancelled or rejected meanwhile; "
+                    "409 with `conflicts` when its units were taken meanwhile."
+                ),
                 **booking_action,
             )
         },
@@ -916,16 +932,24 @@ def _paths() -> dict[str, dict]:
                 "Record the actual start (and meter reading)",
                 "bookings",
                 {"200": answer("The booking.", ref("Booking"))},
-                **{**booking_action, "body": ref("MeterReading")},
+                description=(
+                    "422 with `fields.at` outside the window, in the future or backdated "
+                    "without the right; 409 when not confirmed or already checked in."
+                ),
+                **{**booking_action, "body": ref("MeterReading"), "errors": (403, 404, 409, 422)},
             )
         },
         f"{API}/bookings/{{booking_id}}/check-out": {
             "post": operation(
                 "check_out",
-                "Record the actual end (and meter reading)",
+                "Record the actual end (and meter reading); an early check-out frees the rest",
                 "bookings",
                 {"200": answer("The booking.", ref("Booking"))},
-                **{**booking_action, "body": ref("MeterReading")},
+                description=(
+                    "422 with `fields.at` before the check-in, in the future or backdated "
+                    "without the right; 409 when not confirmed or already checked out."
+                ),
+                **{**booking_action, "body": ref("MeterReading"), "errors": (403, 404, 409, 422)},
             )
         },
         f"{API}/series/{{series_id}}/cancel": {

@@ -15,6 +15,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    case,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -102,6 +103,18 @@ class Booking(db.Model):
         return self.status in HOLDING
 
     @property
+    def held_until(self) -> datetime:
+        """Until when the booking holds its units: its end, or an earlier check-out."""
+        if self.checked_out_at is not None and self.checked_out_at < self.end_at:
+            return self.checked_out_at
+        return self.end_at
+
+    @property
+    def in_use(self) -> bool:
+        """Checked in (or out): the resource was taken, so the booking can no longer be undone."""
+        return self.checked_in_at is not None or self.checked_out_at is not None
+
+    @property
     def status_label(self) -> str:
         return str(STATUSES.get(self.status, self.status))
 
@@ -109,6 +122,14 @@ class Booking(db.Model):
         return (
             f"<Booking {self.id} r{self.resource_id} {self.start_at:%Y-%m-%d %H:%M} {self.status}>"
         )
+
+
+# The one place that says until when a booking holds its units, in SQL (``held_until`` in
+# Python): an early check-out frees the rest of the slot. Every read of held units (conflict
+# checks, availability, planning, search, ``pooling check``) uses it.
+HELD_UNTIL = case(
+    (Booking.checked_out_at < Booking.end_at, Booking.checked_out_at), else_=Booking.end_at
+)
 
 
 class BookingShare(db.Model):

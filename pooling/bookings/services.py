@@ -3,6 +3,19 @@
 Every surface (pages, JSON API, command line) calls these functions and gets the same
 rules and errors. Conflict checks run inside the writing transaction after the resource
 row is locked, so two people clicking at once can never both get the last free unit.
+
+Every change of a booking (create, approve, reject, cancel, series cancel, move, check-in,
+check-out) is serialised, its locks always taken in one order so that nothing deadlocks:
+
+1. the resource(s), by id ascending (``_lock``/``_locked_resource``);
+2. the organisation's row, when a quota applies to what is booked (``_QuotaBook``), so two
+   bookings of one organisation on two resources of a kind cannot both pass a kind quota;
+3. the booking row(s), by id ascending (``_locked_booking``), ``SELECT ... FOR UPDATE``.
+
+On PostgreSQL these are row locks; SQLite has one writer at a time, so the first lock
+begins the transaction with ``BEGIN IMMEDIATE`` and the rest are already held. Each change
+then re-reads the booking under the locks and decides on what it reads there: approving or
+moving a booking cancelled or rejected meanwhile is a Conflict, never a revival.
 """
 
 from __future__ import annotations
@@ -29,11 +42,19 @@ from pooling.bookings.availability import (
     timeline,
 )
 from pooling.bookings.messages import recurrence_message, rule_message
-from pooling.bookings.models import HOLDING, STATUSES, Booking, BookingShare, Quota, Series
+from pooling.bookings.models import (
+    HELD_UNTIL,
+    HOLDING,
+    STATUSES,
+    Booking,
+    BookingShare,
+    Quota,
+    Series,
+)
 from pooling.bookings.recurrence import Occurrence, RecurrenceError, expand, occurrence_at
 from pooling.bookings.rules import ResourceRules, Violation, check
 from pooling.calendar.models import ExternalBusyTime
-from pooling.core.database import lock_resource_row
+from pooling.core.database import lock_organisation_row, lock_resource_row
 from pooling.core.db import utcnow
 from pooling.core.errors import Conflict, NotAllowed, NotFound, RuleViolation
 from pooling.core.time import local_time_exists, pole_tz
@@ -308,13 +329,14 @@ def _timeline_facts(
         literal("booking").label("source"),
         Booking.id,
         Booking.start_at,
-        Booking.end_at,
+        HELD_UNTIL.label("end_at"),
         Booking.quantity,
     ).where(
         Booking.resource_id == resource.id,
         Booking.start_at < end,
         Booking.start_at >= start - reach,
-        Booking.end_at > start,
+        HELD_UNTIL > start,
+        HELD_UNTIL > Booking.start_at,
         Booking.status.in_(HOLDING),
     )
     if exclude_id is not None:
@@ -406,6 +428,9 @@ class _QuotaBook:
             )
         )
         self.used: dict[tuple[int, datetime], Decimal] = {}
+        if self.quotas:
+            # After the resource locks: what counts against the quota is read under this lock.
+            lock_organisation_row(organisation.id)
 
     def _used(self, quota: Quota, bounds: tuple[datetime, datetime]) -> Decimal:
         key = (quota.id, bounds[0])
@@ -525,6 +550,43 @@ def _lock(resource: Resource) -> None:
         return
     lock_resource_row(resource.id)
     db.session.refresh(resource)
+
+
+def _lock_booking_rows(booking_ids: list[int]) -> list[Booking]:
+    """Lock bookings (by id ascending) after their resource's lock; read them under the lock."""
+    ids = sorted(booking_ids)
+    if not ids:
+        return []
+    query = (
+        select(Booking)
+        .where(Booking.id.in_(ids))
+        .order_by(Booking.id)
+        .execution_options(populate_existing=True)
+    )
+    if db.session.connection().dialect.name == "postgresql":
+        query = query.with_for_update(of=Booking)
+    # On SQLite the resource's lock already made this transaction the only writer.
+    return list(db.session.scalars(query))
+
+
+def _locked_booking(
+    actor: User, booking_id: int, *, quota: bool = False
+) -> tuple[Booking, _QuotaBook | None]:
+    """The booking the actor may see, locked in the module's order and re-read under the locks.
+
+    Its resource first, then (with ``quota``) its organisation when a quota applies, then the
+    booking row. Raises NotFound.
+    """
+    booking = get_booking(actor, booking_id)
+    resource = booking.resource
+    _lock(resource)
+    quota_book = (
+        _QuotaBook(booking.organisation, resource, pole_tz(), exclude_id=booking.id)
+        if quota
+        else None
+    )
+    _lock_booking_rows([booking.id])
+    return booking, quota_book
 
 
 def _note_longest(resource: Resource, start: datetime, end: datetime) -> None:
@@ -778,15 +840,22 @@ def _raise_rules(
 # ---------------------------------------------------------------- change
 
 
-def _changeable(actor: User, booking_id: int) -> Booking:
-    booking = get_booking(actor, booking_id)
+def _changeable(
+    actor: User, booking_id: int, *, quota: bool = False
+) -> tuple[Booking, _QuotaBook | None]:
+    """The booking, locked (see the module's lock order), if the actor may change it."""
+    booking, quota_book = _locked_booking(actor, booking_id, quota=quota)
     if not permissions.can_change_booking(actor, booking):
         raise NotAllowed(
             _(
                 "Only the person who booked, a referent of their organisation or a coordinator can change this booking."
             )
         )
-    return booking
+    return booking, quota_book
+
+
+def _in_use_conflict(message: str) -> Conflict:
+    return Conflict(message, code="checked_in")
 
 
 def move_booking(
@@ -800,14 +869,15 @@ def move_booking(
     """
     now = now or utcnow()
     tz = pole_tz()
-    booking = _changeable(actor, booking_id)
+    if change.override_rules and not permissions.can_override_rules(actor):
+        raise NotAllowed(_("Only coordinators can book outside the rules."))
+    # Locked, then read: a booking cancelled or rejected meanwhile is never revived.
+    booking, quota_book = _changeable(actor, booking_id, quota=True)
     if booking.status not in HOLDING:
         message = _(
             "This booking is %(status)s; it cannot be changed.", status=STATUSES[booking.status]
         )
         raise Conflict(message, code="not_active")
-    if change.override_rules and not permissions.can_override_rules(actor):
-        raise NotAllowed(_("Only coordinators can book outside the rules."))
     resource = booking.resource
     start = change.start.astimezone(UTC) if change.start is not None else booking.start_at
     end = change.end.astimezone(UTC) if change.end is not None else booking.end_at
@@ -816,6 +886,8 @@ def move_booking(
     _check_span(start, end)
     before = snapshot(booking)
     time_changed = (start, end, quantity) != (booking.start_at, booking.end_at, booking.quantity)
+    if time_changed and booking.in_use:
+        raise _in_use_conflict(_("This booking is checked in; its time can no longer be changed."))
     overridden: list[str] = []
     if time_changed:
         exists = not any(
@@ -835,7 +907,6 @@ def move_booking(
         if blocking:
             _raise_rules([(occurrence, blocking)], series=False, tz=tz)
         overridden = [v.code for v in broken]
-        _lock(resource)
         taken = _holding(resource, start, end, exclude_id=booking.id)
         if peak(taken, start, end) + quantity > resource.quantity:
             clashing = [t.booking_id for t in taken if overlaps(t.start, t.end, start, end)]
@@ -851,9 +922,7 @@ def move_booking(
                     )
                 ],
             )
-        over = _QuotaBook(booking.organisation, resource, tz, exclude_id=booking.id).take(
-            start, end
-        )
+        over = quota_book.take(start, end)
         if over is not None:
             if not change.override_rules:
                 _raise_rules([(occurrence, [over])], series=False, tz=tz)
@@ -918,13 +987,16 @@ def _cancel(actor: User, booking: Booking, reason: str | None, at: datetime) -> 
 def cancel_booking(actor: User, booking_id: int, reason: str | None = None) -> Booking:
     """Cancel one booking (one occurrence: the rest of its series stays). Idempotent.
 
-    Raises NotFound, NotAllowed, Conflict (a refused booking has nothing to cancel).
+    Raises NotFound, NotAllowed, Conflict (a refused booking has nothing to cancel; a
+    checked-in booking was used and can no longer be cancelled).
     """
-    booking = _changeable(actor, booking_id)
+    booking, _quota = _changeable(actor, booking_id)
     if booking.status == "rejected":
         raise Conflict(
             _("This booking was refused; there is nothing to cancel."), code="not_active"
         )
+    if booking.status != "cancelled" and booking.in_use:
+        raise _in_use_conflict(_("This booking is checked in; it can no longer be cancelled."))
     if _cancel(actor, booking, reason, utcnow()) and booking.user_id != actor.id:
         notify(
             [booking.user_id],
@@ -943,15 +1015,22 @@ def cancel_series(
 ) -> list[Booking]:
     """Cancel every occurrence of a series, or those starting at or after ``from_``.
 
-    Returns the occurrences cancelled now. Raises NotFound, NotAllowed.
+    Occurrences already checked in stay (they were used). Returns the occurrences cancelled
+    now. Raises NotFound, NotAllowed.
     """
     series = db.session.get(Series, series_id)
     if series is None:
         raise NotFound(_("This recurring booking does not exist."))
-    query = select(Booking).where(Booking.series_id == series.id, Booking.status.in_(HOLDING))
+    _locked_resource(series.resource_id)
+    query = select(Booking.id).where(Booking.series_id == series.id)
     if from_ is not None:
         query = query.where(Booking.start_at >= from_)
-    occurrences = list(db.session.scalars(query.order_by(Booking.start_at)))
+    occurrences = [
+        b
+        for b in _lock_booking_rows(list(db.session.scalars(query)))
+        if b.status in HOLDING and not b.in_use
+    ]
+    occurrences.sort(key=lambda b: b.start_at)
     probe = (
         occurrences[0]
         if occurrences
@@ -981,10 +1060,12 @@ def cancel_series(
 def decide(actor: User, booking_id: int, approve: bool, reason: str | None = None) -> Booking:
     """Approve or reject a pending booking (coordinator or referent of the owner organisation).
 
-    Approving a confirmed booking, or rejecting a rejected one, changes nothing.
-    Raises NotFound, NotAllowed, Conflict (the booking is no longer pending).
+    Approving a confirmed booking, or rejecting a rejected one, changes nothing. Decided
+    under the booking's locks, on its status read there; an approval checks again that the
+    units are free. Raises NotFound, NotAllowed, Conflict (the booking is no longer pending,
+    or its units were taken meanwhile), RuleViolation (the resource was deactivated).
     """
-    booking = get_booking(actor, booking_id)
+    booking, _quota = _locked_booking(actor, booking_id)
     if not permissions.can_approve(actor, booking):
         raise NotAllowed(
             _(
@@ -1002,6 +1083,8 @@ def decide(actor: User, booking_id: int, approve: bool, reason: str | None = Non
             ),
             code="not_pending",
         )
+    if approve:
+        _check_still_free(booking)
     before = snapshot(booking)
     at = utcnow()
     booking.status = target
@@ -1030,6 +1113,34 @@ def decide(actor: User, booking_id: int, approve: bool, reason: str | None = Non
     return booking
 
 
+def _check_still_free(booking: Booking) -> None:
+    """Under the resource's lock: the booking's units are still free and the resource active."""
+    resource = booking.resource
+    if not resource.active:
+        message = rule_message(Violation("inactive", {}))
+        raise RuleViolation(message, code="inactive")
+    taken = _holding(resource, booking.start_at, booking.end_at, exclude_id=booking.id)
+    if peak(taken, booking.start_at, booking.end_at) + booking.quantity > resource.quantity:
+        clashing = [
+            t.booking_id
+            for t in taken
+            if overlaps(t.start, t.end, booking.start_at, booking.end_at)
+            and t.booking_id is not None
+        ]
+        raise Conflict(
+            _("This time is already taken on %(resource)s.", resource=resource.name),
+            conflicts=[
+                _conflict_json(
+                    {
+                        "start": booking.start_at,
+                        "end": booking.end_at,
+                        "booking_id": clashing[0] if clashing else None,
+                    }
+                )
+            ],
+        )
+
+
 def _meter(value) -> Decimal | None:
     if value is None:
         return None
@@ -1048,42 +1159,157 @@ def _meter(value) -> Decimal | None:
     return number.quantize(Decimal("0.01"))
 
 
-def check_in(actor: User, booking_id: int, meter=None, *, at: datetime | None = None) -> Booking:
-    """Record the actual start of use (and the meter reading, e.g. the van's km)."""
-    booking = get_booking(actor, booking_id)
+# An ``at`` this far in the past is a backdated entry: for coordinators and approvers, audited.
+BACKDATE_TOLERANCE = timedelta(minutes=15)
+# A device's clock may run this far ahead of the server's: not yet "in the future".
+CLOCK_SKEW = timedelta(minutes=1)
+
+
+def _local(instant: datetime) -> str:
+    from flask_babel import format_datetime
+
+    return format_datetime(instant, "short")
+
+
+def _actual_time(at: datetime | None, now: datetime) -> datetime:
+    """The instant given for a check-in or check-out (default now), never in the future."""
+    moment = (at or now).astimezone(UTC)
+    if moment > now + CLOCK_SKEW:
+        message = _("This time is in the future (it is now %(now)s).", now=_local(now))
+        raise RuleViolation(message, code="at_in_future", fields={"at": [message]})
+    return moment
+
+
+def _check_backdating(actor: User, booking: Booking, moment: datetime, now: datetime) -> None:
+    """An instant more than 15 minutes old only from a coordinator or an approver of the resource."""
+    if moment < now - BACKDATE_TOLERANCE and actor.id not in approver_ids(booking.resource):
+        message = _(
+            "Only a coordinator or an approver of this resource can record a time more than "
+            "%(minutes)s minutes ago; record it now, or ask them.",
+            minutes=int(BACKDATE_TOLERANCE.total_seconds() // 60),
+        )
+        raise RuleViolation(message, code="backdated", fields={"at": [message]})
+
+
+def _record_backdated(actor: User, booking: Booking, act: str, moment: datetime, now: datetime):
+    if moment < now - BACKDATE_TOLERANCE:
+        record(
+            actor,
+            "booking.backdated",
+            booking,
+            after={"act": act, "at": _iso(moment), "recorded_at": _iso(now)},
+        )
+
+
+def check_in_window(booking: Booking) -> tuple[datetime, datetime]:
+    """When a booking can be checked in: from the lead time before its start until its end."""
+    lead = timedelta(minutes=int(current_app.config["POOLING_CHECK_IN_LEAD_MINUTES"]))
+    return booking.start_at - lead, booking.end_at
+
+
+def _used_by(actor: User, booking_id: int, refused: str) -> Booking:
+    booking, _quota = _locked_booking(actor, booking_id)
     if not permissions.can_check_in(actor, booking):
-        raise NotAllowed(_("You cannot check in this booking."))
+        raise NotAllowed(refused)
+    return booking
+
+
+def can_check_in_now(actor: User, booking: Booking, now: datetime | None = None) -> bool:
+    """Whether the actor may check the booking in at this moment (the page's button)."""
+    now = now or utcnow()
+    opens, closes = check_in_window(booking)
+    return (
+        booking.resource.records_check_in
+        and booking.status == "confirmed"
+        and not booking.in_use
+        and permissions.can_check_in(actor, booking)
+        and opens <= now < closes
+    )
+
+
+def can_check_out_now(actor: User, booking: Booking, now: datetime | None = None) -> bool:
+    """Whether the actor may check the (checked-in) booking out at this moment (the page's button)."""
+    now = now or utcnow()
+    return (
+        booking.resource.records_check_in
+        and booking.status == "confirmed"
+        and booking.checked_in_at is not None
+        and booking.checked_out_at is None
+        and permissions.can_check_in(actor, booking)
+        and booking.checked_in_at <= now
+    )
+
+
+def check_in(actor: User, booking_id: int, meter=None, *, at: datetime | None = None) -> Booking:
+    """Record the actual start of use (and the meter reading, e.g. the van's km).
+
+    ``at`` (default now) lies from ``POOLING_CHECK_IN_LEAD_MINUTES`` before the start until the
+    end, never in the future; more than 15 minutes old, only from a coordinator or an
+    approver of the resource, and audited as backdated. Raises NotFound, NotAllowed,
+    Conflict (not confirmed, already checked in), RuleViolation (``at`` or ``meter``).
+    """
+    booking = _used_by(actor, booking_id, _("You cannot check in this booking."))
     if booking.status != "confirmed":
         raise Conflict(_("Only confirmed bookings can be checked in."), code="not_confirmed")
+    if booking.in_use:
+        raise Conflict(_("This booking is already checked in."), code="already_checked_in")
+    now = utcnow()
+    moment = _actual_time(at, now)
+    opens, closes = check_in_window(booking)
+    if not opens <= moment < closes:
+        message = _(
+            "A check-in is possible from %(start)s to %(end)s.",
+            start=_local(opens),
+            end=_local(closes),
+        )
+        raise RuleViolation(message, code="check_in_outside_booking", fields={"at": [message]})
+    _check_backdating(actor, booking, moment, now)
+    reading = _meter(meter)
     before = snapshot(booking) | {"checked_in_at": None}
-    booking.checked_in_at = at or utcnow()
-    booking.meter_start = _meter(meter) if meter is not None else booking.meter_start
-    booking.updated_at = utcnow()
+    booking.checked_in_at = moment
+    booking.meter_start = reading if reading is not None else booking.meter_start
+    booking.updated_at = now
     record(
         actor,
         "booking.check_in",
         booking,
         before=before,
         after={
-            "checked_in_at": booking.checked_in_at.isoformat(),
+            "checked_in_at": moment.isoformat(),
             "meter": str(booking.meter_start) if booking.meter_start is not None else None,
         },
     )
+    _record_backdated(actor, booking, "check_in", moment, now)
     db.session.flush()
     return booking
 
 
 def check_out(actor: User, booking_id: int, meter=None, *, at: datetime | None = None) -> Booking:
-    """Record the actual end of use (and the meter reading); the end reading cannot be lower."""
-    booking = get_booking(actor, booking_id)
-    if not permissions.can_check_in(actor, booking):
-        raise NotAllowed(_("You cannot check out this booking."))
+    """Record the actual end of use (and the meter reading); the end reading cannot be lower.
+
+    ``at`` (default now) is not before the check-in (or, without one, the check-in window's
+    opening) and never in the future; the backdating rule of ``check_in`` applies. A check-out
+    before the booked end frees the rest of the slot. Raises NotFound, NotAllowed, Conflict
+    (not confirmed, already checked out), RuleViolation (``at`` or ``meter``).
+    """
+    booking = _used_by(actor, booking_id, _("You cannot check out this booking."))
     if booking.status != "confirmed":
         raise Conflict(_("Only confirmed bookings can be checked out."), code="not_confirmed")
-    moment = at or utcnow()
+    if booking.checked_out_at is not None:
+        raise Conflict(_("This booking is already checked out."), code="already_checked_out")
+    now = utcnow()
+    moment = _actual_time(at, now)
     if booking.checked_in_at is not None and moment < booking.checked_in_at:
-        message = _("The check-out cannot be before the check-in.")
+        message = _(
+            "The check-out cannot be before the check-in (%(start)s).",
+            start=_local(booking.checked_in_at),
+        )
         raise RuleViolation(message, code="check_out_before_check_in", fields={"at": [message]})
+    opens, _closes = check_in_window(booking)
+    if booking.checked_in_at is None and moment < opens:
+        message = _("A check-out is possible from %(start)s.", start=_local(opens))
+        raise RuleViolation(message, code="check_out_before_check_in", fields={"at": [message]})
+    _check_backdating(actor, booking, moment, now)
     reading = _meter(meter)
     if reading is not None and booking.meter_start is not None and reading < booking.meter_start:
         message = _(
@@ -1094,7 +1320,7 @@ def check_out(actor: User, booking_id: int, meter=None, *, at: datetime | None =
     booking.checked_out_at = moment
     if reading is not None:
         booking.meter_end = reading
-    booking.updated_at = utcnow()
+    booking.updated_at = now
     record(
         actor,
         "booking.check_out",
@@ -1104,6 +1330,7 @@ def check_out(actor: User, booking_id: int, meter=None, *, at: datetime | None =
             "meter": str(booking.meter_end) if booking.meter_end is not None else None,
         },
     )
+    _record_backdated(actor, booking, "check_out", moment, now)
     db.session.flush()
     return booking
 
@@ -1144,12 +1371,17 @@ def held_units(resources, start: datetime, end: datetime) -> list[tuple[int, Tak
     quantities = {r.id: r.quantity for r in resources}
     rows = db.session.execute(
         select(
-            Booking.resource_id, Booking.id, Booking.start_at, Booking.end_at, Booking.quantity
+            Booking.resource_id,
+            Booking.id,
+            Booking.start_at,
+            HELD_UNTIL.label("end_at"),
+            Booking.quantity,
         ).where(
             Booking.resource_id.in_(ids),
             Booking.status.in_(HOLDING),
             Booking.start_at < end,
-            Booking.end_at > start,
+            HELD_UNTIL > start,
+            HELD_UNTIL > Booking.start_at,
         )
     )
     held = [(r.resource_id, Taken(r.start_at, r.end_at, r.quantity, r.id)) for r in rows]

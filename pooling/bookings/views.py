@@ -87,6 +87,8 @@ def booking_helpers() -> dict:
     return {
         "can_change_booking": lambda b: permissions.can_change_booking(current_user, b),
         "can_check_in": lambda b: permissions.can_check_in(current_user, b),
+        "can_check_in_now": lambda b: services.can_check_in_now(current_user, b),
+        "can_check_out_now": lambda b: services.can_check_out_now(current_user, b),
         "can_approve": lambda b: permissions.can_approve(current_user, b),
         "title_visible": lambda b: services.title_visible(current_user, b),
         "describe_series": lambda s: (

@@ -13,7 +13,7 @@ from operator import attrgetter
 
 from sqlalchemy import func, or_, select
 
-from pooling.bookings.models import HOLDING, Booking, BookingShare, Series
+from pooling.bookings.models import HELD_UNTIL, HOLDING, Booking, BookingShare, Series
 from pooling.calendar.models import ExternalBusyTime, ExternalCalendar
 from pooling.costing.models import Cost, CostPeriod
 from pooling.costing.rounding import CostingError, format_cents, to_cents
@@ -112,15 +112,22 @@ def over_capacity() -> list[Violation]:
     """Resources whose holding bookings exceed their quantity at some instant.
 
     Reads the holding bookings once, ordered by resource and start, and sweeps each
-    resource's timeline.
+    resource's timeline; a booking checked out early holds its units until the check-out.
     """
     resources = {
         row.id: row
         for row in db.session.execute(select(Resource.id, Resource.name, Resource.quantity))
     }
+    # Held until an early check-out, as the booking engine counts them.
     rows = db.session.execute(
-        select(Booking.resource_id, Booking.id, Booking.start_at, Booking.end_at, Booking.quantity)
-        .where(Booking.status.in_(HOLDING))
+        select(
+            Booking.resource_id,
+            Booking.id,
+            Booking.start_at,
+            HELD_UNTIL.label("end_at"),
+            Booking.quantity,
+        )
+        .where(Booking.status.in_(HOLDING), HELD_UNTIL > Booking.start_at)
         .order_by(Booking.resource_id, Booking.start_at, Booking.id)
         .execution_options(yield_per=_ROWS_PER_FETCH)
     )

@@ -25,25 +25,33 @@ def init_database(app: Flask) -> None:
             cursor.close()
 
 
-def lock_resource_row(resource_id: int) -> None:
-    """Serialise writers of one resource until the transaction ends.
+def lock_row(table: str, row_id: int) -> None:
+    """Serialise writers of one row of ``table`` (a fixed table name) until the transaction ends.
 
-    PostgreSQL locks the resource row (``SELECT ... FOR UPDATE``); SQLite has one writer
-    at a time, so the transaction takes the write lock now (``BEGIN IMMEDIATE``) and the
-    conflict check that follows reads what every earlier writer committed.
+    PostgreSQL locks the row (``SELECT ... FOR UPDATE``); SQLite has one writer at a time,
+    so the transaction takes the write lock now (``BEGIN IMMEDIATE``) and what follows reads
+    what every earlier writer committed.
     """
     session = db.session
     connection = session.connection()
     if connection.dialect.name == "postgresql":
-        session.execute(
-            text("SELECT id FROM resources WHERE id = :id FOR UPDATE"), {"id": resource_id}
-        )
+        session.execute(text(f"SELECT id FROM {table} WHERE id = :id FOR UPDATE"), {"id": row_id})
         return
     raw = connection.connection.dbapi_connection
     if not raw.in_transaction:
         connection.exec_driver_sql("BEGIN IMMEDIATE")
     else:
-        session.execute(text("UPDATE resources SET id = id WHERE id = :id"), {"id": resource_id})
+        session.execute(text(f"UPDATE {table} SET id = id WHERE id = :id"), {"id": row_id})
+
+
+def lock_resource_row(resource_id: int) -> None:
+    """Serialise writers of one resource until the transaction ends (see ``lock_row``)."""
+    lock_row("resources", resource_id)
+
+
+def lock_organisation_row(organisation_id: int) -> None:
+    """Serialise what counts against one organisation's quotas (see ``lock_row``)."""
+    lock_row("organisations", organisation_id)
 
 
 TRANSIENT_PG_CODES = {"40001", "40P01"}  # serialization failure, deadlock detected

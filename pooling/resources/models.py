@@ -69,6 +69,11 @@ class Resource(db.Model):
     staff_user = relationship("User")
 
     @property
+    def records_check_in(self) -> bool:
+        """Whether use is recorded by check-in and check-out here (a meter is read, e.g. a van)."""
+        return bool(self.meter_unit)
+
+    @property
     def kind_label(self) -> str:
         return str(RESOURCE_KINDS.get(self.kind, self.kind))
 

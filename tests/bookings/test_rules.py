@@ -431,17 +431,20 @@ def test_rejection_frees_the_slot_and_notifies_the_booker(pole):
 # ---------------------------------------------------------------- check-in / check-out
 
 
-def test_check_in_and_out_with_meter_readings(pole):
+def test_check_in_and_out_with_meter_readings(pole, pinned_clock):
     van = make_resource("Camion", kind="equipment", max_advance_days=800)
     trip = book(pole.alice, van, at(12, 9), at(12, 12))
-    services.check_in(pole.alice, trip.id, 12000, at=at(12, 9, 5))
+    pinned_clock.move_to(at(12, 9, 5))
+    services.check_in(pole.alice, trip.id, 12000)
     db.session.commit()
+    pinned_clock.move_to(at(12, 11, 5))
     with assert_refused(RuleViolation, "invalid_meter", "lower"):
         services.check_out(pole.alice, trip.id, 11999, at=at(12, 11))
     with assert_refused(RuleViolation, "check_out_before_check_in"):
         services.check_out(pole.alice, trip.id, 12100, at=at(12, 9))
     with assert_refused(NotAllowed, "forbidden"):
         services.check_out(pole.bob, trip.id, 12100, at=at(12, 11))
+    pinned_clock.move_to(at(12, 11, 50))
     done = services.check_out(pole.alice, trip.id, "12150.5", at=at(12, 11, 50))
     db.session.commit()
     assert (done.meter_start, done.meter_end) == (Decimal("12000.00"), Decimal("12150.50"))

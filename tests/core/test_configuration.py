@@ -112,6 +112,8 @@ def test_production_needs_a_shared_throttling_store_or_a_single_process(tmp_path
         ("POOLING_BASE_URL", "pooling.example.org", "POOLING_BASE_URL"),
         ("POOLING_BASE_URL", "ftp://pooling.example.org", "POOLING_BASE_URL"),
         ("POOLING_LOG_FORMAT", "xml", "POOLING_LOG_FORMAT"),
+        ("POOLING_CHECK_IN_LEAD_MINUTES", "an hour", "POOLING_CHECK_IN_LEAD_MINUTES"),
+        ("POOLING_CHECK_IN_LEAD_MINUTES", "-5", "POOLING_CHECK_IN_LEAD_MINUTES"),
     ],
 )
 def test_malformed_settings_are_refused_in_every_environment(tmp_path, name, value, problem):

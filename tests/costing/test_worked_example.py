@@ -26,6 +26,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+import time_machine
 from sqlalchemy import func, select
 
 from pooling.bookings import services as bookings
@@ -47,8 +48,11 @@ def cancel_at(user, booking, when):
 
 def january_usage(pole):
     first = book(pole.alice, pole.room, "2027-01-12T09:00", "2027-01-12T13:00")
-    bookings.check_in(pole.alice, first.id, at=local("2027-01-12T09:30"))
-    bookings.check_out(pole.alice, first.id, at=local("2027-01-12T12:00"))
+    # Checked in and out as it happens (the clock goes to each moment).
+    with time_machine.travel(local("2027-01-12T09:30")):
+        bookings.check_in(pole.alice, first.id)
+    with time_machine.travel(local("2027-01-12T12:00")):
+        bookings.check_out(pole.alice, first.id)
     db.session.commit()
     book(pole.bob, pole.room, "2027-01-13T14:00", "2027-01-13T19:00")
     book(

@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from pooling.bookings.models import Booking
 from pooling.extensions import db
+from tests.pages.conftest import local
 
 pytestmark = pytest.mark.usefixtures("pinned_clock")  # dates fixed in 2027
 
@@ -33,7 +34,8 @@ def test_booker_sees_the_local_time_in_french_and_the_actions(pole, login, book)
     assert "Compost" in html and "Les Jardins" in html
     assert f"/bookings/{booking.id}/cancel" in html
     assert f"/bookings/{booking.id}/edit" in html
-    assert f"/bookings/{booking.id}/check-in" in html
+    # A month ahead: nothing to check in yet.
+    assert f"/bookings/{booking.id}/check-in" not in html
 
 
 @pytest.mark.parametrize("who", ["referent", "coordinator"])
@@ -135,12 +137,15 @@ def test_cancel_this_and_the_following_occurrences(pole, login, book, post_form)
     ]
 
 
-def test_check_in_and_out_with_meter_readings(pole, login, book, post_form):
+def test_check_in_and_out_with_meter_readings(pole, login, book, post_form, pinned_clock):
     booking = book(pole.alice, pole.van, "2027-01-12T08:00", "2027-01-12T18:00")
+    pinned_clock.move_to(local("2027-01-12T08:10"))
     client = login(pole.alice)
     page = f"/bookings/{booking.id}"
     assert 'name="meter"' in client.get(page).get_data(as_text=True)
     post_form(client, page, {"meter": "12000"}, url=f"{page}/check-in")
+    pinned_clock.move_to(local("2027-01-12T17:30"))
+    client = login(pole.alice)
     response = post_form(client, page, {"meter": "11000"}, url=f"{page}/check-out")
     assert response.status_code == 302
     db.session.expire_all()
