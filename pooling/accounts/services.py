@@ -20,11 +20,13 @@ from pooling.audit.services import record
 from pooling.core.db import utcnow
 from pooling.core.errors import NotAllowed, NotFound, RuleViolation
 from pooling.extensions import db
+from pooling.notifications.services import notify
 from pooling.organisations.models import Organisation
 from pooling.organisations.permissions import can_manage_people
 
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 TOKEN_PREFIX = "pool_"
+RESET_LINK_HOURS = 24
 
 
 def _password_message(problem: str) -> str:
@@ -134,6 +136,67 @@ def create_person(actor, data: PersonInput) -> User:
     return user
 
 
+def _other_active_referents(organisation_id: int, excluding_user_id: int) -> list[Membership]:
+    """The organisation's active referents but one person, locked until the transaction ends.
+
+    Locking them serialises two referents who would demote or remove each other at once.
+    """
+    return list(
+        db.session.scalars(
+            select(Membership)
+            .join(User, Membership.user_id == User.id)
+            .where(
+                Membership.organisation_id == organisation_id,
+                Membership.role == "org_admin",
+                Membership.user_id != excluding_user_id,
+                User.active.is_(True),
+            )
+            .order_by(Membership.id)
+            .with_for_update()
+        )
+    )
+
+
+def _refuse_losing_last_referent(actor, membership: Membership) -> None:
+    """A referent may not leave their organisation without another active referent.
+
+    Coordinators may (they can always name a new referent, so nothing is locked out, and a
+    departing or misbehaving last referent must be removable). Raises RuleViolation.
+    """
+    if actor is None or actor.is_coordinator or membership.role != "org_admin":
+        return
+    if not _other_active_referents(membership.organisation_id, membership.user_id):
+        raise RuleViolation(
+            _(
+                "%(name)s is the only referent of %(org)s: make someone else referent first, "
+                "so that the organisation is never left without one.",
+                name=membership.user.name,
+                org=membership.organisation.name,
+            ),
+            code="last_referent",
+        )
+
+
+def _refuse_losing_last_coordinator(user: User) -> None:
+    """The pole keeps at least one active coordinator (rows locked: two coordinators
+    deactivating each other at once cannot both succeed). Raises RuleViolation."""
+    others = db.session.scalars(
+        select(User.id)
+        .where(User.is_coordinator.is_(True), User.active.is_(True), User.id != user.id)
+        .order_by(User.id)
+        .with_for_update()
+    ).all()
+    if not others:
+        raise RuleViolation(
+            _(
+                "%(name)s is the pole's last active coordinator: the pole cannot be left "
+                "without one.",
+                name=user.name,
+            ),
+            code="last_coordinator",
+        )
+
+
 def add_membership(actor, user: User, organisation: Organisation, role: str) -> Membership:
     """Attach a person to one more organisation (a part-time worker of two employers)."""
     if actor is not None and not can_manage_people(actor, organisation):
@@ -163,6 +226,8 @@ def change_membership_role(actor, membership: Membership, role: str) -> Membersh
         raise NotAllowed(_("You can only manage the people of your own organisation."))
     if role not in ROLES:
         raise RuleViolation(_("The role must be member or org_admin."))
+    if role != "org_admin":
+        _refuse_losing_last_referent(actor, membership)
     before = {"role": membership.role}
     membership.role = role
     db.session.flush()
@@ -177,6 +242,7 @@ def remove_membership(actor, membership: Membership) -> None:
     if actor.id == membership.user_id and not actor.is_coordinator:
         raise RuleViolation(_("You cannot remove yourself from your organisation."))
     user = membership.user
+    _refuse_losing_last_referent(actor, membership)
     if len(user.memberships) == 1 and not user.is_coordinator:
         raise RuleViolation(
             _(
@@ -212,6 +278,11 @@ def set_active(actor, user: User, active: bool) -> User:
         )
     if actor.id == user.id:
         raise RuleViolation(_("You cannot deactivate your own account."))
+    if not active and user.active:
+        for membership in user.memberships:
+            _refuse_losing_last_referent(actor, membership)
+        if user.is_coordinator:
+            _refuse_losing_last_coordinator(user)
     user.active = active
     if not active:
         user.session_token = _random.token_hex(16)
@@ -274,7 +345,11 @@ def set_locale(user: User, locale: str) -> User:
 def invite(actor, user: User) -> str:
     """Create a one-time link secret for ``user`` to set a password; returns the secret.
 
-    The secret is returned once and only its hash is stored; earlier unused invitations stop working.
+    The secret is returned once and only its hash is stored; earlier unused invitations stop
+    working. For an account that already has a password, the link is a password reset: only a
+    coordinator (or the command line) may issue it, it lives at most ``RESET_LINK_HOURS``, the
+    current password keeps working until the link is used, and the owner is told in their
+    inbox. Raises NotAllowed, RuleViolation.
     """
     if actor is not None and not (
         actor.is_coordinator or actor.admin_organisation_ids() & user.organisation_ids()
@@ -290,9 +365,22 @@ def invite(actor, user: User) -> str:
         )
     if not user.active:
         raise RuleViolation(_("This account is deactivated: reactivate it first."))
+    resetting = bool(user.password_hash)
+    if resetting and actor is not None and not actor.is_coordinator:
+        raise NotAllowed(
+            _(
+                "%(name)s already has a password: a new link would let whoever holds it take "
+                "the account over. If they forgot it, a coordinator of the pole can give them "
+                "a password reset link.",
+                name=user.name,
+            ),
+            code="has_password",
+        )
     _close_invitations(user)
     secret = new_secret()
     hours = current_app.config["INVITATION_TTL_HOURS"]
+    if resetting:
+        hours = min(hours, RESET_LINK_HOURS)
     db.session.add(
         Invitation(
             user_id=user.id,
@@ -302,7 +390,16 @@ def invite(actor, user: User) -> str:
         )
     )
     db.session.flush()
-    record(actor, "user.invite", user)
+    if resetting:
+        # The owner learns that someone can now set their password, and who.
+        notify(
+            [user.id],
+            "password_reset_link",
+            by=getattr(actor, "name", None) or _("the pole's administrator"),
+        )
+        record(actor, "user.password_reset_link", user)
+    else:
+        record(actor, "user.invite", user)
     return secret
 
 
@@ -538,14 +635,16 @@ def attach_person(actor, slug: str, email: str, role: str) -> Membership:
     return add_membership(actor, user, organisation, role)
 
 
-def reinvite_person(actor, slug: str, membership_id: int) -> tuple[User, str]:
+def reinvite_person(actor, slug: str, membership_id: int) -> tuple[User, str, bool]:
     """A new one-time link for a person of this organisation; earlier links stop working.
 
-    Raises NotFound, NotAllowed, RuleViolation.
+    Returns the person, the secret, and whether the link resets an existing password (only
+    coordinators may issue those, see ``invite``). Raises NotFound, NotAllowed, RuleViolation.
     """
     organisation = _managed_organisation(actor, slug)
     user = _membership_in(organisation, membership_id).user
-    return user, invite(actor, user)
+    resetting = bool(user.password_hash)
+    return user, invite(actor, user), resetting
 
 
 def set_person_role(actor, slug: str, membership_id: int, role: str) -> Membership:

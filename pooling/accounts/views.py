@@ -337,13 +337,27 @@ def _person_action(slug: str, act, message):
 @login_required
 def reinvite(slug: str, membership_id: int):
     try:
-        user, secret = services.reinvite_person(_actor(), slug, membership_id)
+        user, secret, resetting = services.reinvite_person(_actor(), slug, membership_id)
     except RuleViolation as error:
         db.session.rollback()
         flash(error.message, "error")
         return _people_page(slug, 422)
     db.session.commit()
-    _invitation_flash(user, secret)
+    if resetting:
+        flash(
+            _(
+                "One-time link to reset the password of %(name)s (it will not be shown again, "
+                "and lasts %(hours)s hours): give it to them yourself, in person or by phone. "
+                "Their current password keeps working until the link is used, and they are told "
+                "in their inbox. %(link)s",
+                name=user.name,
+                hours=services.RESET_LINK_HOURS,
+                link=url_for("accounts.accept_invitation", secret=secret, _external=True),
+            ),
+            "success",
+        )
+    else:
+        _invitation_flash(user, secret)
     return redirect(url_for("accounts.people", slug=slug))
 
 

@@ -262,7 +262,8 @@ def test_referent_cannot_take_over_a_coordinator_of_their_organisation(login, po
 
 def test_new_invitation_link_replaces_the_previous_one(login, pole, app):
     client = login(pole["referent"])
-    membership = membership_of(pole["member"], pole["ateliers"])
+    newcomer = make_user(pole["ateliers"], name="Nina Nouvelle", password=None)
+    membership = membership_of(newcomer, pole["ateliers"])
     url = f"/organisations/ateliers/people/{membership.id}/invite"
     first = LINK_RE.search(client.get(post(client, url).headers["Location"]).get_data(as_text=True))
     second = LINK_RE.search(
