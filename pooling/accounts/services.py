@@ -620,14 +620,23 @@ def add_person_to_organisation(actor, slug: str, data: PersonInput) -> tuple[Use
     return user, invite(actor, user)
 
 
+def require_attacher(actor, slug: str) -> Organisation:
+    """The organisation, if ``actor`` may attach people to it (coordinators only).
+
+    Raises NotFound (unknown organisation), NotAllowed.
+    """
+    organisation = _managed_organisation(actor, slug)
+    if not actor.is_coordinator:
+        raise NotAllowed(_("Only a coordinator can attach a person of another organisation."))
+    return organisation
+
+
 def attach_person(actor, slug: str, email: str, role: str) -> Membership:
     """Attach an existing person, found by e-mail, to one more organisation (coordinators).
 
     Raises NotFound, NotAllowed, RuleViolation.
     """
-    organisation = _managed_organisation(actor, slug)
-    if not actor.is_coordinator:
-        raise NotAllowed(_("Only a coordinator can attach a person of another organisation."))
+    organisation = require_attacher(actor, slug)
     user = find_user_by_email(email)
     if user is None:
         message = _("Nobody has this e-mail address; add them as a new person instead.")

@@ -296,6 +296,7 @@ def add_person(slug: str):
 @bp.post("/organisations/<slug>/people/attach")
 @login_required
 def attach_person(slug: str):
+    services.require_attacher(_actor(), slug)  # a referent is refused before any validation
     form = AttachPersonForm(prefix="attach")
     if form.validate_on_submit():
         try:
