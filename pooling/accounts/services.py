@@ -66,12 +66,12 @@ class PersonInput:
     password: str | None = None
 
 
-def _check_person(data: PersonInput) -> dict[str, list[str]]:
+def _check_person(data: PersonInput, *, unique: bool = True) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
     email = normalise_email(data.email)
     if not EMAIL_RE.match(email) or len(email) > 254:
         errors["email"] = [_("Enter a valid e-mail address.")]
-    elif find_user_by_email(email):
+    elif unique and find_user_by_email(email):
         errors["email"] = [_("A person with this e-mail address already exists.")]
     if not (data.name or "").strip():
         errors["name"] = [_("A name is required.")]
@@ -376,7 +376,7 @@ def invite(actor, user: User) -> str:
             ),
             code="has_password",
         )
-    _close_invitations(user)
+    _close_invitations(user, proposals=False)
     secret = new_secret()
     hours = current_app.config["INVITATION_TTL_HOURS"]
     if resetting:
@@ -403,18 +403,35 @@ def invite(actor, user: User) -> str:
     return secret
 
 
-def _close_invitations(user: User) -> None:
-    for invitation in db.session.scalars(
-        select(Invitation).where(Invitation.user_id == user.id, Invitation.used_at.is_(None))
-    ):
+def _close_invitations(user: User, *, proposals: bool = True) -> None:
+    """Close a person's open links (with ``proposals`` False, only their password links)."""
+    query = select(Invitation).where(Invitation.user_id == user.id, Invitation.used_at.is_(None))
+    if not proposals:
+        query = query.where(Invitation.organisation_id.is_(None))
+    for invitation in db.session.scalars(query):
         invitation.used_at = utcnow()
 
 
+def open_invitation(secret: str) -> Invitation:
+    """The open link for this secret, a password link or a proposal to join an organisation.
+
+    Raises NotFound when unknown, used or expired, or when its person is deactivated.
+    """
+    return _open_invitation(secret, proposal=None)
+
+
 def invitation_for(secret: str) -> Invitation:
-    """The open invitation for this secret; raises NotFound when unknown, used or expired."""
-    invitation = db.session.scalar(
-        select(Invitation).where(Invitation.token_hash == digest(secret))
-    )
+    """The open password link for this secret; raises NotFound when unknown, used or expired."""
+    return _open_invitation(secret, proposal=False)
+
+
+def _open_invitation(secret: str, *, proposal: bool | None) -> Invitation:
+    query = select(Invitation).where(Invitation.token_hash == digest(secret))
+    if proposal is False:
+        query = query.where(Invitation.organisation_id.is_(None))
+    elif proposal is True:
+        query = query.where(Invitation.organisation_id.is_not(None))
+    invitation = db.session.scalar(query)
     if (
         invitation is None
         or invitation.used_at is not None
@@ -523,11 +540,24 @@ class PersonRow:
 
 
 @dataclass
+class PendingRow:
+    """Someone invited to the organisation who has not joined yet (new or existing account:
+    the page shows both alike)."""
+
+    name: str
+    email: str
+    role: str
+    invitation_status: str  # pending, expired, used, none
+    invitation_expires_at: datetime | None = None
+
+
+@dataclass
 class PeopleOverview:
-    """An organisation and its people, for its referents and the coordinators."""
+    """An organisation, its people, and those invited who have not joined yet."""
 
     organisation: Organisation
     rows: list[PersonRow]
+    pending: list[PendingRow]
 
 
 def _managed_organisation(actor, slug: str) -> Organisation:
@@ -568,56 +598,96 @@ def people_overview(actor, slug: str) -> PeopleOverview:
     if user_ids:
         for invitation in db.session.scalars(
             select(Invitation)
-            .where(Invitation.user_id.in_(user_ids))
+            .where(Invitation.user_id.in_(user_ids), Invitation.organisation_id.is_(None))
             .order_by(Invitation.created_at, Invitation.id)
         ):
             latest[invitation.user_id] = invitation
-    rows = [
-        PersonRow(
-            membership=m,
-            user=m.user,
-            has_password=bool(m.user.password_hash),
-            invitation_status=_invitation_status(latest.get(m.user_id)),
-            invitation_expires_at=getattr(latest.get(m.user_id), "expires_at", None),
-            manage_account=can_manage_account(actor, m.user),
+    rows, pending = [], []
+    for m in memberships:
+        invitation = latest.get(m.user_id)
+        if m.user.active and not m.user.password_hash:
+            pending.append(
+                PendingRow(
+                    name=m.user.name,
+                    email=m.user.email,
+                    role=m.role,
+                    invitation_status=_invitation_status(invitation),
+                    invitation_expires_at=getattr(invitation, "expires_at", None),
+                )
+            )
+            continue
+        rows.append(
+            PersonRow(
+                membership=m,
+                user=m.user,
+                has_password=bool(m.user.password_hash),
+                invitation_status=_invitation_status(invitation),
+                invitation_expires_at=getattr(invitation, "expires_at", None),
+                manage_account=can_manage_account(actor, m.user),
+            )
         )
-        for m in memberships
-    ]
-    return PeopleOverview(organisation=organisation, rows=rows)
+    for proposal in db.session.scalars(
+        select(Invitation)
+        .where(Invitation.organisation_id == organisation.id, Invitation.used_at.is_(None))
+        .order_by(Invitation.created_at, Invitation.id)
+    ):
+        pending.append(
+            PendingRow(
+                name=proposal.name or "",
+                email=proposal.user.email,
+                role=proposal.role or "member",
+                invitation_status=_invitation_status(proposal),
+                invitation_expires_at=proposal.expires_at,
+            )
+        )
+    pending.sort(key=lambda row: row.name.lower())
+    return PeopleOverview(organisation=organisation, rows=rows, pending=pending)
 
 
-def add_person_to_organisation(actor, slug: str, data: PersonInput) -> tuple[User, str]:
-    """Create a person without a password in this organisation, and an invitation for them.
+def add_person_to_organisation(actor, slug: str, data: PersonInput) -> tuple[str, str]:
+    """Invite a person to this organisation; returns the name as given and a one-time secret.
 
-    Returns the person and the invitation secret (shown once). An e-mail address already in
-    use is refused: a coordinator attaches that person instead (``attach_person``).
-    Raises NotFound, NotAllowed, RuleViolation.
+    A referent gets the same answer whether the address is new to the pole or already has an
+    account in another organisation, so adding people tells nothing about who else has an
+    account: a new address gets an account here, without a password, and a link to choose
+    one; an existing account gets a proposal to join, which only its owner, signed in, can
+    accept (a person joins another organisation by their own consent). Adding again someone
+    who has not joined yet gives a fresh link. Coordinators, who see every account, are told
+    and attach the person instead. Raises NotFound, NotAllowed, RuleViolation.
     """
     organisation = _managed_organisation(actor, slug)
-    if find_user_by_email(data.email) is not None:
-        if actor.is_coordinator:
-            message = _(
-                "A person with this e-mail address already exists: "
-                "attach them to this organisation instead."
-            )
-        else:
-            message = _(
-                "A person with this e-mail address already exists. Ask the pole's "
-                "coordinators to attach them to your organisation."
-            )
+    existing = find_user_by_email(data.email)
+    if existing is None:
+        user = create_person(
+            actor,
+            PersonInput(
+                email=data.email,
+                name=data.name,
+                organisation_id=organisation.id,
+                role=data.role,
+                locale=data.locale,
+                password=None,
+            ),
+        )
+        return user.name, invite(actor, user)
+    if actor.is_coordinator:
+        message = _(
+            "A person with this e-mail address already exists: "
+            "attach them to this organisation instead."
+        )
         raise RuleViolation(message, fields={"email": [message]})
-    user = create_person(
-        actor,
-        PersonInput(
-            email=data.email,
-            name=data.name,
-            organisation_id=organisation.id,
-            role=data.role,
-            locale=data.locale,
-            password=None,
-        ),
-    )
-    return user, invite(actor, user)
+    errors = _check_person(data, unique=False)
+    if errors:
+        raise RuleViolation(_("Please correct the highlighted fields."), fields=errors)
+    here = next((m for m in existing.memberships if m.organisation_id == organisation.id), None)
+    if here is None:
+        return data.name.strip(), propose_membership(
+            actor, existing, organisation, data.role, data.name
+        )
+    if existing.active and existing.password_hash is None:
+        return data.name.strip(), invite(actor, existing)
+    message = _("This person already belongs to %(org)s.", org=organisation.name)
+    raise RuleViolation(message, fields={"email": [message]})
 
 
 def require_attacher(actor, slug: str) -> Organisation:
@@ -629,6 +699,64 @@ def require_attacher(actor, slug: str) -> Organisation:
     if not actor.is_coordinator:
         raise NotAllowed(_("Only a coordinator can attach a person of another organisation."))
     return organisation
+
+
+def propose_membership(actor, user: User, organisation: Organisation, role: str, name: str) -> str:
+    """A one-time link proposing that an existing account join ``organisation``; the secret.
+
+    Only the account's owner, signed in, can accept it (``accept_proposal``); an earlier open
+    proposal of the same organisation stops working. The owner is told in their inbox.
+    """
+    for earlier in db.session.scalars(
+        select(Invitation).where(
+            Invitation.user_id == user.id,
+            Invitation.organisation_id == organisation.id,
+            Invitation.used_at.is_(None),
+        )
+    ):
+        earlier.used_at = utcnow()
+    secret = new_secret()
+    invitation = Invitation(
+        user_id=user.id,
+        organisation_id=organisation.id,
+        role=role,
+        name=name.strip()[:200],
+        token_hash=digest(secret),
+        created_by_id=getattr(actor, "id", None),
+        expires_at=utcnow() + timedelta(hours=current_app.config["INVITATION_TTL_HOURS"]),
+    )
+    db.session.add(invitation)
+    db.session.flush()
+    notify([user.id], "membership_proposed", organisation=organisation.name)
+    record(
+        actor,
+        "membership.propose",
+        invitation,
+        after={"user": user.email, "organisation": organisation.slug, "role": role},
+    )
+    return secret
+
+
+def accept_proposal(actor: User, secret: str) -> Membership:
+    """The signed-in owner of a proposed account joins the organisation it names.
+
+    Raises NotFound (unknown, used or expired link), NotAllowed (signed in as someone else).
+    """
+    invitation = _open_invitation(secret, proposal=True)
+    if actor.id != invitation.user_id:
+        raise NotAllowed(
+            _(
+                "This invitation is for another account: sign in with the account of the "
+                "address it was sent to."
+            )
+        )
+    invitation.used_at = utcnow()
+    organisation = invitation.organisation
+    existing = next((m for m in actor.memberships if m.organisation_id == organisation.id), None)
+    if existing is not None:
+        db.session.flush()
+        return existing
+    return add_membership(None, actor, organisation, invitation.role or "member")
 
 
 def attach_person(actor, slug: str, email: str, role: str) -> Membership:

@@ -57,6 +57,7 @@ ACTIONS = {
     "user.deactivate": _l("account deactivated"),
     "membership.create": _l("membership added"),
     "membership.delete": _l("membership removed"),
+    "membership.propose": _l("membership proposed"),
     "membership.role": _l("role changed"),
     "token.create": _l("API token created"),
     "token.revoke": _l("API token revoked"),

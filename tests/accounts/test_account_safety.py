@@ -177,3 +177,105 @@ def test_coordinator_deactivates_another_coordinator(login, pole):
     services.set_active(db.session.get(User, pole["coordinator"].id), second, False)
     db.session.commit()
     assert not db.session.get(User, second.id).active
+
+
+# Adding a person by e-mail says nothing about accounts outside the organisation.
+
+
+def add(client, name: str, email: str, role: str = "member"):
+    return post(
+        client,
+        "/organisations/ateliers/people",
+        {"add-name": name, "add-email": email, "add-role": role},
+    )
+
+
+def shown(client, response) -> str:
+    """The page the referent lands on after adding, with the link itself blanked."""
+    assert response.status_code == 302
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    return LINK_RE.sub("LINK", page)
+
+
+@pytest.fixture
+def elsewhere(pole):
+    fabrique = make_organisation("La Fabrique", slug="fabrique")
+    return make_user(fabrique, name="Fanny Fabrique", email="fanny@example.org")
+
+
+def test_adding_an_address_answers_alike_whether_it_has_an_account_elsewhere(
+    login, pole, elsewhere
+):
+    referent = login(pole["referent"])
+    new = shown(referent, add(referent, "Personne Un", "nouvelle@example.org"))
+    new = new.replace("Personne Un", "NAME").replace("nouvelle@example.org", "EMAIL")
+    db.session.rollback()
+    # The same page, given the same kind of name and address, for an existing account.
+    fresh = login(pole["referent"])
+    old = shown(fresh, add(fresh, "Personne Un", "FANNY@example.org"))
+    old = old.replace("Personne Un", "NAME").replace("fanny@example.org", "EMAIL")
+    # The first page also lists the first invitation: compare what the second adds.
+    assert "NAME est invité·e" in new and "NAME est invité·e" in old
+    assert "Fanny Fabrique" not in old
+    assert old.count("EMAIL") == new.count("EMAIL")
+
+
+def test_existing_account_is_not_made_a_member_without_its_consent(login, pole, elsewhere):
+    referent = login(pole["referent"])
+    add(referent, "Fanny", "fanny@example.org", "org_admin")
+    assert membership_of(elsewhere, pole["ateliers"]) is None
+    people = referent.get("/organisations/ateliers/people").get_data(as_text=True)
+    assert "Invité·es, pas encore arrivé·es" in people
+    assert "Fanny Fabrique" not in people
+
+
+def test_owner_accepts_the_proposal_signed_in_and_joins(login, pole, elsewhere, app):
+    referent = login(pole["referent"])
+    response = add(referent, "Fanny", "fanny@example.org", "org_admin")
+    link = LINK_RE.search(referent.get(response.headers["Location"]).get_data(as_text=True))
+    url = link.group(1)
+    anonymous = app.test_client()
+    page = anonymous.get(url).get_data(as_text=True)
+    assert "Se connecter pour accepter" in page
+    assert "fanny@example.org" not in page and "Fanny Fabrique" not in page
+    # The referent who holds the link cannot use it.
+    refused = post(referent, url)
+    assert refused.status_code == 403
+    assert membership_of(elsewhere, pole["ateliers"]) is None
+    owner = login(elsewhere)
+    inbox = owner.get("/inbox/").get_data(as_text=True)
+    assert "Les Ateliers vous invite" in inbox
+    assert post(owner, url).status_code == 302
+    joined = membership_of(elsewhere, pole["ateliers"])
+    assert joined.role == "org_admin" and not joined.is_main
+    assert app.test_client().get(url).status_code == 404
+
+
+def test_proposal_link_never_sets_a_password(login, pole, elsewhere, app):
+    referent = login(pole["referent"])
+    response = add(referent, "Fanny", "fanny@example.org")
+    url = LINK_RE.search(referent.get(response.headers["Location"]).get_data(as_text=True))
+    anonymous = app.test_client()
+    token = csrf_token(anonymous, "/login")
+    answer = anonymous.post(
+        url.group(1),
+        data={"csrf_token": token, "password": "une phrase assez longue", "confirm": "x"},
+    )
+    assert answer.status_code == 302 and "/login" in answer.headers["Location"]
+    assert post_login(app.test_client(), "fanny@example.org").status_code == 302
+
+
+def test_adding_someone_not_joined_yet_again_gives_a_fresh_link(login, pole, app):
+    referent = login(pole["referent"])
+    first = referent.get(add(referent, "Nina", "nina@example.org").headers["Location"])
+    second = referent.get(add(referent, "Nina", "nina@example.org").headers["Location"])
+    first_link = LINK_RE.search(first.get_data(as_text=True)).group(1)
+    second_link = LINK_RE.search(second.get_data(as_text=True)).group(1)
+    assert app.test_client().get(first_link).status_code == 404
+    assert app.test_client().get(second_link).status_code == 200
+
+
+def test_adding_a_person_who_already_belongs_here_is_refused(login, pole):
+    response = add(login(pole["referent"]), "Marc", pole["member"].email)
+    assert response.status_code == 422
+    assert "appartient déjà" in response.get_data(as_text=True)

@@ -139,10 +139,10 @@ def test_bad_new_person_is_refused_next_to_the_field(login, pole, data, field, m
     assert counts() == before
 
 
-def test_referent_adding_an_existing_email_gets_a_clear_message(login, pole):
+def test_coordinator_adding_an_existing_email_is_told_to_attach_them(login, pole):
     before = counts()
     response = post(
-        login(pole["referent"]),
+        login(pole["coordinator"]),
         "/organisations/ateliers/people",
         {
             "add-name": "Odile",
@@ -154,7 +154,6 @@ def test_referent_adding_an_existing_email_gets_a_clear_message(login, pole):
     page = response.get_data(as_text=True)
     assert 'id="add-email-error"' in page
     assert "existe déjà" in page
-    assert "coordination du pôle" in page
     assert counts() == before
 
 
