@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from sqlalchemy.orm import joinedload
 
 from pooling.accounts.models import ROLES, ApiToken, Invitation, Membership, User
@@ -136,11 +136,25 @@ def create_person(actor, data: PersonInput) -> User:
     return user
 
 
-def _other_active_referents(organisation_id: int, excluding_user_id: int) -> list[Membership]:
-    """The organisation's active referents but one person, locked until the transaction ends.
+def _lock_row(table: str, row_id: int) -> None:
+    """Hold one row until the transaction ends (``FOR UPDATE`` on PostgreSQL; on SQLite, the
+    database's single write lock, taken by a write that changes nothing)."""
+    connection = db.session.connection()
+    if connection.dialect.name == "postgresql":
+        db.session.execute(
+            text(f"SELECT id FROM {table} WHERE id = :id FOR UPDATE"), {"id": row_id}
+        )
+    else:
+        db.session.execute(text(f"UPDATE {table} SET id = id WHERE id = :id"), {"id": row_id})
 
-    Locking them serialises two referents who would demote or remove each other at once.
+
+def _other_active_referents(organisation_id: int, excluding_user_id: int) -> list[Membership]:
+    """The organisation's active referents but one person, read under the organisation's lock.
+
+    Locking the organisation row serialises two referents who would demote or remove each
+    other at once: the second reads the first one's change and is refused.
     """
+    _lock_row("organisations", organisation_id)
     return list(
         db.session.scalars(
             select(Membership)
@@ -152,7 +166,7 @@ def _other_active_referents(organisation_id: int, excluding_user_id: int) -> lis
                 User.active.is_(True),
             )
             .order_by(Membership.id)
-            .with_for_update()
+            .execution_options(populate_existing=True)
         )
     )
 
@@ -178,14 +192,20 @@ def _refuse_losing_last_referent(actor, membership: Membership) -> None:
 
 
 def _refuse_losing_last_coordinator(user: User) -> None:
-    """The pole keeps at least one active coordinator (rows locked: two coordinators
-    deactivating each other at once cannot both succeed). Raises RuleViolation."""
-    others = db.session.scalars(
+    """The pole keeps at least one active coordinator. Raises RuleViolation.
+
+    Every active coordinator's row is locked, the target's included, so two coordinators
+    deactivating each other at once are serialised: the second no longer counts the first.
+    """
+    if db.session.connection().dialect.name != "postgresql":
+        _lock_row("users", user.id)
+    active = db.session.scalars(
         select(User.id)
-        .where(User.is_coordinator.is_(True), User.active.is_(True), User.id != user.id)
+        .where(User.is_coordinator.is_(True), User.active.is_(True))
         .order_by(User.id)
         .with_for_update()
     ).all()
+    others = [user_id for user_id in active if user_id != user.id]
     if not others:
         raise RuleViolation(
             _(
