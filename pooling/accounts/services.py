@@ -367,9 +367,9 @@ def invite(actor, user: User) -> str:
 
     The secret is returned once and only its hash is stored; earlier unused invitations stop
     working. For an account that already has a password, the link is a password reset: only a
-    coordinator (or the command line) may issue it, it lives at most ``RESET_LINK_HOURS``, the
-    current password keeps working until the link is used, and the owner is told in their
-    inbox. Raises NotAllowed, RuleViolation.
+    coordinator may issue it (not the command line, whose output anyone running it reads),
+    it lives at most ``RESET_LINK_HOURS``, the current password keeps working until the link
+    is used, and the owner is told in their inbox. Raises NotAllowed, RuleViolation.
     """
     if actor is not None and not (
         actor.is_coordinator or actor.admin_organisation_ids() & user.organisation_ids()
@@ -386,7 +386,16 @@ def invite(actor, user: User) -> str:
     if not user.active:
         raise RuleViolation(_("This account is deactivated: reactivate it first."))
     resetting = bool(user.password_hash)
-    if resetting and actor is not None and not actor.is_coordinator:
+    if resetting and actor is None:
+        raise RuleViolation(
+            _(
+                "%(name)s already has a password: only a coordinator of the pole can give them "
+                "a password reset link, from their organisation's people page.",
+                name=user.name,
+            ),
+            code="has_password",
+        )
+    if resetting and not actor.is_coordinator:
         raise NotAllowed(
             _(
                 "%(name)s already has a password: a new link would let whoever holds it take "

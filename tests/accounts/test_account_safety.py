@@ -279,3 +279,11 @@ def test_adding_a_person_who_already_belongs_here_is_refused(login, pole):
     response = add(login(pole["referent"]), "Marc", pole["member"].email)
     assert response.status_code == 422
     assert "appartient déjà" in response.get_data(as_text=True)
+
+
+def test_command_line_gives_no_link_for_an_account_with_a_password(app, pole):
+    result = app.test_cli_runner().invoke(args=["users", "invite", "--email", pole["member"].email])
+    assert result.exit_code != 0
+    assert "http" not in result.output
+    assert "mot de passe" in result.output or "password" in result.output
+    assert invitations_of(pole["member"]) == 0
