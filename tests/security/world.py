@@ -269,7 +269,7 @@ def build_world(app: Flask) -> World:
         "line_id": pair(lines["own"]["id"], lines["other"]["id"]),
         "closure_id": pair(closures["own"], closures["other"]),
         "period_id": pair(periods["own"]["id"], periods["other"]["id"]),
-        "name": pair("occupancy", "occupancy"),
+        "name": pair("occupancy", "kinds"),
         "secret": pair("no-such-invitation", "no-such-invitation"),
     }
     world.snapshot()
