@@ -785,7 +785,9 @@ def accept_proposal(actor: User, secret: str) -> Membership:
     if existing is not None:
         db.session.flush()
         return existing
-    return add_membership(None, actor, organisation, invitation.role or "member")
+    membership = add_membership(None, actor, organisation, invitation.role or "member")
+    record(actor, "membership.accept", membership, after={"organisation": organisation.slug})
+    return membership
 
 
 def attach_person(actor, slug: str, email: str, role: str) -> Membership:

@@ -58,6 +58,7 @@ ACTIONS = {
     "membership.create": _l("membership added"),
     "membership.delete": _l("membership removed"),
     "membership.propose": _l("membership proposed"),
+    "membership.accept": _l("membership proposal accepted"),
     "membership.role": _l("role changed"),
     "token.create": _l("API token created"),
     "token.revoke": _l("API token revoked"),

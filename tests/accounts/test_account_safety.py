@@ -248,6 +248,8 @@ def test_owner_accepts_the_proposal_signed_in_and_joins(login, pole, elsewhere, 
     assert post(owner, url).status_code == 302
     joined = membership_of(elsewhere, pole["ateliers"])
     assert joined.role == "org_admin" and not joined.is_main
+    accepted = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "membership.accept"))
+    assert accepted.actor_id == elsewhere.id
     assert app.test_client().get(url).status_code == 404
 
 
