@@ -104,7 +104,12 @@ class Membership(db.Model):
 
 
 class Invitation(db.Model):
-    """A one-time link for a person to set their password; only a hash of the secret is kept."""
+    """A one-time link for a person to set their password; only a hash of the secret is kept.
+
+    With an organisation, it proposes that an existing account join that organisation with
+    ``role`` (a referent added an address that already has an account): its owner accepts it
+    signed in, and the referent learns nothing about the account (``name`` is what they typed).
+    """
 
     __tablename__ = "invitations"
 
@@ -115,8 +120,14 @@ class Invitation(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    organisation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organisations.id", ondelete="CASCADE"), index=True
+    )
+    role: Mapped[str | None] = mapped_column(String(20))
+    name: Mapped[str | None] = mapped_column(String(200))
 
     user: Mapped[User] = relationship(foreign_keys=[user_id])
+    organisation = relationship("Organisation")
 
 
 class ApiToken(db.Model):

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from sqlalchemy.orm import joinedload
 
 from pooling.accounts.models import ROLES, ApiToken, Invitation, Membership, User
@@ -20,11 +20,13 @@ from pooling.audit.services import record
 from pooling.core.db import utcnow
 from pooling.core.errors import NotAllowed, NotFound, RuleViolation
 from pooling.extensions import db
+from pooling.notifications.services import notify
 from pooling.organisations.models import Organisation
 from pooling.organisations.permissions import can_manage_people
 
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 TOKEN_PREFIX = "pool_"
+RESET_LINK_HOURS = 24
 
 
 def _password_message(problem: str) -> str:
@@ -64,12 +66,12 @@ class PersonInput:
     password: str | None = None
 
 
-def _check_person(data: PersonInput) -> dict[str, list[str]]:
+def _check_person(data: PersonInput, *, unique: bool = True) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
     email = normalise_email(data.email)
     if not EMAIL_RE.match(email) or len(email) > 254:
         errors["email"] = [_("Enter a valid e-mail address.")]
-    elif find_user_by_email(email):
+    elif unique and find_user_by_email(email):
         errors["email"] = [_("A person with this e-mail address already exists.")]
     if not (data.name or "").strip():
         errors["name"] = [_("A name is required.")]
@@ -134,6 +136,87 @@ def create_person(actor, data: PersonInput) -> User:
     return user
 
 
+def _lock_row(table: str, row_id: int) -> None:
+    """Hold one row until the transaction ends (``FOR UPDATE`` on PostgreSQL; on SQLite, the
+    database's single write lock, taken by a write that changes nothing)."""
+    connection = db.session.connection()
+    if connection.dialect.name == "postgresql":
+        db.session.execute(
+            text(f"SELECT id FROM {table} WHERE id = :id FOR UPDATE"), {"id": row_id}
+        )
+    else:
+        db.session.execute(text(f"UPDATE {table} SET id = id WHERE id = :id"), {"id": row_id})
+
+
+def _other_active_referents(organisation_id: int, excluding_user_id: int) -> list[Membership]:
+    """The organisation's active referents but one person, read under the organisation's lock.
+
+    Locking the organisation row serialises two referents who would demote or remove each
+    other at once: the second reads the first one's change and is refused.
+    """
+    _lock_row("organisations", organisation_id)
+    return list(
+        db.session.scalars(
+            select(Membership)
+            .join(User, Membership.user_id == User.id)
+            .where(
+                Membership.organisation_id == organisation_id,
+                Membership.role == "org_admin",
+                Membership.user_id != excluding_user_id,
+                User.active.is_(True),
+            )
+            .order_by(Membership.id)
+            .execution_options(populate_existing=True)
+        )
+    )
+
+
+def _refuse_losing_last_referent(actor, membership: Membership) -> None:
+    """A referent may not leave their organisation without another active referent.
+
+    Coordinators may (they can always name a new referent, so nothing is locked out, and a
+    departing or misbehaving last referent must be removable). Raises RuleViolation.
+    """
+    if actor is None or actor.is_coordinator or membership.role != "org_admin":
+        return
+    if not _other_active_referents(membership.organisation_id, membership.user_id):
+        raise RuleViolation(
+            _(
+                "%(name)s is the only referent of %(org)s: make someone else referent first, "
+                "so that the organisation is never left without one.",
+                name=membership.user.name,
+                org=membership.organisation.name,
+            ),
+            code="last_referent",
+        )
+
+
+def _refuse_losing_last_coordinator(user: User) -> None:
+    """The pole keeps at least one active coordinator. Raises RuleViolation.
+
+    Every active coordinator's row is locked, the target's included, so two coordinators
+    deactivating each other at once are serialised: the second no longer counts the first.
+    """
+    if db.session.connection().dialect.name != "postgresql":
+        _lock_row("users", user.id)
+    active = db.session.scalars(
+        select(User.id)
+        .where(User.is_coordinator.is_(True), User.active.is_(True))
+        .order_by(User.id)
+        .with_for_update()
+    ).all()
+    others = [user_id for user_id in active if user_id != user.id]
+    if not others:
+        raise RuleViolation(
+            _(
+                "%(name)s is the pole's last active coordinator: the pole cannot be left "
+                "without one.",
+                name=user.name,
+            ),
+            code="last_coordinator",
+        )
+
+
 def add_membership(actor, user: User, organisation: Organisation, role: str) -> Membership:
     """Attach a person to one more organisation (a part-time worker of two employers)."""
     if actor is not None and not can_manage_people(actor, organisation):
@@ -163,6 +246,8 @@ def change_membership_role(actor, membership: Membership, role: str) -> Membersh
         raise NotAllowed(_("You can only manage the people of your own organisation."))
     if role not in ROLES:
         raise RuleViolation(_("The role must be member or org_admin."))
+    if role != "org_admin":
+        _refuse_losing_last_referent(actor, membership)
     before = {"role": membership.role}
     membership.role = role
     db.session.flush()
@@ -177,6 +262,7 @@ def remove_membership(actor, membership: Membership) -> None:
     if actor.id == membership.user_id and not actor.is_coordinator:
         raise RuleViolation(_("You cannot remove yourself from your organisation."))
     user = membership.user
+    _refuse_losing_last_referent(actor, membership)
     if len(user.memberships) == 1 and not user.is_coordinator:
         raise RuleViolation(
             _(
@@ -212,6 +298,11 @@ def set_active(actor, user: User, active: bool) -> User:
         )
     if actor.id == user.id:
         raise RuleViolation(_("You cannot deactivate your own account."))
+    if not active and user.active:
+        for membership in user.memberships:
+            _refuse_losing_last_referent(actor, membership)
+        if user.is_coordinator:
+            _refuse_losing_last_coordinator(user)
     user.active = active
     if not active:
         user.session_token = _random.token_hex(16)
@@ -274,7 +365,11 @@ def set_locale(user: User, locale: str) -> User:
 def invite(actor, user: User) -> str:
     """Create a one-time link secret for ``user`` to set a password; returns the secret.
 
-    The secret is returned once and only its hash is stored; earlier unused invitations stop working.
+    The secret is returned once and only its hash is stored; earlier unused invitations stop
+    working. For an account that already has a password, the link is a password reset: only a
+    coordinator may issue it (not the command line, whose output anyone running it reads),
+    it lives at most ``RESET_LINK_HOURS``, the current password keeps working until the link
+    is used, and the owner is told in their inbox. Raises NotAllowed, RuleViolation.
     """
     if actor is not None and not (
         actor.is_coordinator or actor.admin_organisation_ids() & user.organisation_ids()
@@ -290,9 +385,31 @@ def invite(actor, user: User) -> str:
         )
     if not user.active:
         raise RuleViolation(_("This account is deactivated: reactivate it first."))
-    _close_invitations(user)
+    resetting = bool(user.password_hash)
+    if resetting and actor is None:
+        raise RuleViolation(
+            _(
+                "%(name)s already has a password: only a coordinator of the pole can give them "
+                "a password reset link, from their organisation's people page.",
+                name=user.name,
+            ),
+            code="has_password",
+        )
+    if resetting and not actor.is_coordinator:
+        raise NotAllowed(
+            _(
+                "%(name)s already has a password: a new link would let whoever holds it take "
+                "the account over. If they forgot it, a coordinator of the pole can give them "
+                "a password reset link.",
+                name=user.name,
+            ),
+            code="has_password",
+        )
+    _close_invitations(user, proposals=False)
     secret = new_secret()
     hours = current_app.config["INVITATION_TTL_HOURS"]
+    if resetting:
+        hours = min(hours, RESET_LINK_HOURS)
     db.session.add(
         Invitation(
             user_id=user.id,
@@ -302,22 +419,48 @@ def invite(actor, user: User) -> str:
         )
     )
     db.session.flush()
-    record(actor, "user.invite", user)
+    if resetting:
+        # The owner learns that someone can now set their password, and who.
+        notify(
+            [user.id],
+            "password_reset_link",
+            by=getattr(actor, "name", None) or _("the pole's administrator"),
+        )
+        record(actor, "user.password_reset_link", user)
+    else:
+        record(actor, "user.invite", user)
     return secret
 
 
-def _close_invitations(user: User) -> None:
-    for invitation in db.session.scalars(
-        select(Invitation).where(Invitation.user_id == user.id, Invitation.used_at.is_(None))
-    ):
+def _close_invitations(user: User, *, proposals: bool = True) -> None:
+    """Close a person's open links (with ``proposals`` False, only their password links)."""
+    query = select(Invitation).where(Invitation.user_id == user.id, Invitation.used_at.is_(None))
+    if not proposals:
+        query = query.where(Invitation.organisation_id.is_(None))
+    for invitation in db.session.scalars(query):
         invitation.used_at = utcnow()
 
 
+def open_invitation(secret: str) -> Invitation:
+    """The open link for this secret, a password link or a proposal to join an organisation.
+
+    Raises NotFound when unknown, used or expired, or when its person is deactivated.
+    """
+    return _open_invitation(secret, proposal=None)
+
+
 def invitation_for(secret: str) -> Invitation:
-    """The open invitation for this secret; raises NotFound when unknown, used or expired."""
-    invitation = db.session.scalar(
-        select(Invitation).where(Invitation.token_hash == digest(secret))
-    )
+    """The open password link for this secret; raises NotFound when unknown, used or expired."""
+    return _open_invitation(secret, proposal=False)
+
+
+def _open_invitation(secret: str, *, proposal: bool | None) -> Invitation:
+    query = select(Invitation).where(Invitation.token_hash == digest(secret))
+    if proposal is False:
+        query = query.where(Invitation.organisation_id.is_(None))
+    elif proposal is True:
+        query = query.where(Invitation.organisation_id.is_not(None))
+    invitation = db.session.scalar(query)
     if (
         invitation is None
         or invitation.used_at is not None
@@ -426,11 +569,24 @@ class PersonRow:
 
 
 @dataclass
+class PendingRow:
+    """Someone invited to the organisation who has not joined yet (new or existing account:
+    the page shows both alike)."""
+
+    name: str
+    email: str
+    role: str
+    invitation_status: str  # pending, expired, used, none
+    invitation_expires_at: datetime | None = None
+
+
+@dataclass
 class PeopleOverview:
-    """An organisation and its people, for its referents and the coordinators."""
+    """An organisation, its people, and those invited who have not joined yet."""
 
     organisation: Organisation
     rows: list[PersonRow]
+    pending: list[PendingRow]
 
 
 def _managed_organisation(actor, slug: str) -> Organisation:
@@ -471,56 +627,167 @@ def people_overview(actor, slug: str) -> PeopleOverview:
     if user_ids:
         for invitation in db.session.scalars(
             select(Invitation)
-            .where(Invitation.user_id.in_(user_ids))
+            .where(Invitation.user_id.in_(user_ids), Invitation.organisation_id.is_(None))
             .order_by(Invitation.created_at, Invitation.id)
         ):
             latest[invitation.user_id] = invitation
-    rows = [
-        PersonRow(
-            membership=m,
-            user=m.user,
-            has_password=bool(m.user.password_hash),
-            invitation_status=_invitation_status(latest.get(m.user_id)),
-            invitation_expires_at=getattr(latest.get(m.user_id), "expires_at", None),
-            manage_account=can_manage_account(actor, m.user),
+    rows, pending = [], []
+    for m in memberships:
+        invitation = latest.get(m.user_id)
+        if m.user.active and not m.user.password_hash:
+            pending.append(
+                PendingRow(
+                    name=m.user.name,
+                    email=m.user.email,
+                    role=m.role,
+                    invitation_status=_invitation_status(invitation),
+                    invitation_expires_at=getattr(invitation, "expires_at", None),
+                )
+            )
+            continue
+        rows.append(
+            PersonRow(
+                membership=m,
+                user=m.user,
+                has_password=bool(m.user.password_hash),
+                invitation_status=_invitation_status(invitation),
+                invitation_expires_at=getattr(invitation, "expires_at", None),
+                manage_account=can_manage_account(actor, m.user),
+            )
         )
-        for m in memberships
-    ]
-    return PeopleOverview(organisation=organisation, rows=rows)
+    for proposal in db.session.scalars(
+        select(Invitation)
+        .where(Invitation.organisation_id == organisation.id, Invitation.used_at.is_(None))
+        .order_by(Invitation.created_at, Invitation.id)
+    ):
+        pending.append(
+            PendingRow(
+                name=proposal.name or "",
+                email=proposal.user.email,
+                role=proposal.role or "member",
+                invitation_status=_invitation_status(proposal),
+                invitation_expires_at=proposal.expires_at,
+            )
+        )
+    pending.sort(key=lambda row: row.name.lower())
+    return PeopleOverview(organisation=organisation, rows=rows, pending=pending)
 
 
-def add_person_to_organisation(actor, slug: str, data: PersonInput) -> tuple[User, str]:
-    """Create a person without a password in this organisation, and an invitation for them.
+def add_person_to_organisation(actor, slug: str, data: PersonInput) -> tuple[str, str]:
+    """Invite a person to this organisation; returns the name as given and a one-time secret.
 
-    Returns the person and the invitation secret (shown once). An e-mail address already in
-    use is refused: a coordinator attaches that person instead (``attach_person``).
-    Raises NotFound, NotAllowed, RuleViolation.
+    A referent gets the same answer whether the address is new to the pole or already has an
+    account in another organisation, so adding people tells nothing about who else has an
+    account: a new address gets an account here, without a password, and a link to choose
+    one; an existing account gets a proposal to join, which only its owner, signed in, can
+    accept (a person joins another organisation by their own consent). Adding again someone
+    who has not joined yet gives a fresh link. Coordinators, who see every account, are told
+    and attach the person instead. Raises NotFound, NotAllowed, RuleViolation.
     """
     organisation = _managed_organisation(actor, slug)
-    if find_user_by_email(data.email) is not None:
-        if actor.is_coordinator:
-            message = _(
-                "A person with this e-mail address already exists: "
-                "attach them to this organisation instead."
-            )
-        else:
-            message = _(
-                "A person with this e-mail address already exists. Ask the pole's "
-                "coordinators to attach them to your organisation."
-            )
+    existing = find_user_by_email(data.email)
+    if existing is None:
+        user = create_person(
+            actor,
+            PersonInput(
+                email=data.email,
+                name=data.name,
+                organisation_id=organisation.id,
+                role=data.role,
+                locale=data.locale,
+                password=None,
+            ),
+        )
+        return user.name, invite(actor, user)
+    if actor.is_coordinator:
+        message = _(
+            "A person with this e-mail address already exists: "
+            "attach them to this organisation instead."
+        )
         raise RuleViolation(message, fields={"email": [message]})
-    user = create_person(
-        actor,
-        PersonInput(
-            email=data.email,
-            name=data.name,
-            organisation_id=organisation.id,
-            role=data.role,
-            locale=data.locale,
-            password=None,
-        ),
+    errors = _check_person(data, unique=False)
+    if errors:
+        raise RuleViolation(_("Please correct the highlighted fields."), fields=errors)
+    here = next((m for m in existing.memberships if m.organisation_id == organisation.id), None)
+    if here is None:
+        return data.name.strip(), propose_membership(
+            actor, existing, organisation, data.role, data.name
+        )
+    if existing.active and existing.password_hash is None:
+        return data.name.strip(), invite(actor, existing)
+    message = _("This person already belongs to %(org)s.", org=organisation.name)
+    raise RuleViolation(message, fields={"email": [message]})
+
+
+def require_attacher(actor, slug: str) -> Organisation:
+    """The organisation, if ``actor`` may attach people to it (coordinators only).
+
+    Raises NotFound (unknown organisation), NotAllowed.
+    """
+    organisation = _managed_organisation(actor, slug)
+    if not actor.is_coordinator:
+        raise NotAllowed(_("Only a coordinator can attach a person of another organisation."))
+    return organisation
+
+
+def propose_membership(actor, user: User, organisation: Organisation, role: str, name: str) -> str:
+    """A one-time link proposing that an existing account join ``organisation``; the secret.
+
+    Only the account's owner, signed in, can accept it (``accept_proposal``); an earlier open
+    proposal of the same organisation stops working. The owner is told in their inbox.
+    """
+    for earlier in db.session.scalars(
+        select(Invitation).where(
+            Invitation.user_id == user.id,
+            Invitation.organisation_id == organisation.id,
+            Invitation.used_at.is_(None),
+        )
+    ):
+        earlier.used_at = utcnow()
+    secret = new_secret()
+    invitation = Invitation(
+        user_id=user.id,
+        organisation_id=organisation.id,
+        role=role,
+        name=name.strip()[:200],
+        token_hash=digest(secret),
+        created_by_id=getattr(actor, "id", None),
+        expires_at=utcnow() + timedelta(hours=current_app.config["INVITATION_TTL_HOURS"]),
     )
-    return user, invite(actor, user)
+    db.session.add(invitation)
+    db.session.flush()
+    notify([user.id], "membership_proposed", organisation=organisation.name)
+    record(
+        actor,
+        "membership.propose",
+        invitation,
+        after={"user": user.email, "organisation": organisation.slug, "role": role},
+    )
+    return secret
+
+
+def accept_proposal(actor: User, secret: str) -> Membership:
+    """The signed-in owner of a proposed account joins the organisation it names.
+
+    Raises NotFound (unknown, used or expired link), NotAllowed (signed in as someone else).
+    """
+    invitation = _open_invitation(secret, proposal=True)
+    if actor.id != invitation.user_id:
+        raise NotAllowed(
+            _(
+                "This invitation is for another account: sign in with the account of the "
+                "address it was sent to."
+            )
+        )
+    invitation.used_at = utcnow()
+    organisation = invitation.organisation
+    existing = next((m for m in actor.memberships if m.organisation_id == organisation.id), None)
+    if existing is not None:
+        db.session.flush()
+        return existing
+    membership = add_membership(None, actor, organisation, invitation.role or "member")
+    record(actor, "membership.accept", membership, after={"organisation": organisation.slug})
+    return membership
 
 
 def attach_person(actor, slug: str, email: str, role: str) -> Membership:
@@ -528,9 +795,7 @@ def attach_person(actor, slug: str, email: str, role: str) -> Membership:
 
     Raises NotFound, NotAllowed, RuleViolation.
     """
-    organisation = _managed_organisation(actor, slug)
-    if not actor.is_coordinator:
-        raise NotAllowed(_("Only a coordinator can attach a person of another organisation."))
+    organisation = require_attacher(actor, slug)
     user = find_user_by_email(email)
     if user is None:
         message = _("Nobody has this e-mail address; add them as a new person instead.")
@@ -538,14 +803,16 @@ def attach_person(actor, slug: str, email: str, role: str) -> Membership:
     return add_membership(actor, user, organisation, role)
 
 
-def reinvite_person(actor, slug: str, membership_id: int) -> tuple[User, str]:
+def reinvite_person(actor, slug: str, membership_id: int) -> tuple[User, str, bool]:
     """A new one-time link for a person of this organisation; earlier links stop working.
 
-    Raises NotFound, NotAllowed, RuleViolation.
+    Returns the person, the secret, and whether the link resets an existing password (only
+    coordinators may issue those, see ``invite``). Raises NotFound, NotAllowed, RuleViolation.
     """
     organisation = _managed_organisation(actor, slug)
     user = _membership_in(organisation, membership_id).user
-    return user, invite(actor, user)
+    resetting = bool(user.password_hash)
+    return user, invite(actor, user), resetting
 
 
 def set_person_role(actor, slug: str, membership_id: int, role: str) -> Membership:

@@ -128,9 +128,11 @@ def logout():
 @bp.route("/invitation/<secret>", methods=["GET", "POST"])
 def accept_invitation(secret: str):
     try:
-        invitation = services.invitation_for(secret)
+        invitation = services.open_invitation(secret)
     except DomainError as error:
         return render_template("errors/error.html", status=404, message=error.message), 404
+    if invitation.organisation_id is not None:
+        return _join_organisation(secret, invitation)
     form = SetPasswordForm()
     if form.validate_on_submit():
         try:
@@ -145,6 +147,25 @@ def accept_invitation(secret: str):
             return redirect(url_for("home.index"))
     status = 422 if request.method == "POST" else 200
     return render_template("accounts/invitation.html", form=form, invitation=invitation), status
+
+
+def _join_organisation(secret: str, invitation):
+    """The page of a proposal to join an organisation: its owner, signed in, accepts it."""
+    if request.method == "POST":
+        if not current_user.is_authenticated:
+            return redirect(url_for("accounts.login", next=request.path))
+        ActionForm()  # the CSRF token is checked for every POST by CSRFProtect
+        membership = services.accept_proposal(_actor(), secret)
+        db.session.commit()
+        flash(_("You now also belong to %(org)s.", org=membership.organisation.name), "success")
+        return redirect(url_for("home.index"))
+    owner = current_user.is_authenticated and current_user.id == invitation.user_id
+    return render_template(
+        "accounts/join.html",
+        invitation=invitation,
+        owner=owner,
+        action_form=ActionForm(formdata=None),
+    )
 
 
 # A person's own account
@@ -275,7 +296,7 @@ def add_person(slug: str):
     form = PersonForm(prefix="add")
     if form.validate_on_submit():
         try:
-            user, secret = services.add_person_to_organisation(
+            name, secret = services.add_person_to_organisation(
                 _actor(),
                 slug,
                 services.PersonInput(
@@ -286,9 +307,18 @@ def add_person(slug: str):
             db.session.rollback()
             _put_errors(form, error)
         else:
+            # The same words whether the address is new or has an account elsewhere.
             db.session.commit()
-            flash(_("%(name)s is added.", name=user.name), "success")
-            _invitation_flash(user, secret)
+            link = url_for("accounts.accept_invitation", secret=secret, _external=True)
+            flash(
+                _(
+                    "%(name)s is invited. Send them this one-time link to join the "
+                    "organisation (it will not be shown again): %(link)s",
+                    name=name,
+                    link=link,
+                ),
+                "success",
+            )
             return redirect(url_for("accounts.people", slug=slug))
     return _people_page(slug, 422, person_form=form)
 
@@ -296,6 +326,7 @@ def add_person(slug: str):
 @bp.post("/organisations/<slug>/people/attach")
 @login_required
 def attach_person(slug: str):
+    services.require_attacher(_actor(), slug)  # a referent is refused before any validation
     form = AttachPersonForm(prefix="attach")
     if form.validate_on_submit():
         try:
@@ -337,13 +368,27 @@ def _person_action(slug: str, act, message):
 @login_required
 def reinvite(slug: str, membership_id: int):
     try:
-        user, secret = services.reinvite_person(_actor(), slug, membership_id)
+        user, secret, resetting = services.reinvite_person(_actor(), slug, membership_id)
     except RuleViolation as error:
         db.session.rollback()
         flash(error.message, "error")
         return _people_page(slug, 422)
     db.session.commit()
-    _invitation_flash(user, secret)
+    if resetting:
+        flash(
+            _(
+                "One-time link to reset the password of %(name)s (it will not be shown again, "
+                "and lasts %(hours)s hours): give it to them yourself, in person or by phone. "
+                "Their current password keeps working until the link is used, and they are told "
+                "in their inbox. %(link)s",
+                name=user.name,
+                hours=services.RESET_LINK_HOURS,
+                link=url_for("accounts.accept_invitation", secret=secret, _external=True),
+            ),
+            "success",
+        )
+    else:
+        _invitation_flash(user, secret)
     return redirect(url_for("accounts.people", slug=slug))
 
 

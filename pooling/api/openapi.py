@@ -839,7 +839,13 @@ def _paths() -> dict[str, dict]:
                     parameter(
                         "organisation_id", "query", {"type": "integer"}, "Of this organisation."
                     ),
-                    parameter("user_id", "query", {"type": "integer"}, "Made by this person."),
+                    parameter(
+                        "user_id",
+                        "query",
+                        {"type": "integer"},
+                        "Made by this person: yourself, or for one of your organisations "
+                        "(coordinators: anyone); otherwise an empty list.",
+                    ),
                     parameter("series_id", "query", {"type": "integer"}, "Of this series."),
                     instant_param("start", "Ending after this instant."),
                     instant_param("end", "Starting before this instant."),

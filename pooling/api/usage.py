@@ -52,6 +52,7 @@ def _window():
 @bp.get("/usage")
 def get_usage() -> Response:
     """Usage over [start, end) grouped by organisation (default), resource or kind."""
+    services.require_usage_reader(actor())
     start, end = _window()
     group_by = choice_arg("group_by", GROUPINGS) or "organisation"
     rows = services.usage_report(actor(), start, end, group_by)
@@ -75,6 +76,7 @@ def manual_json(line) -> dict:
 @bp.get("/usage/manual")
 def list_manual_usage() -> Response:
     """Manual usage lines of [start, end)."""
+    services.require_usage_reader(actor())
     start, end = _window()
     return list_response(services.list_manual_usage(actor(), start, end), manual_json)
 

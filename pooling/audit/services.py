@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from pooling.audit.models import AuditEvent
+from pooling.audit.words import object_kind
 from pooling.core.errors import NotAllowed
 from pooling.extensions import db
 
@@ -27,7 +28,7 @@ def record(
     event = AuditEvent(
         actor_id=getattr(actor, "id", None),
         action=action,
-        object_type=getattr(obj, "__tablename__", type(obj).__name__).rstrip("s"),
+        object_type=object_kind(getattr(obj, "__tablename__", type(obj).__name__)),
         object_id=getattr(obj, "id", None),
         before=before,
         after=after,

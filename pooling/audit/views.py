@@ -9,7 +9,7 @@ from flask import Blueprint, abort, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from pooling.audit import services
+from pooling.audit import services, words
 from pooling.core.csv_export import csv_response
 from pooling.core.time import local_day_bounds
 
@@ -47,7 +47,13 @@ def index():
         abort(403)
     events = services.search_events(current_user, _filters(), limit=500)
     return render_template(
-        "audit/index.html", events=events, actions=services.action_names(), args=request.args
+        "audit/index.html",
+        events=events,
+        actions=services.action_names(),
+        object_kinds=list(words.OBJECT_KINDS),
+        action_label=words.action_label,
+        object_label=words.object_label,
+        args=request.args,
     )
 
 
@@ -63,6 +69,7 @@ def export():
             _("When (UTC)"),
             _("Who"),
             _("Action"),
+            _("Action code"),
             _("Object"),
             _("Id"),
             _("Before"),
@@ -73,8 +80,9 @@ def export():
             [
                 e.at.strftime("%Y-%m-%d %H:%M:%S"),
                 e.actor.email if e.actor else _("system"),
+                words.action_label(e.action),
                 e.action,
-                e.object_type,
+                words.object_label(e.object_type),
                 e.object_id,
                 json.dumps(e.before, ensure_ascii=False) if e.before else "",
                 json.dumps(e.after, ensure_ascii=False) if e.after else "",

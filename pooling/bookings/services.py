@@ -150,6 +150,10 @@ def bookings_query(actor: User, filters: BookingFilter) -> Select:
         )
     if filters.user_id is not None:
         query = query.where(Booking.user_id == filters.user_id)
+        if not actor.is_coordinator and filters.user_id != actor.id:
+            # Whose bookings these are is said only within the caller's own organisations:
+            # the bookings made for them, whoever the person; another's, an empty list.
+            query = query.where(Booking.organisation_id.in_(actor.organisation_ids()))
     if filters.series_id is not None:
         query = query.where(Booking.series_id == filters.series_id)
     if filters.start is not None:

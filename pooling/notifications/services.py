@@ -113,6 +113,17 @@ def message(notification: Notification) -> str:
             when=p["when"],
             by=p["by"],
         ),
+        "membership_proposed": lambda: _(
+            "%(organisation)s invites you to join it. Open the link its referent sends you, "
+            "signed in with this account, to accept.",
+            organisation=p["organisation"],
+        ),
+        "password_reset_link": lambda: _(
+            "%(by)s issued a one-time link to reset your password. Your current password keeps "
+            "working until the link is used; if you did not ask for it, tell the pole's "
+            "coordinators.",
+            by=p["by"],
+        ),
     }
     render = texts.get(notification.kind)
     return render() if render else notification.kind

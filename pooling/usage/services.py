@@ -473,6 +473,15 @@ def add_manual_usage(actor: User, data: ManualUsageInput) -> ManualUsage:
     return line
 
 
+def require_usage_reader(actor: User) -> None:
+    """Usage is read by referents (their organisations') and coordinators. Raises NotAllowed.
+
+    The API asks first, so that a member learns they may not, not what the query lacks.
+    """
+    if not permissions.can_read_usage(actor):
+        raise NotAllowed(_("Only coordinators and referents can read usage."))
+
+
 def list_manual_usage(actor: User, start: datetime, end: datetime) -> list[ManualUsage]:
     """Manual usage lines of ``[start, end)``, by day; referents see their organisations' only."""
     if not permissions.can_read_usage(actor):
@@ -489,7 +498,8 @@ def list_manual_usage(actor: User, start: datetime, end: datetime) -> list[Manua
 
 
 def get_manual_usage(actor: User, line_id: int) -> ManualUsage:
-    """One manual line. Raises NotFound."""
+    """One manual line. Raises NotAllowed (members), NotFound (another organisation's)."""
+    require_usage_reader(actor)
     line = db.session.get(ManualUsage, line_id)
     visible = permissions.visible_organisation_ids(actor) if actor else set()
     if line is None or (visible is not None and line.organisation_id not in visible):

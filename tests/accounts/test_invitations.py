@@ -23,11 +23,11 @@ def invited_person(referent=None):
     """A new person added to an organisation by its referent; returns (person, secret)."""
     if referent is None:
         referent = make_user(make_organisation(slug="ateliers"), role="org_admin")
-    person, secret = services.add_person_to_organisation(
+    _name, secret = services.add_person_to_organisation(
         referent, "ateliers", services.PersonInput(email="nina@example.org", name="Nina")
     )
     db.session.commit()
-    return person, secret
+    return services.find_user_by_email("nina@example.org"), secret
 
 
 def choose_password(client, secret, password=PASSWORD, confirm=None):

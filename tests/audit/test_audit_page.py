@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from tests.factories import make_coordinator, make_organisation, make_resource, make_user
 
 
@@ -51,3 +53,46 @@ def test_csv_export_filters_by_action_and_neutralises_formulas(app, login):
     assert "resource.create" not in text
     assert ";'=2+3@example.org;" in text
     assert '"name": "Les Jardins"' in text.replace('""', '"')
+
+
+def test_audit_page_names_objects_and_acts_in_words(app, login):
+    from pooling.audit.services import record
+    from pooling.extensions import db
+
+    coordinator = make_coordinator()
+    english = make_coordinator(locale="en")
+    member = make_user(make_organisation())
+    record(coordinator, "membership.role", member.memberships[0], after={"role": "org_admin"})
+    record(coordinator, "series.cancel", type("Row", (), {"__tablename__": "series", "id": 7})())
+    db.session.commit()
+    page = login(coordinator).get("/audit/").get_data(as_text=True)
+    assert "rôle modifié" in page
+    assert "rattachement #" in page
+    assert "réservation récurrente (série) #7" in page
+    assert not re.search(r"\bserie\b", page)
+    page = login(english).get("/audit/").get_data(as_text=True)
+    assert "role changed" in page
+    assert "recurring booking (series) #7" in page
+
+
+def test_recurring_booking_events_are_recorded_as_series(app):
+    from pooling.audit.services import record
+    from pooling.extensions import db
+
+    event = record(None, "series.cancel", type("Row", (), {"__tablename__": "series", "id": 3})())
+    db.session.flush()
+    assert event.object_type == "series"
+    db.session.rollback()
+
+
+def test_csv_export_says_the_act_in_words_and_keeps_its_code(app, login):
+    from pooling.extensions import db
+    from pooling.organisations.services import OrganisationInput, create_organisation
+
+    coordinator = make_coordinator()
+    create_organisation(coordinator, OrganisationInput(name="Les Jardins"))
+    db.session.commit()
+    text = login(coordinator).get("/audit/export.csv").get_data(as_text=True)
+    assert "structure créée" in text
+    assert "organisation.create" in text
+    assert "structure membre" in text

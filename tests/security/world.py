@@ -89,6 +89,18 @@ class World:
                 if self.rows[table.name]:
                     connection.execute(table.insert(), self.rows[table.name])
 
+    def changed(self) -> list[str]:
+        """The tables whose rows differ from the snapshot (what a request wrote)."""
+        db.session.remove()
+        differ = []
+        for table in db.metadata.sorted_tables:
+            rows = [dict(row._mapping) for row in db.session.execute(table.select())]
+            key = lambda row: repr(sorted(row.items()))  # noqa: E731
+            if sorted(rows, key=key) != sorted(self.rows[table.name], key=key):
+                differ.append(table.name)
+        db.session.remove()
+        return differ
+
     def counts(self) -> dict[str, int]:
         """Rows per table, to tell that a refused request wrote nothing."""
         from sqlalchemy import func
@@ -184,11 +196,16 @@ def build_world(app: Flask) -> World:
                 "recurrence": "FREQ=WEEKLY;COUNT=2",
             },
         )
-    period = api(
-        "coordinator",
-        "/api/v1/cost-periods",
-        {"name": "Year", "start": f"{start.year}-01-01", "end": f"{start.year}-12-31"},
-    )
+    # Cost periods belong to the whole pole: "own" and "other" are two distinct periods (this
+    # year and the next), so that a route reading the wrong id shows.
+    periods = {
+        side: api(
+            "coordinator",
+            "/api/v1/cost-periods",
+            {"name": f"Year {year}", "start": f"{year}-01-01", "end": f"{year}-12-31"},
+        )
+        for side, year in (("own", start.year), ("other", start.year + 1))
+    }
     feeds = {
         side: api(actor, "/api/v1/feeds", {"scope": "me"})
         for side, actor in (("own", "member"), ("other", "other_member"))
@@ -251,8 +268,8 @@ def build_world(app: Flask) -> World:
         "quota_id": pair(quotas["own"]["id"], quotas["other"]["id"]),
         "line_id": pair(lines["own"]["id"], lines["other"]["id"]),
         "closure_id": pair(closures["own"], closures["other"]),
-        "period_id": pair(period["id"], period["id"]),
-        "name": pair("occupancy", "occupancy"),
+        "period_id": pair(periods["own"]["id"], periods["other"]["id"]),
+        "name": pair("occupancy", "kinds"),
         "secret": pair("no-such-invitation", "no-such-invitation"),
     }
     world.snapshot()
