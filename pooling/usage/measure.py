@@ -6,7 +6,8 @@ before its start (or after it started) counts as used, with its booked interval.
 part inside the window counts, so a booking that straddles a period's boundary is split
 between the two periods. Unit-hours are hours x quantity (20 chairs for 3 h: 60 unit-hours);
 meter units (km) are the readings' difference, in proportion to the part inside the window.
-A co-organised booking splits everything by its shares.
+A co-organised booking splits everything by its accepted shares; a share another
+organisation has not accepted (proposed or declined) counts for the booking's organisation.
 """
 
 from __future__ import annotations
@@ -75,6 +76,26 @@ class Measurement:
     no_show: bool
     actual_times: bool
     entries: tuple[UsageEntry, ...] = field(default_factory=tuple)
+
+
+def counted_shares(
+    organisation_id: int, shares: Sequence[tuple[int, Decimal, str]]
+) -> tuple[tuple[int, Decimal], ...]:
+    """The shares usage follows: (organisation id, fraction) from (organisation, share, status).
+
+    Another organisation's share counts only once accepted; until then (and when declined)
+    it counts for the booking's organisation. No shares: everything to the booking's own.
+    """
+    own = Decimal(0)
+    counted: list[tuple[int, Decimal]] = []
+    for other_id, share, status in shares:
+        if other_id == organisation_id or status != "accepted":
+            own += Decimal(share)
+        else:
+            counted.append((other_id, Decimal(share)))
+    if not counted:
+        return ()
+    return tuple(sorted([(organisation_id, own), *counted]))
 
 
 def is_late_cancellation(facts: BookingFacts, notice: timedelta) -> bool:

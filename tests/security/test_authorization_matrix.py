@@ -160,6 +160,12 @@ EXPECTED: dict[str, tuple[str, ...]] = {
     "PATCH api.update_organisation": ("401 403 403 403 200", "401 403 403 403 200"),
     "PATCH api.update_resource": ("401 403 403 403 200", "401 403 403 403 200"),
     "PATCH api.update_usage_settings": ("401 403 403 403 422",),
+    # --- co-organisation consent (the world's bookings have no shares: 404 for everyone;
+    # who may answer is tested in tests/bookings/test_co_organisation.py)
+    "POST api.accept_share": ("401 404 404 404 404", "401 404 404 404 404"),
+    "POST api.decline_share": ("401 404 404 404 404", "401 404 404 404 404"),
+    "POST bookings.accept_share": ("302 404 404 404 404", "302 404 404 404 404"),
+    "POST bookings.decline_share": ("302 404 404 404 404", "302 404 404 404 404"),
 }
 # fmt: on
 
