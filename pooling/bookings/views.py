@@ -88,6 +88,9 @@ def booking_helpers() -> dict:
     """Permission predicates and the recurrence's plain words for the booking templates."""
     return {
         "can_change_booking": lambda b: permissions.can_change_booking(current_user, b),
+        "can_decide_share": lambda organisation_id: permissions.can_decide_share(
+            current_user, organisation_id
+        ),
         "can_check_in": lambda b: permissions.can_check_in(current_user, b),
         "can_approve": lambda b: permissions.can_approve(current_user, b),
         "title_visible": lambda b: services.title_visible(current_user, b),

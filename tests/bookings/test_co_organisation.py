@@ -315,6 +315,23 @@ def test_the_referent_sees_the_proposal_in_the_inbox_and_accepts_it(api, pole, l
     assert "Co-organisations proposées" not in client.get("/inbox/").get_data(as_text=True)
 
 
+def test_the_booking_page_shows_each_share_status_and_lets_the_referent_decline(
+    api, pole, login, token_of
+):
+    booking = co_organised(api, pole, own="0.25", other="0.75")
+    page = f"/bookings/{booking['id']}"
+    html = login(pole.alice).get(page).get_data(as_text=True)
+    assert "75 %" in html and "proposée" in html
+    assert "/decline" not in html  # Alice cannot answer for SCOP Bois.
+    client = login(pole.scop_referent)
+    html = client.get(page).get_data(as_text=True)
+    decline = f"/bookings/{booking['id']}/shares/{pole.scop.id}/decline"
+    assert decline in html
+    response = client.post(decline, data={"csrf_token": token_of(client, page)})
+    assert response.status_code == 302
+    assert "refusée" in client.get(page).get_data(as_text=True)
+
+
 def test_a_member_sees_no_proposal_and_cannot_decline_from_a_page(api, pole, login, token_of):
     booking = co_organised(api, pole)
     client = login(pole.bob)
@@ -363,3 +380,18 @@ def test_a_99_percent_co_organisation_from_the_form_waits_for_consent(pole, logi
         pole.jardins.id: (Decimal("0.01"), "accepted"),
         pole.scop.id: (Decimal("0.99"), "proposed"),
     }
+
+
+def test_pooling_check_names_a_co_organised_booking_without_its_own_share(api, pole):
+    from pooling.checks.invariants import share_sums
+
+    booking = co_organised(api, pole)
+    assert share_sums() == []
+    own = db.session.scalar(
+        select(BookingShare).where(BookingShare.organisation_id == pole.jardins.id)
+    )
+    own.organisation_id = make_organisation("Ressourcerie").id
+    db.session.commit()
+    [violation] = share_sums()
+    assert violation.code == "own_share_missing"
+    assert f"Booking {booking['id']}" in violation.message
