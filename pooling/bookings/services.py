@@ -844,6 +844,8 @@ def move_booking(
             and not permissions.can_approve(actor, booking)
         ):
             booking.status = "pending"
+            # Waiting for approval again: cancelling it now is not cancelling a confirmed one.
+            booking.confirmed_at = None
             notify(
                 approver_ids(resource) - {actor.id},
                 "booking_pending",

@@ -114,3 +114,34 @@ def test_statement_bills_the_same_usage(december, api):
     owed = {t["organisation_id"]: t["owed"] for t in body["totals"] if t["organisation_id"]}
     # Only SCOP Bois recorded kilometres: the 80 km of its trip carry the whole fuel cost.
     assert owed[december.scop.id] == "90.00"
+
+
+def test_only_a_booking_confirmed_when_cancelled_is_charged_for_a_late_cancellation(
+    pole, pinned_clock, login
+):
+    workshop = make_resource(
+        "Atelier bois",
+        requires_approval=True,
+        owner_organisation_id=pole.scop.id,
+        opening_hours=ALWAYS,
+        max_advance_days=800,
+    )
+    # Alice's booking is approved, then moved: it waits for approval again.
+    moved = book(pole.alice, workshop, "2026-12-17T14:00", "2026-12-17T16:00")
+    bookings.decide(pole.scop_referent, moved.id, True)
+    bookings.move_booking(
+        pole.alice, moved.id, bookings.BookingChange(end=local("2026-12-17T17:00"))
+    )
+    # Another is approved and stays confirmed.
+    approved = book(pole.alice, workshop, "2026-12-18T14:00", "2026-12-18T16:00")
+    bookings.decide(pole.scop_referent, approved.id, True)
+    db.session.commit()
+    assert moved.status == "pending"
+    pinned_clock.move_to(local("2026-12-17T10:00"))
+    bookings.cancel_booking(pole.alice, moved.id)
+    bookings.cancel_booking(pole.alice, approved.id)
+    db.session.commit()
+    usage = rows(login(pole.coordinator).get("/usage/export.csv?start=2026-12-01&end=2026-12-31"))
+    [jardins] = [row for row in usage[1:] if row[1] == "Les Jardins"]
+    # Only the approved one, cancelled the day before, is charged: 2 h, 1 late cancellation.
+    assert (jardins[2], jardins[7]) == ("2.00", "1")
