@@ -129,75 +129,88 @@ def set_late_cancel_hours(actor: User, hours) -> UsageSettings:
 
 
 def booking_facts(start: datetime, end: datetime) -> list[BookingFacts]:
-    """The bookings that may count in ``[start, end)``: confirmed or cancelled, near the window."""
+    """The bookings that may count in ``[start, end)``: confirmed or cancelled, near the window.
+
+    Two reads over the same window (the bookings, then the shares of the co-organised ones),
+    unpacked as plain tuples: a year of a large pole is a few hundred thousand rows.
+    """
+    near = (
+        Booking.status.in_(("confirmed", "cancelled")),
+        Booking.start_at < end + ACTUAL_TIME_MARGIN,
+        Booking.end_at > start - ACTUAL_TIME_MARGIN,
+    )
+    shares: dict[int, list[tuple[int, Decimal, str]]] = defaultdict(list)
+    for booking_id, organisation_id, share, status in db.session.execute(
+        select(
+            BookingShare.booking_id,
+            BookingShare.organisation_id,
+            BookingShare.share,
+            BookingShare.status,
+        )
+        .join(Booking, Booking.id == BookingShare.booking_id)
+        .where(*near)
+        .order_by(BookingShare.booking_id, BookingShare.organisation_id)
+    ):
+        shares[booking_id].append((organisation_id, Decimal(share), status))
     rows = db.session.execute(
         select(
             Booking.id,
             Booking.resource_id,
+            Resource.kind,
             Booking.organisation_id,
             Booking.start_at,
             Booking.end_at,
             Booking.status,
             Booking.quantity,
             Booking.cancelled_at,
-            Booking.confirmed_at,
             Booking.checked_in_at,
             Booking.checked_out_at,
             Booking.meter_start,
             Booking.meter_end,
-            Resource.kind,
             Resource.meter_unit,
+            Booking.confirmed_at,
         )
         .join(Resource, Resource.id == Booking.resource_id)
-        .where(
-            Booking.status.in_(("confirmed", "cancelled")),
-            Booking.start_at < end + ACTUAL_TIME_MARGIN,
-            Booking.end_at > start - ACTUAL_TIME_MARGIN,
-        )
+        .where(*near)
         .order_by(Booking.start_at, Booking.id)
-    ).all()
-    shares: dict[int, list[tuple[int, Decimal, str]]] = defaultdict(list)
-    ids = [row.id for row in rows]
-    for chunk in _chunks(ids, 500):
-        for share in db.session.execute(
-            select(
-                BookingShare.booking_id,
-                BookingShare.organisation_id,
-                BookingShare.share,
-                BookingShare.status,
-            )
-            .where(BookingShare.booking_id.in_(chunk))
-            .order_by(BookingShare.booking_id, BookingShare.organisation_id)
-        ):
-            shares[share.booking_id].append(
-                (share.organisation_id, Decimal(share.share), share.status)
-            )
+    ).tuples()
     return [
         BookingFacts(
-            booking_id=row.id,
-            resource_id=row.resource_id,
-            resource_kind=row.kind,
-            organisation_id=row.organisation_id,
-            start=row.start_at,
-            end=row.end_at,
-            status=row.status,
-            quantity=row.quantity,
-            cancelled_at=row.cancelled_at,
-            checked_in_at=row.checked_in_at,
-            checked_out_at=row.checked_out_at,
-            meter_start=row.meter_start,
-            meter_end=row.meter_end,
-            shares=counted_shares(row.organisation_id, shares.get(row.id, ())),
-            check_in_expected=bool(row.meter_unit),
-            was_confirmed=row.confirmed_at is not None,
+            booking_id,
+            resource_id,
+            kind,
+            organisation_id,
+            start_at,
+            end_at,
+            status,
+            quantity,
+            cancelled_at,
+            checked_in_at,
+            checked_out_at,
+            meter_start,
+            meter_end,
+            counted_shares(organisation_id, shares[booking_id]) if booking_id in shares else (),
+            bool(meter_unit),
+            confirmed_at is not None,
         )
-        for row in rows
+        for (
+            booking_id,
+            resource_id,
+            kind,
+            organisation_id,
+            start_at,
+            end_at,
+            status,
+            quantity,
+            cancelled_at,
+            checked_in_at,
+            checked_out_at,
+            meter_start,
+            meter_end,
+            meter_unit,
+            confirmed_at,
+        ) in rows
     ]
-
-
-def _chunks(values: list, size: int) -> Iterable[list]:
-    for index in range(0, len(values), size):
-        yield values[index : index + size]
 
 
 def manual_entries(start: datetime, end: datetime) -> list[UsageEntry]:
