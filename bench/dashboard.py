@@ -198,6 +198,7 @@ def main() -> None:
     from pooling.dashboards import queries, report, services
     from pooling.dashboards.queries import Scope, SqlTime
     from pooling.extensions import db
+    from pooling.usage import services as usage_services
 
     app = create_app(TestingConfig, SQLALCHEMY_DATABASE_URI=URL, POOLING_TIMEZONE="Europe/Paris")
     with app.app_context():
@@ -232,7 +233,6 @@ def main() -> None:
 
         time_ = SqlTime(services.pole_tz(), year.start, year.end)
         scope = Scope()
-        notice = timedelta(hours=48)
         floor_ms = median_ms(floor)
         print(
             f"PostgreSQL, {rows} bookings in {YEAR}, {RESOURCES} resources, {ORGANISATIONS} organisations"
@@ -248,13 +248,13 @@ def main() -> None:
             ("activity report, year", lambda: report.build_report(coordinator, year, now=now)),
             (
                 "  query per resource",
-                lambda: queries.per_resource(
-                    time_, year.start, year.end, scope, now=now, notice=notice
-                ),
+                lambda: queries.per_resource(time_, year.start, year.end, scope, now=now),
             ),
             (
-                "  query per organisation x month",
-                lambda: queries.per_organisation_month(time_, year.start, year.end, scope),
+                "  usage per month (the usage page's measure)",
+                lambda: usage_services.entries_by_window(
+                    [year.start, *time_.month_starts[1:], year.end], now=now
+                ),
             ),
             (
                 "  query demand (weekday x hour)",

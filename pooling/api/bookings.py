@@ -19,6 +19,7 @@ from pooling.api.helpers import (
     utc_text,
 )
 from pooling.bookings import idempotency, services
+from pooling.bookings import shares as co_organisation
 from pooling.bookings.models import STATUSES
 from pooling.core.database import retry_transient
 from pooling.core.errors import RuleViolation
@@ -46,7 +47,11 @@ def booking_json(booking, viewer=None) -> dict:
         "status": booking.status,
         "series_id": booking.series_id,
         "shares": [
-            {"organisation_id": s.organisation_id, "share": f"{s.share.normalize():f}"}
+            {
+                "organisation_id": s.organisation_id,
+                "share": f"{s.share.normalize():f}",
+                "status": s.status,
+            }
             for s in booking.shares
         ],
         "sequence": booking.sequence,
@@ -255,6 +260,22 @@ def reject_booking(booking_id: int):
     body = json_body()
     booking = services.decide(actor(), booking_id, False, _text(body, "reason"))
     return _answer_and_commit(booking)
+
+
+@bp.post("/bookings/<int:booking_id>/shares/<int:organisation_id>/accept")
+@retry_transient
+def accept_share(booking_id: int, organisation_id: int):
+    booking = co_organisation.decide_share(actor(), booking_id, organisation_id, True)
+    db.session.commit()
+    return jsonify(booking_json(booking))
+
+
+@bp.post("/bookings/<int:booking_id>/shares/<int:organisation_id>/decline")
+@retry_transient
+def decline_share(booking_id: int, organisation_id: int):
+    booking = co_organisation.decide_share(actor(), booking_id, organisation_id, False)
+    db.session.commit()
+    return jsonify(booking_json(booking))
 
 
 def _meter(body: dict):

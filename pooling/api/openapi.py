@@ -383,9 +383,18 @@ def _schemas() -> dict[str, Schema]:
                 "series_id": {"type": ["integer", "null"]},
                 "shares": {
                     "type": "array",
+                    "description": "Co-organisation: another organisation's share counts for "
+                    "the booking's organisation until it is accepted.",
                     "items": obj(
-                        {"organisation_id": {"type": "integer"}, "share": {"type": "string"}},
-                        ("organisation_id", "share"),
+                        {
+                            "organisation_id": {"type": "integer"},
+                            "share": {"type": "string"},
+                            "status": {
+                                "type": "string",
+                                "enum": ["accepted", "proposed", "declined"],
+                            },
+                        },
+                        ("organisation_id", "share", "status"),
                     ),
                 },
                 "sequence": {"type": "integer"},
@@ -421,8 +430,14 @@ def _schemas() -> dict[str, Schema]:
                 },
                 "shares": {
                     "type": "array",
+                    "description": "A co-organised booking: the booking's organisation keeps a "
+                    "share above 0 and the shares (rounded to 6 decimals) add up to 1; another "
+                    "organisation's share is proposed until it accepts it.",
                     "items": obj(
-                        {"organisation_id": {"type": "integer"}, "share": {"type": "number"}},
+                        {
+                            "organisation_id": {"type": "integer"},
+                            "share": {"type": ["number", "string"]},
+                        },
                         ("organisation_id", "share"),
                     ),
                 },
@@ -682,6 +697,7 @@ def _paths() -> dict[str, dict]:
     booking = path_id("booking_id", "booking")
     resource_id = path_id("resource_id", "resource")
     org_id = path_id("org_id", "organisation")
+    share_org = path_id("organisation_id", "organisation")
     period_id = path_id("period_id", "cost period")
     booking_action = {
         "parameters": [booking],
@@ -930,6 +946,28 @@ def _paths() -> dict[str, dict]:
                 "bookings",
                 {"200": answer("The booking, rejected.", ref("Booking"))},
                 **booking_action,
+            )
+        },
+        f"{API}/bookings/{{booking_id}}/shares/{{organisation_id}}/accept": {
+            "post": operation(
+                "accept_share",
+                "Accept an organisation's proposed share of a co-organised booking "
+                "(coordinator or referent of that organisation; idempotent)",
+                "bookings",
+                {"200": answer("The booking, its share accepted.", ref("Booking"))},
+                parameters=[booking, share_org],
+                errors=(403, 404),
+            )
+        },
+        f"{API}/bookings/{{booking_id}}/shares/{{organisation_id}}/decline": {
+            "post": operation(
+                "decline_share",
+                "Decline an organisation's proposed share of a co-organised booking "
+                "(coordinator or referent of that organisation; idempotent)",
+                "bookings",
+                {"200": answer("The booking, its share declined.", ref("Booking"))},
+                parameters=[booking, share_org],
+                errors=(403, 404),
             )
         },
         f"{API}/bookings/{{booking_id}}/check-in": {

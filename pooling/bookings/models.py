@@ -30,6 +30,13 @@ STATUSES = {
 }
 # Bookings in these statuses hold their units of the resource.
 HOLDING = ("pending", "confirmed")
+# A co-organiser's share is proposed until that organisation accepts (or declines) it;
+# only accepted shares move usage and costs onto it.
+SHARE_STATUSES = {
+    "accepted": _l("accepted"),
+    "proposed": _l("proposed"),
+    "declined": _l("declined"),
+}
 
 
 class Series(db.Model):
@@ -79,6 +86,9 @@ class Booking(db.Model):
     rules_overridden: Mapped[list | None] = mapped_column(JSON)
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # When it became confirmed (at creation, or on approval): a late cancellation is one of
+    # a booking that had been confirmed.
+    confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     decision_reason: Mapped[str | None] = mapped_column(Text)
     cancelled_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -133,21 +143,35 @@ HELD_UNTIL = case(
 
 
 class BookingShare(db.Model):
-    """The share of a co-organised booking carried by one organisation (shares sum to 1)."""
+    """The share of a co-organised booking carried by one organisation (shares sum to 1).
+
+    The booking's own organisation's share is accepted; another organisation's starts
+    proposed, and counts for the booking's organisation until it is accepted.
+    """
 
     __tablename__ = "booking_shares"
     __table_args__ = (
         UniqueConstraint("booking_id", "organisation_id", name="uq_booking_shares_org"),
         CheckConstraint("share > 0 AND share <= 1", name="share_in_range"),
+        CheckConstraint(
+            "status IN ('accepted', 'proposed', 'declined')", name="share_status_known"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     booking_id: Mapped[int] = mapped_column(ForeignKey("bookings.id", ondelete="CASCADE"))
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"))
     share: Mapped[Decimal] = mapped_column(Numeric(7, 6))
+    status: Mapped[str] = mapped_column(String(10), default="proposed")
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     booking: Mapped[Booking] = relationship(back_populates="shares")
     organisation = relationship("Organisation")
+
+    @property
+    def status_label(self) -> str:
+        return str(SHARE_STATUSES.get(self.status, self.status))
 
 
 class Quota(db.Model):

@@ -59,3 +59,8 @@ def can_approve_resource(user, resource) -> bool:
         return True
     owner = resource.owner_organisation_id
     return owner is not None and owner in user.admin_organisation_ids()
+
+
+def can_decide_share(user, organisation_id: int) -> bool:
+    """A referent of the co-organising organisation, or a coordinator, answers for its share."""
+    return bool(user.is_coordinator or organisation_id in user.admin_organisation_ids())

@@ -19,6 +19,7 @@ from pooling.bookings import services
 from pooling.bookings.availability import Taken, overlaps, peak
 from pooling.bookings.messages import rule_message
 from pooling.bookings.models import Booking
+from pooling.bookings.shares import clean_shares
 from pooling.core.db import utcnow
 from pooling.core.time import pole_tz
 from pooling.extensions import db
@@ -63,7 +64,7 @@ def preview_booking(
     tz = pole_tz()
     resource = services._bookable_resource(actor, request.resource_id)
     organisation = services._organisation_for(actor, request.organisation_id)
-    services._clean_shares(request.shares)
+    clean_shares(request.shares, organisation.id)
     services._clean_title(request.title)
     quantity = services._clean_quantity(request.quantity)
     services._check_span(request.start, request.end)

@@ -53,6 +53,7 @@ from pooling.bookings.models import (
 )
 from pooling.bookings.recurrence import Occurrence, RecurrenceError, expand, occurrence_at
 from pooling.bookings.rules import ResourceRules, Violation, check
+from pooling.bookings.shares import clean_shares, tell_co_organisers
 from pooling.calendar.models import ExternalBusyTime
 from pooling.core.database import lock_organisation_row, lock_resource_row
 from pooling.core.db import utcnow
@@ -228,34 +229,6 @@ def _organisation_for(actor: User, organisation_id: int | None) -> Organisation:
     if not actor.is_coordinator and organisation.id not in {o.id for o in mine}:
         raise NotAllowed(_("You can only book on behalf of your own organisations."))
     return organisation
-
-
-def _clean_shares(shares) -> list[tuple[int, Decimal]]:
-    if not shares:
-        return []
-    message = _("Shares are pairs of organisation and share that add up to 1 (e.g. 0.5 and 0.5).")
-    cleaned: dict[int, Decimal] = {}
-    try:
-        for organisation_id, share in shares:
-            value = Decimal(str(share))
-            if (
-                isinstance(organisation_id, bool)
-                or not isinstance(organisation_id, int)
-                or not value.is_finite()
-                or value <= 0
-                or value > 1
-                or organisation_id in cleaned
-            ):
-                raise ValueError
-            organisation = db.session.get(Organisation, organisation_id)
-            if organisation is None or not organisation.active:
-                raise ValueError
-            cleaned[organisation_id] = value.quantize(Decimal("0.000001"))
-    except (ValueError, TypeError, InvalidOperation) as error:
-        raise RuleViolation(message, code="invalid_shares", fields={"shares": [message]}) from error
-    if abs(sum(cleaned.values()) - 1) > Decimal("0.0001"):
-        raise RuleViolation(message, code="invalid_shares", fields={"shares": [message]})
-    return sorted(cleaned.items())
 
 
 def _clean_title(title: str | None) -> str:
@@ -650,7 +623,7 @@ def create_booking(
     # From here on the resource is locked until the transaction ends.
     resource = _bookable_resource(actor, request.resource_id, lock=True)
     organisation = _organisation_for(actor, request.organisation_id)
-    shares = _clean_shares(request.shares)
+    shares = clean_shares(request.shares, organisation.id)
     title = _clean_title(request.title)
     quantity = _clean_quantity(request.quantity)
     if request.on_conflict not in ("fail", "skip"):
@@ -772,9 +745,13 @@ def create_booking(
             end_at=occurrence.end,
             quantity=quantity,
             status=status,
+            confirmed_at=now if status == "confirmed" else None,
             rules_overridden=[v.code for v in broken] or None,
             # Given here, the collection counts as loaded: no query when the answer lists it.
-            shares=[BookingShare(organisation_id=o, share=share) for o, share in shares],
+            shares=[
+                BookingShare(organisation_id=s.organisation_id, share=s.share, status=s.status)
+                for s in shares
+            ],
         )
         db.session.add(booking)
         bookings.append(booking)
@@ -788,6 +765,7 @@ def create_booking(
             after=snapshot(booking),
             note=",".join(booking.rules_overridden) if booking.rules_overridden else None,
         )
+    tell_co_organisers(actor, bookings, organisation.name)
     if status == "pending":
         first = bookings[0]
         notify(
@@ -939,6 +917,8 @@ def move_booking(
             and not permissions.can_approve(actor, booking)
         ):
             booking.status = "pending"
+            # Waiting for approval again: cancelling it now is not cancelling a confirmed one.
+            booking.confirmed_at = None
             notify(
                 approver_ids(resource) - {actor.id},
                 "booking_pending",
@@ -1094,6 +1074,8 @@ def decide(actor: User, booking_id: int, approve: bool, reason: str | None = Non
     booking.status = target
     booking.decided_by_id = actor.id
     booking.decided_at = at
+    if approve:
+        booking.confirmed_at = at
     booking.decision_reason = (reason or "").strip()[:1000] or None
     booking.sequence += 1
     booking.updated_at = at

@@ -22,6 +22,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from pooling.bookings import permissions, services
+from pooling.bookings import shares as co_organisation
 from pooling.bookings.forms import (
     BookingForm,
     CancelForm,
@@ -45,6 +46,7 @@ from pooling.core.templating import local_range
 from pooling.core.time import NonexistentLocalTime, local_day_bounds, local_to_utc, pole_tz
 from pooling.core.urls import is_safe_next
 from pooling.extensions import db
+from pooling.organisations.forms import ConfirmForm
 from pooling.organisations.services import list_organisations
 from pooling.resources.models import RESOURCE_KINDS
 from pooling.resources.services import CatalogueFilter, search_resources
@@ -86,6 +88,9 @@ def booking_helpers() -> dict:
     """Permission predicates and the recurrence's plain words for the booking templates."""
     return {
         "can_change_booking": lambda b: permissions.can_change_booking(current_user, b),
+        "can_decide_share": lambda organisation_id: permissions.can_decide_share(
+            current_user, organisation_id
+        ),
         "can_check_in": lambda b: permissions.can_check_in(current_user, b),
         "can_check_in_now": lambda b: services.can_check_in_now(current_user, b),
         "can_check_out_now": lambda b: services.can_check_out_now(current_user, b),
@@ -161,8 +166,10 @@ def _booking_form() -> BookingForm:
         )
     form.organisation_id.choices = [("", _("Choose…"))] + [(o.id, o.name) for o in organisations]
     form.show_organisation = current_user.is_coordinator or len(organisations) > 1
+    # Co-organisers are other organisations: one's own organisation keeps the rest.
+    own = {o.id for o in organisations} if not form.show_organisation else set()
     form.co_organisation_id.choices = [("", _("Nobody"))] + [
-        (o.id, o.name) for o in list_organisations(include_inactive=False)
+        (o.id, o.name) for o in list_organisations(include_inactive=False) if o.id not in own
     ]
     return form
 
@@ -501,6 +508,28 @@ def reject(booking_id: int):
         form,
         lambda: services.decide(current_user, booking_id, False, form.decision_reason.data),
         lambda _booking: _("The booking is refused; the person who booked is told."),
+    )
+
+
+@bp.post("/<int:booking_id>/shares/<int:organisation_id>/accept")
+@login_required
+def accept_share(booking_id: int, organisation_id: int):
+    return _act(
+        booking_id,
+        ConfirmForm(),
+        lambda: co_organisation.decide_share(current_user, booking_id, organisation_id, True),
+        lambda _booking: _("The share is accepted: it now counts for your organisation."),
+    )
+
+
+@bp.post("/<int:booking_id>/shares/<int:organisation_id>/decline")
+@login_required
+def decline_share(booking_id: int, organisation_id: int):
+    return _act(
+        booking_id,
+        ConfirmForm(),
+        lambda: co_organisation.decide_share(current_user, booking_id, organisation_id, False),
+        lambda _booking: _("The share is declined: it stays with the organisation that booked."),
     )
 
 

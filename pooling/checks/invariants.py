@@ -21,7 +21,7 @@ from pooling.extensions import db
 from pooling.organisations.models import Organisation
 from pooling.resources.models import Resource
 
-# The booking service accepts shares whose sum is this close to 1 (``_clean_shares``), so
+# The booking service accepts shares whose sum is this close to 1 (``clean_shares``), so
 # that three thirds stored with six decimals (0.999999) are a valid co-organisation.
 SHARE_TOLERANCE = Decimal("0.0001")
 
@@ -151,15 +151,32 @@ def over_capacity() -> list[Violation]:
 
 
 def share_sums() -> list[Violation]:
-    """Co-organised bookings whose shares do not add up to 1 (no share row: not co-organised)."""
+    """Co-organised bookings whose shares (whatever their consent) do not add up to 1, or
+    where the booking's own organisation holds no accepted share (no share row: not
+    co-organised).
+    """
     rows = db.session.execute(
-        select(BookingShare.booking_id, BookingShare.organisation_id, BookingShare.share).order_by(
-            BookingShare.booking_id, BookingShare.organisation_id
+        select(
+            BookingShare.booking_id,
+            BookingShare.organisation_id,
+            BookingShare.share,
+            BookingShare.status,
+            Booking.organisation_id.label("maker_id"),
         )
+        .join(Booking, Booking.id == BookingShare.booking_id)
+        .order_by(BookingShare.booking_id, BookingShare.organisation_id)
     )
     violations = []
     for booking_id, shares in groupby(rows, key=attrgetter("booking_id")):
         shares = list(shares)
+        maker = shares[0].maker_id
+        if not any(s.organisation_id == maker and s.status == "accepted" for s in shares):
+            violations.append(
+                Violation(
+                    "own_share_missing",
+                    f"Booking {booking_id}: its organisation {maker} holds no accepted share.",
+                )
+            )
         total = sum((Decimal(share.share) for share in shares), Decimal(0))
         if abs(total - 1) > SHARE_TOLERANCE:
             parts = ", ".join(

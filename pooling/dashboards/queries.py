@@ -26,7 +26,6 @@ from dateutil.relativedelta import relativedelta
 from sqlalchemy import BigInteger, Integer, and_, case, cast, func, literal, select, true
 from sqlalchemy.dialects.postgresql import array
 from sqlalchemy.sql.elements import ColumnElement
-from sqlalchemy.sql.util import ClauseAdapter
 
 from pooling.bookings.models import Booking, BookingShare
 from pooling.core.db import UTCDateTime
@@ -217,10 +216,9 @@ def per_resource(
     scope: Scope,
     *,
     now: datetime,
-    notice: timedelta,
 ) -> list[dict]:
     """Per resource: booked and unit seconds in the period (confirmed, any organisation),
-    and counts of bookings starting in the period: cancelled, late-cancelled, pending,
+    and counts of bookings starting in the period: cancelled, pending,
     possible no-shows (confirmed, ended, not checked in) of the organisation in scope,
     and check-ins (any organisation: tells whether check-ins are recorded on the resource).
     """
@@ -246,11 +244,6 @@ def per_resource(
         count(
             started,
             mine,
-            time.seconds(Booking.cancelled_at, Booking.start_at) < notice.total_seconds(),
-        ).label("late"),
-        count(
-            started,
-            mine,
             Booking.end_at <= time.instant(now),
             Booking.checked_in_at.is_(None),
         ).label("not_checked_in"),
@@ -270,7 +263,6 @@ def per_resource(
                 "booked_seconds": None,
                 "unit_seconds": None,
                 "cancelled": 0,
-                "late_cancelled": 0,
                 "pending": 0,
                 "not_checked_in": 0,
                 "checked_in": 0,
@@ -283,7 +275,6 @@ def per_resource(
             entry["not_checked_in"] = int(row["not_checked_in"] or 0)
         elif status == "cancelled":
             entry["cancelled"] = int(row["started_mine"] or 0)
-            entry["late_cancelled"] = int(row["late"] or 0)
         else:
             entry["pending"] = int(row["started_mine"] or 0)
     return list(totals.values())
@@ -296,124 +287,35 @@ def _dicts(query) -> list[dict]:
     return [dict(zip(keys, row, strict=True)) for row in result]
 
 
-def _shared():
-    """The organisation a share of a booking counts for, and its factor (1 if not co-organised)."""
-    organisation = func.coalesce(BookingShare.organisation_id, Booking.organisation_id)
-    factor = func.coalesce(BookingShare.share, 1)
-    return organisation, factor
-
-
-def per_organisation_month(
-    time: SqlTime, start: datetime, end: datetime, scope: Scope
-) -> list[dict]:
-    """Per organisation (co-organised bookings split by their shares) and local month:
-    confirmed seconds and unit-seconds in the period, meter units (bookings starting in
-    the period), and the number of bookings (weighted by share).
-
-    Two queries: bookings by the organisation that made them (a plain GROUP BY over the
-    bookings), then the few co-organised ones, read from ``booking_shares``, which move
-    each share from the maker to the sharing organisation. Joining every booking to its
-    shares would cost the whole table a join for a few rows.
-    """
-    seconds = time.clipped_seconds()
-    month = time.month_index(Booking.start_at)
-    metered = and_(
-        Booking.start_at >= time.instant(start),
-        Booking.meter_start.is_not(None),
-        Booking.meter_end.is_not(None),
+def _accepted_shares(organisation_id: int, column):
+    """``column`` of the accepted shares another organisation's bookings give this one."""
+    return select(column).where(
+        BookingShare.organisation_id == organisation_id, BookingShare.status == "accepted"
     )
-    meter = Booking.meter_end - Booking.meter_start
-
-    def measures(factor) -> list:
-        return [
-            func.sum(seconds * factor).label("seconds"),
-            func.sum(seconds * Booking.quantity * factor).label("unit_seconds"),
-            func.coalesce(func.sum(meter * factor).filter(metered), 0).label("meter"),
-            func.sum(factor).label("bookings"),
-        ]
-
-    made = select(
-        Booking.organisation_id.label("organisation_id"), month.label("month"), *measures(1)
-    ).where(Booking.status == "confirmed")
-    made = _overlapping(made, time, start, end, scope)
-    if scope.organisation_id is not None:
-        made = made.where(Booking.organisation_id == scope.organisation_id)
-    made = made.group_by(Booking.organisation_id, month)
-    shared = _shares_query(time, start, end, scope, month, measures)
-
-    keys = ("seconds", "unit_seconds", "meter", "bookings")
-    totals: dict[tuple[int, int], dict] = {}
-
-    def add(organisation_id: int, month_index, row, sign: int) -> None:
-        entry = totals.setdefault(
-            (organisation_id, int(month_index or 0)), dict.fromkeys(keys, 0.0)
-        )
-        for key in keys:
-            entry[key] += sign * float(row[key] or 0)
-
-    for row in db.session.execute(made).mappings():
-        add(row["organisation_id"], row["month"], row, 1)
-    for row in db.session.execute(shared).mappings():
-        add(row["organisation_id"], row["month"], row, 1)
-        add(row["maker_id"], row["month"], row, -1)
-    return [
-        {"organisation_id": organisation_id, "month": time.months[month_index], **values}
-        for (organisation_id, month_index), values in totals.items()
-        if scope.organisation_id is None or organisation_id == scope.organisation_id
-        if any(abs(value) > 1e-9 for value in values.values())
-    ]
 
 
-def _shares_query(time: SqlTime, start: datetime, end: datetime, scope: Scope, month, measures):
-    """Co-organised confirmed bookings overlapping the period, per sharing organisation,
-    maker and month.
-
-    On PostgreSQL each share looks its booking up by primary key (a LATERAL subquery),
-    rather than scanning the year of bookings to join the few shared ones.
+def _counted_share(organisation_id: int) -> ColumnElement:
+    """The fraction of the current booking that counts for the organisation, as usage counts
+    it (``usage.measure.counted_shares``): its own booking, less the shares other
+    organisations accepted; another's booking, the share it accepted.
     """
-    if not time.postgresql:
-        shared = (
-            select(
-                BookingShare.organisation_id.label("organisation_id"),
-                Booking.organisation_id.label("maker_id"),
-                month.label("month"),
-                *measures(BookingShare.share),
-            )
-            .join(Booking, Booking.id == BookingShare.booking_id)
-            .where(Booking.status == "confirmed")
-        )
-        shared = _overlapping(shared, time, start, end, scope)
-        if scope.organisation_id is not None:
-            shared = shared.where(
-                (BookingShare.organisation_id == scope.organisation_id)
-                | (Booking.organisation_id == scope.organisation_id)
-            )
-        return shared.group_by(BookingShare.organisation_id, Booking.organisation_id, month)
-    booking = select(
-        Booking.organisation_id,
-        Booking.start_at,
-        Booking.end_at,
-        Booking.quantity,
-        Booking.meter_start,
-        Booking.meter_end,
-    ).where(Booking.id == BookingShare.booking_id, Booking.status == "confirmed")
-    # At most one row (the booking by its id): LIMIT keeps the subquery a per-share look-up.
-    booking = _overlapping(booking, time, start, end, scope).limit(1).lateral("booking")
-    adapter = ClauseAdapter(booking)
-    maker = booking.c.organisation_id
-    shared_month = time.month_index(booking.c.start_at).label("month")
-    shared = select(
-        BookingShare.organisation_id.label("organisation_id"),
-        maker.label("maker_id"),
-        shared_month,
-        *[adapter.traverse(measure) for measure in measures(BookingShare.share)],
-    ).join(booking, true())
-    if scope.organisation_id is not None:
-        shared = shared.where(
-            (BookingShare.organisation_id == scope.organisation_id)
-            | (maker == scope.organisation_id)
-        )
-    return shared.group_by(BookingShare.organisation_id, maker, shared_month)
+    accepted = select(func.sum(BookingShare.share)).where(
+        BookingShare.booking_id == Booking.id,
+        BookingShare.organisation_id != Booking.organisation_id,
+        BookingShare.status == "accepted",
+    )
+    received = select(func.max(BookingShare.share)).where(
+        BookingShare.booking_id == Booking.id,
+        BookingShare.organisation_id == organisation_id,
+        BookingShare.status == "accepted",
+    )
+    return case(
+        (
+            Booking.organisation_id == organisation_id,
+            1 - func.coalesce(accepted.scalar_subquery(), 0),
+        ),
+        else_=func.coalesce(received.scalar_subquery(), 0),
+    )
 
 
 def demand_groups(time: SqlTime, start: datetime, end: datetime, scope: Scope) -> list[dict]:
@@ -429,8 +331,7 @@ def demand_groups(time: SqlTime, start: datetime, end: datetime, scope: Scope) -
     minute_of_week = time.minute_of_week(time.clipped_start(), offset_at=Booking.start_at)
     minutes = cast(func.round(time.clipped_seconds() / 60.0), Integer)
     if scope.organisation_id is not None:
-        organisation, factor = _shared()
-        weight = func.sum(factor)
+        weight = func.sum(_counted_share(scope.organisation_id))
     else:
         weight = func.count()
     query = select(
@@ -439,8 +340,9 @@ def demand_groups(time: SqlTime, start: datetime, end: datetime, scope: Scope) -
         weight.label("weight"),
     ).select_from(Booking)
     if scope.organisation_id is not None:
-        query = query.outerjoin(BookingShare, BookingShare.booking_id == Booking.id).where(
-            organisation == scope.organisation_id
+        query = query.where(
+            (Booking.organisation_id == scope.organisation_id)
+            | Booking.id.in_(_accepted_shares(scope.organisation_id, BookingShare.booking_id))
         )
     query = query.where(Booking.status == "confirmed")
     query = _overlapping(query, time, start, end, scope)

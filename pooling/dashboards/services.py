@@ -33,6 +33,7 @@ from pooling.dashboards.queries import Scope, SqlTime
 from pooling.extensions import db
 from pooling.organisations.models import Organisation
 from pooling.resources.models import RESOURCE_KINDS, Resource
+from pooling.usage import services as usage_services
 
 PERIOD_KINDS = ("week", "month", "quarter", "year", "custom")
 MAX_PERIOD_DAYS = 800
@@ -195,15 +196,19 @@ class Occupancy:
 
 @dataclass
 class Usage:
-    """What one organisation used: hours, unit-hours, meter units and its share of all hours."""
+    """What one organisation used, as the usage page and the statements count it: hours,
+    unit-hours, meter units, bookings, late cancellations charged, and its share (percent)
+    of all unit-hours in scope.
+    """
 
     organisation_id: int
     name: str
     hours: Decimal
     unit_hours: Decimal
     meter: Decimal
-    bookings: Decimal
+    bookings: int
     share: Decimal | None
+    late_cancellations: int = 0
 
 
 @dataclass
@@ -335,9 +340,7 @@ def build_dashboard(
 
     resources = queries.resources_in_scope(pole_scope)
     opened = open_seconds(resources, period, tz)
-    per_resource = queries.per_resource(
-        time, period.start, period.end, scope, now=now, notice=timedelta(hours=notice)
-    )
+    per_resource = queries.per_resource(time, period.start, period.end, scope, now=now)
     booked: dict[int, list[float]] = defaultdict(lambda: [0.0, 0.0])
     attendance = Attendance(notice_hours=notice)
     checked_in: dict[int, int] = defaultdict(int)
@@ -346,7 +349,6 @@ def build_dashboard(
         booked[row["resource_id"]][0] += float(row["booked_seconds"] or 0)
         booked[row["resource_id"]][1] += float(row["unit_seconds"] or 0)
         attendance.cancelled += int(row["cancelled"] or 0)
-        attendance.late_cancelled += int(row["late_cancelled"] or 0)
         attendance.pending_in_period += int(row["pending"] or 0)
         checked_in[row["resource_id"]] += int(row["checked_in"] or 0)
         not_checked_in[row["resource_id"]] += int(row["not_checked_in"] or 0)
@@ -390,9 +392,8 @@ def build_dashboard(
         key=lambda row: (row.rate, row.unit_hours),
     )
 
-    per_org = queries.per_organisation_month(time, period.start, period.end, scope)
-    pole_hours = _hours(sum(values[0] for values in booked.values()))
-    usage, trend = _usage_and_trend(per_org, period, pole_hours)
+    usage, trend, pole_hours, late = _usage_and_trend(time, period, scope, now)
+    attendance.late_cancelled = late
     groups = queries.demand_groups(time, period.start, period.end, scope)
 
     organisation_name = None
@@ -426,44 +427,56 @@ def _kind_occupancy(key: str, kind: str, values: list[float]) -> Occupancy:
     return row
 
 
+def _in_scope(entry, scope: Scope) -> bool:
+    if scope.kind is not None and entry.resource_kind != scope.kind:
+        return False
+    return scope.resource_id is None or entry.resource_id == scope.resource_id
+
+
 def _usage_and_trend(
-    rows: list[dict], period: Period, pole_hours: Decimal
-) -> tuple[list[Usage], list[Trend]]:
-    per_org: dict[int, list[float]] = defaultdict(lambda: [0.0, 0.0, 0.0, 0.0])
-    per_month: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0])
-    for row in rows:
-        values = per_org[row["organisation_id"]]
-        values[0] += float(row["seconds"] or 0)
-        values[1] += float(row["unit_seconds"] or 0)
-        values[2] += float(row["meter"] or 0)
-        values[3] += float(row["bookings"] or 0)
-        per_month[row["month"]][0] += float(row["seconds"] or 0)
-        per_month[row["month"]][1] += float(row["unit_seconds"] or 0)
-    names = dict(
-        db.session.execute(
-            select(Organisation.id, Organisation.name).where(Organisation.id.in_(list(per_org)))
-        ).all()
-    )
-    usage = []
-    for organisation_id, (seconds, unit_seconds, meter, bookings) in per_org.items():
-        hours = _hours(seconds)
-        usage.append(
-            Usage(
-                organisation_id=organisation_id,
-                name=names.get(organisation_id, str(organisation_id)),
-                hours=hours,
-                unit_hours=_hours(unit_seconds),
-                meter=_round(meter),
-                bookings=_round(bookings),
-                share=_percent(hours, pole_hours),
-            )
+    time: SqlTime, period: Period, scope: Scope, now: datetime
+) -> tuple[list[Usage], list[Trend], Decimal, int]:
+    """Usage per organisation and per month by the usage page's own definition (actual
+    check-in/out times, late cancellations charged, km from the meter readings, accepted
+    shares), the pole's hours in scope, and the late cancellations charged in scope.
+    """
+    bounds = [period.start, *time.month_starts[1:], period.end]
+    windows = usage_services.entries_by_window(bounds, now=now)
+    everyone = [entry for entries in windows for entry in entries if _in_scope(entry, scope)]
+    grand_total = sum((entry.unit_hours for entry in everyone), Decimal(0))
+    pole_hours = _round(sum((entry.hours for entry in everyone), Decimal(0)))
+
+    def mine(entry) -> bool:
+        return scope.organisation_id is None or entry.organisation_id == scope.organisation_id
+
+    rows = usage_services.summarise([e for e in everyone if mine(e)], "organisation", grand_total)
+    per_org = [
+        Usage(
+            organisation_id=row.key,
+            name=row.label,
+            hours=row.hours,
+            unit_hours=row.unit_hours,
+            meter=row.meter,
+            bookings=row.bookings,
+            share=_round(row.share * HUNDRED, Decimal("0.1")) if grand_total else None,
+            late_cancellations=row.late_cancellations,
         )
-    usage.sort(key=lambda row: (-row.hours, row.name))
-    trend = [
-        Trend(month, _hours(per_month[month][0]), _hours(per_month[month][1]))
-        for month in period.months()
+        for row in rows
     ]
-    return usage, trend
+    per_org.sort(key=lambda row: (-row.hours, row.name))
+    late = len({e.booking_id for e in everyone if mine(e) and e.late_cancellation})
+    months = dict.fromkeys(period.months())
+    for label, entries in zip(time.months, windows, strict=True):
+        kept = [e for e in entries if _in_scope(e, scope) and mine(e)]
+        months[label] = (
+            _round(sum((e.hours for e in kept), Decimal(0))),
+            _round(sum((e.unit_hours for e in kept), Decimal(0))),
+        )
+    trend = [
+        Trend(month, *(values or (Decimal("0.00"), Decimal("0.00"))))
+        for month, values in months.items()
+    ]
+    return per_org, trend, pole_hours, late
 
 
 def periods_overlapping(actor: User, start: datetime, end: datetime) -> list:
@@ -624,10 +637,19 @@ def dashboard_table(dashboard: Dashboard, name: str) -> tuple[list[str], list[li
                 _("Unit-hours"),
                 _("Meter units (km)"),
                 _("Bookings"),
-                _("Share of hours (percent)"),
+                _("Late cancellations charged"),
+                _("Share of unit-hours (percent)"),
             ],
             [
-                [row.name, row.hours, row.unit_hours, row.meter, row.bookings, _blank(row.share)]
+                [
+                    row.name,
+                    row.hours,
+                    row.unit_hours,
+                    row.meter,
+                    row.bookings,
+                    row.late_cancellations,
+                    _blank(row.share),
+                ]
                 for row in dashboard.usage
             ],
         ),

@@ -107,6 +107,30 @@ def message(notification: Notification) -> str:
             when=p["when"],
             reason=reason,
         ),
+        "share_proposed": lambda: ngettext(
+            "%(organisation)s proposes that your organisation carries %(share)s %% of %(resource)s "
+            "on %(when)s: accept or decline it in your inbox.",
+            "%(organisation)s proposes that your organisation carries %(share)s %% of %(resource)s "
+            "from %(when)s (%(num)s dates): accept or decline each in your inbox.",
+            int(p["count"] or 1),
+            organisation=p["organisation"],
+            share=p.get("share", ""),
+            resource=p["resource"],
+            when=p["when"],
+        ),
+        "share_accepted": lambda: _(
+            "%(organisation)s accepted its share of %(resource)s on %(when)s.",
+            organisation=p["organisation"],
+            resource=p["resource"],
+            when=p["when"],
+        ),
+        "share_declined": lambda: _(
+            "%(organisation)s declined its share of %(resource)s on %(when)s; it stays with "
+            "your organisation.",
+            organisation=p["organisation"],
+            resource=p["resource"],
+            when=p["when"],
+        ),
         "booking_cancelled": lambda: _(
             "The booking of %(resource)s on %(when)s was cancelled by %(by)s.",
             resource=p["resource"],

@@ -6,6 +6,7 @@ from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from pooling.bookings import shares as co_organisation
 from pooling.extensions import db
 from pooling.notifications import services
 from pooling.organisations.forms import ConfirmForm
@@ -28,6 +29,7 @@ def inbox():
     return render_template(
         "notifications/inbox.html",
         rows=[(n, services.message(n)) for n in notifications],
+        proposed=co_organisation.proposed_to(current_user),
         form=ConfirmForm(),
     )
 

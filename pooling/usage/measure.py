@@ -6,7 +6,8 @@ before its start (or after it started) counts as used, with its booked interval.
 part inside the window counts, so a booking that straddles a period's boundary is split
 between the two periods. Unit-hours are hours x quantity (20 chairs for 3 h: 60 unit-hours);
 meter units (km) are the readings' difference, in proportion to the part inside the window.
-A co-organised booking splits everything by its shares.
+A co-organised booking splits everything by its accepted shares; a share another
+organisation has not accepted (proposed or declined) counts for the booking's organisation.
 """
 
 from __future__ import annotations
@@ -19,9 +20,13 @@ from decimal import Decimal
 SECONDS_PER_HOUR = Decimal(3600)
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class BookingFacts:
-    """What the measurement needs to know of one booking, as plain values."""
+    """What the measurement needs to know of one booking, as plain values.
+
+    Fields in the order ``usage.services.booking_facts`` reads them; slots, not frozen, so
+    that a year of bookings is built quickly.
+    """
 
     booking_id: int
     resource_id: int
@@ -43,7 +48,7 @@ class BookingFacts:
     was_confirmed: bool = True
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class UsageEntry:
     """One organisation's usage from one booking (or one manual line) inside the window."""
 
@@ -63,7 +68,7 @@ class UsageEntry:
     lines: int = 0
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Measurement:
     """A booking's usage inside the window, split per organisation, with its flags."""
 
@@ -75,6 +80,26 @@ class Measurement:
     no_show: bool
     actual_times: bool
     entries: tuple[UsageEntry, ...] = field(default_factory=tuple)
+
+
+def counted_shares(
+    organisation_id: int, shares: Sequence[tuple[int, Decimal, str]]
+) -> tuple[tuple[int, Decimal], ...]:
+    """The shares usage follows: (organisation id, fraction) from (organisation, share, status).
+
+    Another organisation's share counts only once accepted; until then (and when declined)
+    it counts for the booking's organisation. No shares: everything to the booking's own.
+    """
+    own = Decimal(0)
+    counted: list[tuple[int, Decimal]] = []
+    for other_id, share, status in shares:
+        if other_id == organisation_id or status != "accepted":
+            own += Decimal(share)
+        else:
+            counted.append((other_id, Decimal(share)))
+    if not counted:
+        return ()
+    return tuple(sorted([(organisation_id, own), *counted]))
 
 
 def is_late_cancellation(facts: BookingFacts, notice: timedelta) -> bool:

@@ -8,6 +8,7 @@ by SQL aggregates.
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -29,7 +30,13 @@ from pooling.extensions import db
 from pooling.organisations.models import Organisation
 from pooling.resources.models import RESOURCE_KINDS, Resource
 from pooling.usage import permissions
-from pooling.usage.measure import BookingFacts, UsageEntry, measure_all
+from pooling.usage.measure import (
+    BookingFacts,
+    UsageEntry,
+    counted_shares,
+    measure,
+    measure_all,
+)
 from pooling.usage.models import ManualUsage, UsageSettings
 
 GROUPINGS = ("organisation", "resource", "kind")
@@ -122,69 +129,88 @@ def set_late_cancel_hours(actor: User, hours) -> UsageSettings:
 
 
 def booking_facts(start: datetime, end: datetime) -> list[BookingFacts]:
-    """The bookings that may count in ``[start, end)``: confirmed or cancelled, near the window."""
+    """The bookings that may count in ``[start, end)``: confirmed or cancelled, near the window.
+
+    Two reads over the same window (the bookings, then the shares of the co-organised ones),
+    unpacked as plain tuples: a year of a large pole is a few hundred thousand rows.
+    """
+    near = (
+        Booking.status.in_(("confirmed", "cancelled")),
+        Booking.start_at < end + ACTUAL_TIME_MARGIN,
+        Booking.end_at > start - ACTUAL_TIME_MARGIN,
+    )
+    shares: dict[int, list[tuple[int, Decimal, str]]] = defaultdict(list)
+    for booking_id, organisation_id, share, status in db.session.execute(
+        select(
+            BookingShare.booking_id,
+            BookingShare.organisation_id,
+            BookingShare.share,
+            BookingShare.status,
+        )
+        .join(Booking, Booking.id == BookingShare.booking_id)
+        .where(*near)
+        .order_by(BookingShare.booking_id, BookingShare.organisation_id)
+    ):
+        shares[booking_id].append((organisation_id, Decimal(share), status))
     rows = db.session.execute(
         select(
             Booking.id,
             Booking.resource_id,
+            Resource.kind,
             Booking.organisation_id,
             Booking.start_at,
             Booking.end_at,
             Booking.status,
             Booking.quantity,
             Booking.cancelled_at,
-            Booking.decided_at,
             Booking.checked_in_at,
             Booking.checked_out_at,
             Booking.meter_start,
             Booking.meter_end,
-            Resource.kind,
             Resource.meter_unit,
-            Resource.requires_approval,
+            Booking.confirmed_at,
         )
         .join(Resource, Resource.id == Booking.resource_id)
-        .where(
-            Booking.status.in_(("confirmed", "cancelled")),
-            Booking.start_at < end + ACTUAL_TIME_MARGIN,
-            Booking.end_at > start - ACTUAL_TIME_MARGIN,
-        )
+        .where(*near)
         .order_by(Booking.start_at, Booking.id)
-    ).all()
-    shares: dict[int, list[tuple[int, Decimal]]] = defaultdict(list)
-    ids = [row.id for row in rows]
-    for chunk in _chunks(ids, 500):
-        for share in db.session.execute(
-            select(BookingShare.booking_id, BookingShare.organisation_id, BookingShare.share)
-            .where(BookingShare.booking_id.in_(chunk))
-            .order_by(BookingShare.booking_id, BookingShare.organisation_id)
-        ):
-            shares[share.booking_id].append((share.organisation_id, Decimal(share.share)))
+    ).tuples()
     return [
         BookingFacts(
-            booking_id=row.id,
-            resource_id=row.resource_id,
-            resource_kind=row.kind,
-            organisation_id=row.organisation_id,
-            start=row.start_at,
-            end=row.end_at,
-            status=row.status,
-            quantity=row.quantity,
-            cancelled_at=row.cancelled_at,
-            checked_in_at=row.checked_in_at,
-            checked_out_at=row.checked_out_at,
-            meter_start=row.meter_start,
-            meter_end=row.meter_end,
-            shares=tuple(shares.get(row.id, ())),
-            check_in_expected=bool(row.meter_unit),
-            was_confirmed=not row.requires_approval or row.decided_at is not None,
+            booking_id,
+            resource_id,
+            kind,
+            organisation_id,
+            start_at,
+            end_at,
+            status,
+            quantity,
+            cancelled_at,
+            checked_in_at,
+            checked_out_at,
+            meter_start,
+            meter_end,
+            counted_shares(organisation_id, shares[booking_id]) if booking_id in shares else (),
+            bool(meter_unit),
+            confirmed_at is not None,
         )
-        for row in rows
+        for (
+            booking_id,
+            resource_id,
+            kind,
+            organisation_id,
+            start_at,
+            end_at,
+            status,
+            quantity,
+            cancelled_at,
+            checked_in_at,
+            checked_out_at,
+            meter_start,
+            meter_end,
+            meter_unit,
+            confirmed_at,
+        ) in rows
     ]
-
-
-def _chunks(values: list, size: int) -> Iterable[list]:
-    for index in range(0, len(values), size):
-        yield values[index : index + size]
 
 
 def manual_entries(start: datetime, end: datetime) -> list[UsageEntry]:
@@ -229,12 +255,32 @@ def measured_entries(
     start: datetime, end: datetime, *, now: datetime | None = None
 ) -> list[UsageEntry]:
     """Every usage entry of ``[start, end)``: measured bookings, then manual lines."""
+    return entries_by_window([start, end], now=now)[0]
+
+
+def entries_by_window(
+    bounds: list[datetime], *, now: datetime | None = None
+) -> list[list[UsageEntry]]:
+    """The usage entries of each window ``[bounds[i], bounds[i + 1])`` (e.g. the months of a
+    year), from one read of the bookings; a booking across a boundary is split between
+    windows. The one definition of usage that the usage page, statements, costs and the
+    dashboard all read.
+    """
+    now = now or utcnow()
     notice = timedelta(hours=late_cancel_hours())
-    measurements = measure_all(
-        booking_facts(start, end), start, end, now=now or utcnow(), notice=notice
-    )
-    entries = [entry for m in measurements for entry in m.entries]
-    return entries + manual_entries(start, end)
+    windows: list[list[UsageEntry]] = [[] for _bound in bounds[1:]]
+    last = len(windows)
+    for facts in booking_facts(bounds[0], bounds[-1]):
+        # Check-in and check-out may fall a little outside the booked interval.
+        first = max(bisect_right(bounds, facts.start - ACTUAL_TIME_MARGIN) - 1, 0)
+        after = min(bisect_left(bounds, facts.end + ACTUAL_TIME_MARGIN), last)
+        for index in range(first, after):
+            measured = measure(facts, bounds[index], bounds[index + 1], now=now, notice=notice)
+            if measured is not None:
+                windows[index].extend(measured.entries)
+    for index, entries in enumerate(windows):
+        entries.extend(manual_entries(bounds[index], bounds[index + 1]))
+    return windows
 
 
 def quantity_of(entry: UsageEntry, unit: str) -> Decimal:
@@ -289,6 +335,14 @@ def usage_report(
     visible = permissions.visible_organisation_ids(actor)
     if visible is not None:
         entries = [e for e in entries if e.organisation_id in visible]
+    return summarise(entries, group_by, grand_total)
+
+
+def summarise(entries: Iterable[UsageEntry], group_by: str, grand_total: Decimal) -> list[UsageRow]:
+    """Entries summed per organisation, resource or kind, largest first; ``share`` is of
+    ``grand_total`` unit-hours. Each booking counts once per row, and so does each late
+    cancellation or no-show.
+    """
     groups: dict[int | str, dict] = {}
     bookings: dict[int | str, set[int]] = defaultdict(set)
     for entry in entries:

@@ -3,7 +3,7 @@
 Usage of the Salle Jaurès (lent by Les Jardins) in January 2027, Paris time:
 - Les Jardins books 12 Jan 09:00-13:00 but checks in at 09:30 and out at 12:00: 2.5 h;
 - SCOP Bois books 13 Jan 14:00-19:00: 5 h;
-- both co-organise 14 Jan 09:00-11:00 at 50/50: 1 h each;
+- both co-organise 14 Jan 09:00-11:00 at 50/50 (SCOP Bois's referent accepts): 1 h each;
 - SCOP Bois cancels 15 Jan 09:00-11:00 a day before: a late cancellation, 2 h used;
 - Les Jardins cancels 16 Jan 09:00-11:00 ten days before: not counted;
 - SCOP Bois books 31 Jan 19:30 to 1 Feb 01:30: 4.5 h inside January.
@@ -30,6 +30,7 @@ import time_machine
 from sqlalchemy import func, select
 
 from pooling.bookings import services as bookings
+from pooling.bookings import shares as co_organisation
 from pooling.costing.models import Cost, CostPeriod
 from pooling.extensions import db
 from tests.costing.conftest import book, local
@@ -55,13 +56,15 @@ def january_usage(pole):
         bookings.check_out(pole.alice, first.id)
     db.session.commit()
     book(pole.bob, pole.room, "2027-01-13T14:00", "2027-01-13T19:00")
-    book(
+    shared = book(
         pole.alice,
         pole.room,
         "2027-01-14T09:00",
         "2027-01-14T11:00",
         shares=[(pole.jardins.id, Decimal("0.5")), (pole.scop.id, Decimal("0.5"))],
     )
+    co_organisation.decide_share(pole.scop_referent, shared.id, pole.scop.id, True)
+    db.session.commit()
     late = book(pole.bob, pole.room, "2027-01-15T09:00", "2027-01-15T11:00")
     cancel_at(pole.bob, late, local("2027-01-14T09:00"))
     early = book(pole.alice, pole.room, "2027-01-16T09:00", "2027-01-16T11:00")

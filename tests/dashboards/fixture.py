@@ -3,7 +3,7 @@
 October 2026 in Europe/Paris (summer time ends on Sunday 25 October):
 - "Salle A" (premises, lent by A), open Monday-Friday 09:00-17:00, closed Friday 2 October:
   21 open days x 8 h = 168 open hours. Confirmed: Tue 6 Oct 09-11 (A), Thu 8 Oct 13-17
-  co-organised A/B 50/50 (made by A), Tue 20 Oct 09-11 (B, summer time), Tue 27 Oct 09-11
+  co-organised A/B 50/50 (made by A, accepted by B), Tue 20 Oct 09-11 (B, summer time), Tue 27 Oct 09-11
   (B, winter time) = 10 h. Cancelled by C: Wed 14 Oct 10-12 the day before (late), Wed
   21 Oct 10-12 ten days before. Pending (C): Mon 26 Oct and Fri 30 Oct 10-11.
 - "Van" (equipment, no owner), default hours Monday-Friday 08:00-19:00: 22 x 11 = 242 h.
@@ -73,13 +73,32 @@ def build_pole() -> Pole:
     book(room, a, member_a, local(6, 9), local(6, 11))
     shared = book(room, a, member_a, local(8, 13), local(8, 17))
     shared.shares = [
-        BookingShare(organisation_id=a.id, share=Decimal("0.5")),
-        BookingShare(organisation_id=b.id, share=Decimal("0.5")),
+        BookingShare(organisation_id=a.id, share=Decimal("0.5"), status="accepted"),
+        BookingShare(organisation_id=b.id, share=Decimal("0.5"), status="accepted"),
     ]
     book(room, b, referent_b, local(20, 9), local(20, 11))
     book(room, b, referent_b, local(27, 9), local(27, 11))
-    book(room, c, user_c, local(14, 10), local(14, 12), "cancelled", cancelled_at=local(13, 12))
-    book(room, c, user_c, local(21, 10), local(21, 12), "cancelled", cancelled_at=local(11, 9))
+    confirmed = {"confirmed_at": local(1, 9)}
+    book(
+        room,
+        c,
+        user_c,
+        local(14, 10),
+        local(14, 12),
+        "cancelled",
+        cancelled_at=local(13, 12),
+        **confirmed,
+    )
+    book(
+        room,
+        c,
+        user_c,
+        local(21, 10),
+        local(21, 12),
+        "cancelled",
+        cancelled_at=local(11, 9),
+        **confirmed,
+    )
     book(room, c, user_c, local(26, 10), local(26, 11), "pending")
     book(room, c, user_c, local(30, 10), local(30, 11), "pending")
     book(

@@ -45,17 +45,21 @@ def test_usage_splits_a_co_organised_booking_by_its_shares(pole):
     usage = {row.name: row for row in dashboard.usage}
     assert usage["Alpha"].hours == D("7.00")
     assert usage["Beta"].hours == D("6.00")
-    assert usage["Gamma"].hours == D("10.00")
-    assert usage["Alpha"].bookings == D("2.50")
+    # The van's 10 h, and the room cancelled the day before: a late cancellation, 2 h charged.
+    assert usage["Gamma"].hours == D("12.00")
+    assert usage["Gamma"].late_cancellations == 1
+    # Bookings counted once per organisation, the co-organised one for both.
+    assert usage["Alpha"].bookings == 3
+    # Shares of the 25 unit-hours, as on the usage page.
     assert (usage["Alpha"].share, usage["Beta"].share, usage["Gamma"].share) == (
-        D("30.4"),
-        D("26.1"),
-        D("43.5"),
+        D("28.0"),
+        D("24.0"),
+        D("48.0"),
     )
     assert usage["Gamma"].meter == D("250.00")
     assert usage["Alpha"].meter == D("0.00")
-    assert dashboard.pole_hours == D("23.00")
-    assert [(t.month, t.hours) for t in dashboard.trend] == [("2026-10", D("23.00"))]
+    assert dashboard.pole_hours == D("25.00")
+    assert [(t.month, t.hours) for t in dashboard.trend] == [("2026-10", D("25.00"))]
 
 
 def test_heatmap_keeps_local_hours_across_the_october_change(pole):
@@ -114,7 +118,7 @@ def test_filters_by_kind_and_organisation(pole):
 def test_referent_sees_only_their_organisation_usage(pole):
     dashboard = services.build_dashboard(pole.referent_b, october(), DashboardFilter(), now=NOW)
     assert [(row.name, row.hours, row.share) for row in dashboard.usage] == [
-        ("Beta", D("6.00"), D("26.1"))
+        ("Beta", D("6.00"), D("24.0"))
     ]
     assert dashboard.heatmap[1][9] == D("2.00")
     assert dashboard.attendance.cancelled == 0

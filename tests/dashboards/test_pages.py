@@ -61,7 +61,7 @@ def test_usage_csv_export_holds_the_table(pole, login):
     assert response.mimetype == "text/csv"
     lines = response.get_data(as_text=True).lstrip("\ufeff").splitlines()
     assert len(lines) == 4
-    assert "Gamma;10.00;10.00;250.00;1.00;43.5" in lines
+    assert "Gamma;12.00;12.00;250.00;2;1;48.0" in lines
 
 
 def test_referent_usage_csv_holds_only_their_organisation(pole, login):

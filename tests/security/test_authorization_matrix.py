@@ -214,6 +214,12 @@ EXPECTED: dict[str, tuple[str, ...]] = {
     "GET audit.export": ("302 403 403 403 200",),
 
     # -- Routes added by other features: append their block here.
+    # --- co-organisation consent (the world's bookings have no shares: 404 for everyone;
+    # who may answer is tested in tests/bookings/test_co_organisation.py)
+    "POST api.accept_share": ("401 404 404 404 404", "401 404 404 404 404"),
+    "POST api.decline_share": ("401 404 404 404 404", "401 404 404 404 404"),
+    "POST bookings.accept_share": ("302 404 404 404 404", "302 404 404 404 404"),
+    "POST bookings.decline_share": ("302 404 404 404 404", "302 404 404 404 404"),
 }
 # fmt: on
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
-from pooling.usage.measure import BookingFacts, measure
+from pooling.usage.measure import BookingFacts, counted_shares, measure
 
 NOTICE = timedelta(hours=48)
 NOW = datetime(2027, 6, 1, tzinfo=UTC)
@@ -93,3 +93,20 @@ def test_meter_units_follow_the_readings():
         notice=NOTICE,
     )
     assert m.meter == Decimal("84.5")
+
+
+def test_only_accepted_shares_move_usage_to_another_organisation():
+    proposed = ((10, Decimal("0.000001"), "accepted"), (20, Decimal("0.999999"), "proposed"))
+    assert counted_shares(10, proposed) == ()
+    declined = ((10, Decimal("0.4"), "accepted"), (20, Decimal("0.6"), "declined"))
+    assert counted_shares(10, declined) == ()
+    mixed = (
+        (10, Decimal("0.2"), "accepted"),
+        (20, Decimal("0.5"), "accepted"),
+        (30, Decimal("0.3"), "proposed"),
+    )
+    assert counted_shares(10, mixed) == ((10, Decimal("0.5")), (20, Decimal("0.5")))
+    m = measure(
+        facts(shares=counted_shares(10, mixed)), at(1, 0), at(31, 0), now=NOW, notice=NOTICE
+    )
+    assert {e.organisation_id: e.hours for e in m.entries} == {10: Decimal(2), 20: Decimal(2)}
