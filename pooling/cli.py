@@ -177,8 +177,9 @@ def demo():
     db.session.commit()
     url = (current_app.config.get("POOLING_BASE_URL") or "http://127.0.0.1:5000").rstrip("/")
     click.echo(f"Demo pole ready. Sign in at {url} with:")
+    width = max(len(email) for email, _password, _label in logins)
     for email, password, label in logins:
-        click.echo(f"  {label:<32} {email:<36} {password}")
+        click.echo(f"  {email:<{width}}  {password}  {label}")
 
 
 @click.command("backup")

@@ -156,10 +156,13 @@ def test_demo_logins_name_their_roles_in_the_interface_words_and_the_address(cli
     app.config["POOLING_BASE_URL"] = "http://127.0.0.1:5123"
     output = cli("demo").output
     assert "Sign in at http://127.0.0.1:5123 with:" in output
-    lines = {line.split()[0]: line for line in output.splitlines()[1:] if line.strip()}
-    assert "coordination@demo.pooling.fr" in lines["coordination"]
-    assert any(label.startswith("référent·e") for label in lines)
-    assert any(label.startswith("membre") for label in lines)
+    # One column each for the address, the password and the role, aligned.
+    rows = [line.split(None, 2) for line in output.splitlines()[1:] if line.strip()]
+    labels = {email: label for email, _password, label in rows}
+    assert labels["coordination@demo.pooling.fr"] == "coordination"
+    assert any(label.startswith("référent·e (") for label in labels.values())
+    assert any(label.startswith("membre (") for label in labels.values())
+    assert len({line.index("demo-pooling-2026") for line in output.splitlines()[1:]}) == 1
     assert not any(word in output for word in ("org_admin", "member (", "coordinator"))
 
 
