@@ -24,6 +24,17 @@ class ConfigurationError(RuntimeError):
     """The environment does not allow the application to start safely."""
 
 
+def _holiday_calendar_problem(setting) -> str | None:
+    """Why ``POOLING_HOLIDAYS`` names no known public-holiday calendar, or None."""
+    from pooling.resources.public_holidays import HolidayCalendarError, parse_calendar
+
+    try:
+        parse_calendar(str(setting))
+    except HolidayCalendarError as error:
+        return str(error)
+    return None
+
+
 class Config:
     """Settings shared by every environment; each value can be overridden by the environment."""
 
@@ -44,6 +55,8 @@ class Config:
     POOLING_LOG_FORMAT = _env("POOLING_LOG_FORMAT", "json")
     # Minutes between two reads of an external calendar by `pooling jobs run`.
     POOLING_ICAL_SYNC_MINUTES = _env("POOLING_ICAL_SYNC_MINUTES", "15")
+    # The public-holiday calendar: a country code, optionally with a subdivision (FR-57).
+    POOLING_HOLIDAYS = _env("POOLING_HOLIDAYS", "FR")
     REDIS_URL = _env("REDIS_URL")
     RATELIMIT_STORAGE_URI = _env("REDIS_URL", "memory://")
     RATELIMIT_KEY_PREFIX = _env("RATELIMIT_KEY_PREFIX", "pooling")
@@ -106,6 +119,9 @@ class Config:
                 problems.append("POOLING_BASE_URL must be an absolute http(s) URL")
         if config.get("POOLING_LOG_FORMAT") not in ("json", "text"):
             problems.append("POOLING_LOG_FORMAT must be json or text")
+        holiday_problem = _holiday_calendar_problem(config.get("POOLING_HOLIDAYS", "FR"))
+        if holiday_problem:
+            problems.append(holiday_problem)
         if problems:
             raise ConfigurationError(
                 f"Pooling cannot start ({cls.__name__}): " + "; ".join(problems) + "."

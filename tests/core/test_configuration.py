@@ -112,6 +112,8 @@ def test_production_needs_a_shared_throttling_store_or_a_single_process(tmp_path
         ("POOLING_BASE_URL", "pooling.example.org", "POOLING_BASE_URL"),
         ("POOLING_BASE_URL", "ftp://pooling.example.org", "POOLING_BASE_URL"),
         ("POOLING_LOG_FORMAT", "xml", "POOLING_LOG_FORMAT"),
+        ("POOLING_HOLIDAYS", "XX", "POOLING_HOLIDAYS='XX': unknown country code"),
+        ("POOLING_HOLIDAYS", "FR-99", "FR has no subdivision '99'"),
     ],
 )
 def test_malformed_settings_are_refused_in_every_environment(tmp_path, name, value, problem):
@@ -121,6 +123,16 @@ def test_malformed_settings_are_refused_in_every_environment(tmp_path, name, val
             SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'dev.db'}",
             **{name: value},
         )
+
+
+@pytest.mark.parametrize("setting", ["FR", "FR-57", "FR-67", "FR-68"])
+def test_french_holiday_calendars_are_accepted(tmp_path, setting):
+    app = create_app(
+        DevelopmentConfig,
+        SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'dev.db'}",
+        POOLING_HOLIDAYS=setting,
+    )
+    assert app.config["POOLING_HOLIDAYS"] == setting
 
 
 def test_an_unknown_environment_name_is_refused():

@@ -160,6 +160,10 @@ EXPECTED: dict[str, tuple[str, ...]] = {
     "PATCH api.update_organisation": ("401 403 403 403 200", "401 403 403 403 200"),
     "PATCH api.update_resource": ("401 403 403 403 200", "401 403 403 403 200"),
     "PATCH api.update_usage_settings": ("401 403 403 403 422",),
+    # ---- Closures in the API (list for everybody; close and reopen for coordinators).
+    "GET api.list_closures": ("401 200 200 200 200",),
+    "POST api.create_closure": ("401 403 403 403 422",),
+    "DELETE api.delete_closure": ("401 403 403 403 204", "401 403 403 403 204"),
 }
 # fmt: on
 
