@@ -2,7 +2,7 @@
 
 The calendar comes from the maintained ``holidays`` package. A setting is a country code,
 optionally with a subdivision: ``FR``, ``FR-57`` (Moselle), ``FR-67``/``FR-68`` (Alsace),
-where Good Friday and 26 December are also public holidays.
+where Good Friday and 26 December are also public holidays; ``none``: no public holidays.
 """
 
 from __future__ import annotations
@@ -32,15 +32,22 @@ class PublicHoliday:
     end: datetime
 
 
-def parse_calendar(setting: str) -> tuple[str, str | None]:
-    """``"FR-57"`` -> ``("FR", "57")``. Raises HolidayCalendarError naming what is wrong."""
+NO_HOLIDAYS = "none"
+
+
+def parse_calendar(setting: str) -> tuple[str, str | None] | None:
+    """``"FR-57"`` -> ``("FR", "57")``; ``"none"`` -> None. Raises HolidayCalendarError
+    naming what is wrong."""
     text = (setting or "").strip()
+    if text.lower() == NO_HOLIDAYS:
+        return None
     country, _sep, subdivision = text.partition("-")
     country = country.upper()
     supported = holidays.list_supported_countries()
     if country not in supported:
         raise HolidayCalendarError(
-            f"POOLING_HOLIDAYS={setting!r}: unknown country code (e.g. FR, FR-57, FR-67, FR-68)"
+            f"POOLING_HOLIDAYS={setting!r}: unknown country code "
+            "(e.g. FR, FR-57, FR-67, FR-68, or none)"
         )
     if not subdivision:
         return country, None
@@ -56,7 +63,10 @@ def parse_calendar(setting: str) -> tuple[str, str | None]:
 
 @lru_cache(maxsize=64)
 def _names(setting: str, year: int, language: str) -> tuple[tuple[date, str], ...]:
-    country, subdivision = parse_calendar(setting)
+    calendar_code = parse_calendar(setting)
+    if calendar_code is None:
+        return ()
+    country, subdivision = calendar_code
     calendar = holidays.country_holidays(country, subdiv=subdivision, years=year)
     languages = calendar.supported_languages or ()
     chosen = next((lang for lang in languages if lang.split("_")[0] == language), None)

@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+import pytest
 from dateutil.easter import easter
 from sqlalchemy import func, select
 
@@ -18,6 +19,12 @@ from tests.bookings.conftest import SEVEN_DAYS
 from tests.factories import make_resource
 
 PARIS = ZoneInfo("Europe/Paris")
+
+
+@pytest.fixture(autouse=True)
+def french_holidays(app):
+    """The default calendar of a pole (the test configuration has none)."""
+    app.config["POOLING_HOLIDAYS"] = "FR"
 
 
 def next_day_matching(pick) -> date:

@@ -7,11 +7,19 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+import pytest
+
 from pooling.calendar.models import ExternalBusyTime, ExternalCalendar
 from pooling.extensions import db
 from pooling.resources import services as resources
 from tests.calendar_pages.conftest import SEVEN_DAYS, paris, planning_table
 from tests.factories import make_resource
+
+
+@pytest.fixture(autouse=True)
+def french_holidays(app):
+    """The default calendar of a pole (the test configuration has none)."""
+    app.config["POOLING_HOLIDAYS"] = "FR"
 
 
 def next_christmas() -> date:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from config import ConfigurationError, DevelopmentConfig, ProductionConfig, config_for
+from config import Config, ConfigurationError, DevelopmentConfig, ProductionConfig, config_for
 from pooling import create_app
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -125,7 +125,11 @@ def test_malformed_settings_are_refused_in_every_environment(tmp_path, name, val
         )
 
 
-@pytest.mark.parametrize("setting", ["FR", "FR-57", "FR-67", "FR-68"])
+def test_public_holidays_default_to_france():
+    assert Config.POOLING_HOLIDAYS == (os.environ.get("POOLING_HOLIDAYS") or "FR")
+
+
+@pytest.mark.parametrize("setting", ["FR", "FR-57", "FR-67", "FR-68", "none"])
 def test_french_holiday_calendars_are_accepted(tmp_path, setting):
     app = create_app(
         DevelopmentConfig,
