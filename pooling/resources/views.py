@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
@@ -89,6 +91,15 @@ def index():
     )
 
 
+HOLIDAYS_AHEAD_DAYS = 120
+
+
+def _coming_holidays() -> list:
+    """The public holidays of the next four months, so nobody is surprised by them."""
+    now = utcnow()
+    return services.public_holidays(now, now + timedelta(days=HOLIDAYS_AHEAD_DAYS))
+
+
 def _detail(resource, closure_form: ClosureForm, status: int = 200):
     rules = resource.rules
     return render_template(
@@ -97,6 +108,7 @@ def _detail(resource, closure_form: ClosureForm, status: int = 200):
         opening_hours=describe.describe_opening_hours(rules["opening_hours"]),
         rule_lines=describe.describe_rules(rules),
         closures=services.upcoming_closures(resource.id, utcnow()),
+        holidays=_coming_holidays() if resource.closed_on_public_holidays else [],
         closure_form=closure_form,
     ), status
 
@@ -301,6 +313,7 @@ def closures_page():
         "resources/closures.html",
         form=form,
         closures=services.upcoming_closures(None, utcnow()),
+        holidays=_coming_holidays(),
     ), status
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+import holidays as calendar
 import pytest
 from sqlalchemy import func, select
 
@@ -141,3 +142,23 @@ def test_removing_the_closure_frees_the_time(scene):
         ),
     )
     assert again.bookings[0].status == "confirmed"
+
+
+def test_resource_page_and_pole_closures_list_the_coming_public_holidays(app, scene, login):
+    app.config["POOLING_HOLIDAYS"] = "FR"
+    today = date.today()
+    coming = sorted(
+        (day, name)
+        for year in (today.year, today.year + 1)
+        for day, name in calendar.country_holidays("FR", years=year, language="en_US").items()
+        if today <= day < today + timedelta(days=110)
+    )
+    member = login(scene.alice)
+    van = make_resource("Camion", kind="equipment")
+
+    page = member.get(f"/resources/{van.id}").get_data(as_text=True)
+
+    assert coming, "France has a public holiday in any 110 days"
+    assert coming[0][1] in page
+    assert coming[0][1] not in member.get(f"/resources/{scene.room.id}").get_data(as_text=True)
+    assert coming[0][1] in scene.coordinator.get("/resources/closures").get_data(as_text=True)
