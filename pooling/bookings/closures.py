@@ -25,6 +25,8 @@ from pooling.resources.models import Closure, Resource
 from pooling.resources.permissions import can_manage_resources, can_see_resource
 
 MAX_REASON = 200
+# Closures are planned within a lifetime of the application, not in year 999.
+FIRST_YEAR, LAST_YEAR = 2000, 2100
 
 
 @dataclass
@@ -49,8 +51,13 @@ def _check(actor: User, resource_id: int | None, start: datetime, end: datetime,
     if resource_id is not None and db.session.get(Resource, resource_id) is None:
         message = _("This resource does not exist.")
         raise NotFound(message, fields={"resource_id": [_("Unknown resource.")]})
+    for name, value in (("start", start), ("end", end)):
+        if not FIRST_YEAR <= value.year <= LAST_YEAR:
+            errors[name] = [
+                _("Give a date between %(first)s and %(last)s.", first=FIRST_YEAR, last=LAST_YEAR)
+            ]
     if end <= start:
-        errors["end"] = [_("The closure must end after it starts.")]
+        errors.setdefault("end", []).append(_("The closure must end after it starts."))
     if not (reason or "").strip():
         errors["reason"] = [_("Say why the resource is closed (the bookers will read it).")]
     elif len(reason.strip()) > MAX_REASON:

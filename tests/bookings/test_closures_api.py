@@ -195,6 +195,7 @@ def test_anonymous_callers_get_401(client, hall, day):
         ({"resource_id": "salle"}, "resource_id", 422),
         ({"cancel_bookings": "yes"}, "cancel_bookings", 422),
         ({"end": "hier"}, "end", 422),
+        ({"start": "0999-01-01T00:00:00Z"}, "start", 422),
     ],
 )
 def test_bad_closures_are_refused_with_the_field_and_change_nothing(
