@@ -24,6 +24,17 @@ class ConfigurationError(RuntimeError):
     """The environment does not allow the application to start safely."""
 
 
+def _holiday_calendar_problem(setting) -> str | None:
+    """Why ``POOLING_HOLIDAYS`` names no known public-holiday calendar, or None."""
+    from pooling.resources.public_holidays import HolidayCalendarError, parse_calendar
+
+    try:
+        parse_calendar(str(setting))
+    except HolidayCalendarError as error:
+        return str(error)
+    return None
+
+
 class Config:
     """Settings shared by every environment; each value can be overridden by the environment."""
 
@@ -46,6 +57,8 @@ class Config:
     POOLING_ICAL_SYNC_MINUTES = _env("POOLING_ICAL_SYNC_MINUTES", "15")
     # How long before a booking's start it can be checked in (minutes, 0 to 1440).
     POOLING_CHECK_IN_LEAD_MINUTES = _env("POOLING_CHECK_IN_LEAD_MINUTES", "60")
+    # The public-holiday calendar: a country code, optionally with a subdivision (FR-57).
+    POOLING_HOLIDAYS = _env("POOLING_HOLIDAYS", "FR")
     REDIS_URL = _env("REDIS_URL")
     RATELIMIT_STORAGE_URI = _env("REDIS_URL", "memory://")
     RATELIMIT_KEY_PREFIX = _env("RATELIMIT_KEY_PREFIX", "pooling")
@@ -111,6 +124,9 @@ class Config:
             problems.append("POOLING_CHECK_IN_LEAD_MINUTES must be a whole number from 0 to 1440")
         if config.get("POOLING_LOG_FORMAT") not in ("json", "text"):
             problems.append("POOLING_LOG_FORMAT must be json or text")
+        holiday_problem = _holiday_calendar_problem(config.get("POOLING_HOLIDAYS", "FR"))
+        if holiday_problem:
+            problems.append(holiday_problem)
         if problems:
             raise ConfigurationError(
                 f"Pooling cannot start ({cls.__name__}): " + "; ".join(problems) + "."
@@ -136,6 +152,9 @@ class TestingConfig(DevelopmentConfig):
     TESTING = True
     SECRET_KEY = "test-secret"
     SERVER_NAME = None
+    # Tests compute their dates from today; a weekday they pick must not turn into a public
+    # holiday on some dates of the year. The tests of holidays set the calendar themselves.
+    POOLING_HOLIDAYS = "none"
 
 
 class ProductionConfig(Config):

@@ -7,6 +7,7 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 from pooling.api import auth as _auth  # noqa: E402,F401  (before_request hooks)
 from pooling.api import (  # noqa: E402,F401
     bookings,
+    closures,
     costing,
     feeds,
     me,

@@ -20,6 +20,7 @@ from pooling.api.helpers import (
 )
 from pooling.bookings import idempotency, services
 from pooling.bookings import shares as co_organisation
+from pooling.bookings.messages import unavailable_reason
 from pooling.bookings.models import STATUSES
 from pooling.core.database import retry_transient
 from pooling.core.errors import RuleViolation
@@ -327,16 +328,21 @@ def resource_availability(resource_id: int):
             message, code="required", fields={"start" if start is None else "end": [message]}
         )
     intervals = services.availability(actor(), resource_id, start, end)
-    return jsonify(
-        resource_id=resource_id,
-        intervals=[
-            {
-                "start": utc_text(i.start),
-                "end": utc_text(i.end),
-                "start_local": local_text(i.start),
-                "end_local": local_text(i.end),
-                "available_quantity": i.available_quantity,
-            }
-            for i in intervals
-        ],
-    )
+    return jsonify(resource_id=resource_id, intervals=[_interval_json(i) for i in intervals])
+
+
+def _interval_json(interval) -> dict:
+    """A piece of availability; closed or unavailable pieces say why (``reason``)."""
+    body = {
+        "start": utc_text(interval.start),
+        "end": utc_text(interval.end),
+        "start_local": local_text(interval.start),
+        "end_local": local_text(interval.end),
+        "available_quantity": interval.available_quantity,
+    }
+    if interval.why:
+        body["reason"] = {
+            "kind": interval.why,
+            "text": unavailable_reason(interval.why, interval.detail),
+        }
+    return body

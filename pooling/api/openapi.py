@@ -285,6 +285,13 @@ def _schemas() -> dict[str, Schema]:
                 "max_duration_minutes": {"type": ["integer", "null"], "minimum": 1},
                 "min_notice_minutes": {"type": "integer", "minimum": 0},
                 "max_advance_days": {"type": "integer", "minimum": 1},
+                "closed_on_public_holidays": {
+                    "type": "boolean",
+                    "description": (
+                        "Closed on the public holidays of POOLING_HOLIDAYS (whole local days); "
+                        "default true."
+                    ),
+                },
             },
             additionalProperties=False,
         ),
@@ -345,6 +352,53 @@ def _schemas() -> dict[str, Schema]:
                 "most 365 days ahead)."
             ),
         ),
+        "Closure": obj(
+            {
+                "id": {"type": "integer"},
+                "resource_id": {
+                    "type": ["integer", "null"],
+                    "description": "The closed resource; null when the whole pole is closed.",
+                },
+                "start": instant,
+                "end": instant,
+                "start_local": local,
+                "end_local": local,
+                "reason": {"type": "string"},
+                "affected_bookings": {
+                    "type": "array",
+                    "items": {"type": "integer"},
+                    "description": (
+                        "Right after creating it: the pending or confirmed bookings it overlaps."
+                    ),
+                },
+                "cancelled_bookings": {
+                    "type": "array",
+                    "items": {"type": "integer"},
+                    "description": "Right after creating it: those cancelled because of it.",
+                },
+            },
+            ("id", "resource_id", "start", "end", "reason"),
+        ),
+        "ClosureCreate": obj(
+            {
+                "resource_id": {
+                    "type": ["integer", "null"],
+                    "description": "The resource to close; absent or null: the whole pole.",
+                },
+                "start": {"type": "string", "format": "date-time"},
+                "end": {"type": "string", "format": "date-time"},
+                "reason": {"type": "string", "minLength": 1, "maxLength": 200},
+                "cancel_bookings": {
+                    "type": "boolean",
+                    "default": False,
+                    "description": (
+                        "Cancel the pending and confirmed bookings it overlaps, with the reason, "
+                        "and tell their bookers; otherwise they stay and are listed."
+                    ),
+                },
+            },
+            ("start", "end", "reason"),
+        ),
         "Availability": obj(
             {
                 "resource_id": {"type": "integer"},
@@ -357,6 +411,23 @@ def _schemas() -> dict[str, Schema]:
                             "start_local": local,
                             "end_local": local,
                             "available_quantity": {"type": "integer", "minimum": 0},
+                            "reason": nullable(
+                                obj(
+                                    {
+                                        "kind": {
+                                            "type": "string",
+                                            "enum": ["closure", "holiday", "opening_hours", "busy"],
+                                        },
+                                        "text": {"type": "string"},
+                                    },
+                                    ("kind", "text"),
+                                    description=(
+                                        "Why no unit is free: a closure (and its reason), a "
+                                        "public holiday (its name), outside the opening hours, "
+                                        "or busy in the resource's external calendar."
+                                    ),
+                                )
+                            ),
                         },
                         ("start", "end", "available_quantity"),
                     ),
@@ -1204,6 +1275,44 @@ def _paths() -> dict[str, dict]:
                 body=ref("FeedCreate"),
                 errors=(403, 404),
             ),
+        },
+        f"{API}/closures": {
+            "get": operation(
+                "list_closures",
+                "Closures of a resource (with the pole's) or all",
+                "resources",
+                {"200": answer("A page of closures, by start.", page_of("Closure"))},
+                parameters=[
+                    parameter(
+                        "resource_id",
+                        "query",
+                        {"type": "integer"},
+                        "Of this resource, with the closures of the whole pole.",
+                    ),
+                    instant_param("start", "Ending after this instant."),
+                    instant_param("end", "Starting before this instant."),
+                    *paging,
+                ],
+                errors=(404, 422),
+            ),
+            "post": operation(
+                "create_closure",
+                "Close a resource or the whole pole (coordinator)",
+                "resources",
+                {"201": answer("The closure, with the bookings it hits.", ref("Closure"))},
+                body=ref("ClosureCreate"),
+                errors=(403, 404),
+            ),
+        },
+        f"{API}/closures/{{closure_id}}": {
+            "delete": operation(
+                "delete_closure",
+                "Reopen: remove a closure (coordinator)",
+                "resources",
+                {"204": answer("Removed; its time can be booked again.")},
+                parameters=[path_id("closure_id", "closure")],
+                errors=(403, 404),
+            )
         },
         f"{API}/feeds/{{feed_id}}": {
             "delete": operation(

@@ -9,11 +9,25 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from pooling.resources.opening_hours import spans_of_day
 
 Span = tuple[datetime, datetime]
+
+
+class Closed(NamedTuple):
+    """Closed time and why: a closure's reason, or the name of a public holiday.
+
+    ``kind`` is ``"closure"`` or ``"holiday"``. Wherever a span is expected, only its first
+    two items (start, end) are read.
+    """
+
+    start: datetime
+    end: datetime
+    kind: str = "closure"
+    reason: str = ""
 
 
 @dataclass(frozen=True)
@@ -50,7 +64,7 @@ def peak(taken: Iterable[Taken], start: datetime, end: datetime) -> int:
 def merge(spans: Iterable[Span]) -> list[Span]:
     """Sorted spans with overlapping or touching ones joined."""
     merged: list[Span] = []
-    for start, end in sorted(spans):
+    for start, end in sorted((span[0], span[1]) for span in spans):
         if merged and start <= merged[-1][1]:
             if end > merged[-1][1]:
                 merged[-1] = (merged[-1][0], end)
@@ -109,9 +123,35 @@ def within(spans: list[Span], start: datetime, end: datetime) -> bool:
 
 @dataclass(frozen=True)
 class Interval:
+    """A piece of a window with the units free in it, and why none are when it says so.
+
+    ``why`` is ``"closure"`` or ``"holiday"`` (``detail``: the reason or the holiday's name),
+    ``"opening_hours"`` (outside them), ``"busy"`` (the external calendar holds it), or None.
+    """
+
     start: datetime
     end: datetime
     available_quantity: int
+    why: str | None = None
+    detail: str = ""
+
+
+def _why(
+    is_open: bool,
+    free: int,
+    piece: Span,
+    closed: list[Closed],
+    busy: list[Taken],
+) -> tuple[str | None, str]:
+    if not is_open:
+        hits = [c for c in closed if overlaps(c.start, c.end, piece[0], piece[1])]
+        hits.sort(key=lambda c: c.kind != "holiday")
+        if hits:
+            return hits[0].kind, hits[0].reason
+        return "opening_hours", ""
+    if free == 0 and any(overlaps(t.start, t.end, piece[0], piece[1]) for t in busy):
+        return "busy", ""
+    return None, ""
 
 
 def timeline(
@@ -120,17 +160,25 @@ def timeline(
     taken: Iterable[Taken],
     start: datetime,
     end: datetime,
+    closed: Iterable[Closed] = (),
 ) -> list[Interval]:
     """The window ``[start, end)`` cut at every change, with the units free in each piece.
 
-    Closed or out-of-hours time has 0 free units; adjacent pieces with the same value merge.
+    Closed or out-of-hours time has 0 free units; adjacent pieces with the same value and
+    the same reason merge. ``closed`` (closures and holidays, already taken out of ``open_``)
+    only names why closed time is closed; busy times of an external calendar are the held
+    units without a booking id.
     """
+    closed = [c for c in closed if isinstance(c, Closed)]
     points = {start, end}
     for span_start, span_end in open_:
         points.update({max(span_start, start), min(span_end, end)})
+    for item in closed:
+        points.update({max(item.start, start), min(item.end, end)})
     items = [t for t in taken if overlaps(t.start, t.end, start, end)]
     for item in items:
         points.update({max(item.start, start), min(item.end, end)})
+    busy = [t for t in items if t.booking_id is None]
     ordered = sorted(p for p in points if start <= p <= end)
     merged_open = merge(open_)
     result: list[Interval] = []
@@ -140,8 +188,14 @@ def timeline(
         is_open = any(s <= piece_start and piece_end <= e for s, e in merged_open)
         used = sum(t.quantity for t in items if overlaps(t.start, t.end, piece_start, piece_end))
         free = max(quantity - used, 0) if is_open else 0
-        if result and result[-1].available_quantity == free and result[-1].end == piece_start:
-            result[-1] = Interval(result[-1].start, piece_end, free)
+        why, detail = _why(is_open, free, (piece_start, piece_end), closed, busy)
+        last = result[-1] if result else None
+        if (
+            last is not None
+            and (last.available_quantity, last.why, last.detail) == (free, why, detail)
+            and last.end == piece_start
+        ):
+            result[-1] = Interval(last.start, piece_end, free, why, detail)
         else:
-            result.append(Interval(piece_start, piece_end, free))
+            result.append(Interval(piece_start, piece_end, free, why, detail))
     return result

@@ -6,6 +6,31 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 
 from pooling.bookings.rules import Violation
+from pooling.resources.describe import weekday_names
+
+
+def _opening_hours_message(p: dict) -> str:
+    if "weekday" not in p:
+        return _("The booking falls outside the resource's opening hours.")
+    day = weekday_names()[p["weekday"]]
+    spans = p.get("hours") or []
+    if not spans:
+        return _(
+            "The booking falls outside the resource's opening hours: closed on %(day)s.",
+            day=day,
+        )
+    hours = ", ".join(f"{start}–{end}" for start, end in spans)
+    return _(
+        "The booking falls outside the resource's opening hours: open on %(day)s %(hours)s.",
+        day=day,
+        hours=hours,
+    )
+
+
+def _closure_message(p: dict) -> str:
+    if p.get("reason"):
+        return _("Closed: %(reason)s (closure).", reason=p["reason"])
+    return _("The resource is closed during this time (closure).")
 
 
 def rule_message(violation: Violation) -> str:
@@ -37,8 +62,9 @@ def rule_message(violation: Violation) -> str:
             "The booking is too long: at most %(minutes)s minutes (maximum duration).",
             minutes=p.get("minutes"),
         ),
-        "opening_hours": lambda: _("The booking falls outside the resource's opening hours."),
-        "closure": lambda: _("The resource is closed during this time (closure)."),
+        "opening_hours": lambda: _opening_hours_message(p),
+        "closure": lambda: _closure_message(p),
+        "public_holiday": lambda: _("Closed: %(name)s (public holiday).", name=p.get("name")),
         "quota": lambda: _(
             "This booking would exceed the quota of %(organisation)s: %(hours)s h per %(period)s "
             "(%(used)s h already booked).",
@@ -53,6 +79,20 @@ def rule_message(violation: Violation) -> str:
         ),
         "inactive": lambda: _("This resource is deactivated and cannot be booked."),
     }.get(violation.code, lambda: violation.code)()
+
+
+def unavailable_reason(why: str, detail: str = "") -> str:
+    """Why time is unavailable, in a few words: a closure and its reason, a public holiday
+    and its name, outside the opening hours, or busy in the external calendar."""
+    if why == "holiday":
+        return _("%(name)s (public holiday)", name=detail)
+    if why == "closure":
+        return _("Closure: %(reason)s", reason=detail) if detail else _("Closure")
+    if why == "opening_hours":
+        return _("Outside opening hours")
+    if why == "busy":
+        return _("Busy in the external calendar")
+    return why
 
 
 def recurrence_message(code: str) -> str:

@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from pooling.bookings.availability import Span, open_spans, overlaps, within
+from pooling.bookings.availability import Closed, Span, open_spans, overlaps, within
+from pooling.resources.opening_hours import spans_of_day
 
 
 @dataclass(frozen=True)
@@ -44,12 +45,13 @@ def check(
     start: datetime,
     end: datetime,
     quantity: int,
-    closures: list[Span],
+    closures: list[Span | Closed],
 ) -> list[Violation]:
     """Every rule that ``[start, end)`` of ``quantity`` units breaks, in a stable order.
 
     Codes: in_past, min_notice, max_advance, quantity, slot, min_duration, max_duration,
-    opening_hours, closure.
+    opening_hours (with the opening hours of the first day it leaves), public_holiday
+    (with the holiday's name), closure (with its reason).
     """
     found: list[Violation] = []
     duration = (end - start).total_seconds() / 60
@@ -69,7 +71,30 @@ def check(
         found.append(Violation("max_duration", {"minutes": rules.max_duration_minutes}))
     opened = open_spans(rules.opening_hours, tz, start, end)
     if not within(opened, start, end):
-        found.append(Violation("opening_hours", {}))
-    elif any(overlaps(c_start, c_end, start, end) for c_start, c_end in closures):
-        found.append(Violation("closure", {}))
+        found.append(Violation("opening_hours", _hours_left(rules.opening_hours, tz, start, end)))
+    else:
+        hit = [c for c in closures if overlaps(c[0], c[1], start, end)]
+        hit.sort(key=lambda c: (getattr(c, "kind", "closure") != "holiday", c[0]))
+        if hit:
+            first = hit[0]
+            if getattr(first, "kind", "closure") == "holiday":
+                found.append(Violation("public_holiday", {"name": first.reason}))
+            else:
+                found.append(Violation("closure", {"reason": getattr(first, "reason", "")}))
     return found
+
+
+def _hours_left(opening_hours: dict, tz: ZoneInfo, start: datetime, end: datetime) -> dict:
+    """The local day where ``[start, end)`` first leaves the opening hours, and its hours."""
+    opened = open_spans(opening_hours, tz, start, end)
+    cursor = start
+    for span_start, span_end in opened:
+        if span_start > cursor:
+            break
+        cursor = max(cursor, span_end)
+    day = min(cursor, end - timedelta(microseconds=1)).astimezone(tz).date()
+    spans = [
+        (f"{o // 60:02d}:{o % 60:02d}", f"{c // 60:02d}:{c % 60:02d}")
+        for o, c in spans_of_day(opening_hours, day.weekday())
+    ]
+    return {"weekday": day.weekday(), "hours": spans}

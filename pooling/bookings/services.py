@@ -28,12 +28,24 @@ from zoneinfo import ZoneInfo
 from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from sqlalchemy import Integer, Select, cast, func, literal, null, or_, select, union_all
+from sqlalchemy import (
+    Integer,
+    Select,
+    String,
+    cast,
+    func,
+    literal,
+    null,
+    or_,
+    select,
+    union_all,
+)
 
 from pooling.accounts.models import Membership, User
 from pooling.audit.services import record
 from pooling.bookings import permissions
 from pooling.bookings.availability import (
+    Closed,
     Interval,
     Taken,
     open_spans,
@@ -64,7 +76,7 @@ from pooling.notifications.services import notify
 from pooling.organisations.models import Organisation
 from pooling.resources.models import Closure, Resource
 from pooling.resources.permissions import can_see_resource
-from pooling.resources.services import CatalogueFilter, search_resources
+from pooling.resources.services import CatalogueFilter, public_holidays, search_resources
 
 MAX_WINDOW_DAYS = 400
 UNOVERRIDABLE = {"quantity", "nonexistent_local_time", "inactive"}
@@ -270,15 +282,24 @@ def _given_wall_time_missing(value: datetime, tz: ZoneInfo) -> bool:
     return not local_time_exists(value.replace(tzinfo=None), tz)
 
 
-def _closures(resource_id: int, start: datetime, end: datetime) -> list[tuple[datetime, datetime]]:
+def holiday_closures(start: datetime, end: datetime) -> list[Closed]:
+    """The public holidays over [start, end) as closed whole local days, named."""
+    return [Closed(h.start, h.end, "holiday", h.name) for h in public_holidays(start, end)]
+
+
+def _closures(resource: Resource, start: datetime, end: datetime) -> list[Closed]:
+    """Closures of the resource and of the pole, and its public holidays, over [start, end)."""
     rows = db.session.execute(
-        select(Closure.start_at, Closure.end_at).where(
-            or_(Closure.resource_id == resource_id, Closure.resource_id.is_(None)),
+        select(Closure.start_at, Closure.end_at, Closure.reason).where(
+            or_(Closure.resource_id == resource.id, Closure.resource_id.is_(None)),
             Closure.start_at < end,
             Closure.end_at > start,
         )
     )
-    return [(row.start_at, row.end_at) for row in rows]
+    closed = [Closed(row.start_at, row.end_at, "closure", row.reason or "") for row in rows]
+    if resource.closed_on_public_holidays:
+        closed += holiday_closures(start, end)
+    return closed
 
 
 def _holding(
@@ -295,8 +316,9 @@ def _timeline_facts(
     exclude_id: int | None = None,
     *,
     with_closures: bool = False,
-) -> tuple[list[tuple[datetime, datetime]], list[Taken]]:
-    """Closures (optionally) and units held over [start, end), in one round trip.
+) -> tuple[list[Closed], list[Taken]]:
+    """Closures with their reasons and public holidays (optionally) and units held over
+    [start, end), in one round trip.
 
     Holding bookings are read with an index range on start_at; busy times read from the
     resource's external calendar hold every unit (issue 7).
@@ -308,6 +330,7 @@ def _timeline_facts(
         Booking.start_at,
         HELD_UNTIL.label("end_at"),
         Booking.quantity,
+        cast(null(), String).label("reason"),
     ).where(
         Booking.resource_id == resource.id,
         Booking.start_at < end,
@@ -326,6 +349,7 @@ def _timeline_facts(
             ExternalBusyTime.start_at,
             ExternalBusyTime.end_at,
             literal(resource.quantity, Integer),
+            cast(null(), String),
         ).where(
             ExternalBusyTime.resource_id == resource.id,
             ExternalBusyTime.start_at < end,
@@ -340,19 +364,22 @@ def _timeline_facts(
                 Closure.start_at,
                 Closure.end_at,
                 literal(0, Integer),
+                Closure.reason,
             ).where(
                 or_(Closure.resource_id == resource.id, Closure.resource_id.is_(None)),
                 Closure.start_at < end,
                 Closure.end_at > start,
             )
         )
-    closures: list[tuple[datetime, datetime]] = []
+    closures: list[Closed] = []
     taken: list[Taken] = []
     for row in db.session.execute(union_all(*parts)):
         if row.source == "closure":
-            closures.append((row.start_at, row.end_at))
+            closures.append(Closed(row.start_at, row.end_at, "closure", row.reason or ""))
         else:
             taken.append(Taken(row.start_at, row.end_at, row.quantity, row.id))
+    if with_closures and resource.closed_on_public_holidays:
+        closures += holiday_closures(start, end)
     return closures, taken
 
 
@@ -883,7 +910,7 @@ def move_booking(
             now,
             occurrence,
             quantity,
-            _closures(resource.id, start, end),
+            _closures(resource, start, end),
         )
         blocking = [v for v in broken if v.code in UNOVERRIDABLE or not change.override_rules]
         if blocking:
@@ -968,11 +995,18 @@ def _cancel(actor: User, booking: Booking, reason: str | None, at: datetime) -> 
     return True
 
 
-def cancel_booking(actor: User, booking_id: int, reason: str | None = None) -> Booking:
+def cancel_booking(
+    actor: User,
+    booking_id: int,
+    reason: str | None = None,
+    *,
+    notice: str = "booking_cancelled",
+) -> Booking:
     """Cancel one booking (one occurrence: the rest of its series stays). Idempotent.
 
-    Raises NotFound, NotAllowed, Conflict (a refused booking has nothing to cancel; a
-    checked-in booking was used and can no longer be cancelled).
+    The booker is told (``notice`` names the notification: a closure tells them even when
+    they closed it themselves). Raises NotFound, NotAllowed, Conflict (a refused booking
+    has nothing to cancel; a checked-in booking was used and can no longer be cancelled).
     """
     booking, _quota = _changeable(actor, booking_id)
     if booking.status == "rejected":
@@ -981,14 +1015,17 @@ def cancel_booking(actor: User, booking_id: int, reason: str | None = None) -> B
         )
     if booking.status != "cancelled" and booking.in_use:
         raise _in_use_conflict(_("This booking is checked in; it can no longer be cancelled."))
-    if _cancel(actor, booking, reason, utcnow()) and booking.user_id != actor.id:
+    if _cancel(actor, booking, reason, utcnow()) and (
+        booking.user_id != actor.id or notice != "booking_cancelled"
+    ):
         notify(
             [booking.user_id],
-            "booking_cancelled",
+            notice,
             booking,
             resource=booking.resource.name,
             start=_iso(booking.start_at),
             by=actor.name,
+            reason=booking.cancel_reason or "",
         )
     db.session.flush()
     return booking
@@ -1345,7 +1382,7 @@ def availability(actor: User, resource_id: int, start: datetime, end: datetime) 
     open_ = open_spans(resource.opening_hours or {}, tz, start, end, closures)
     if not resource.active:
         open_ = []
-    return timeline(resource.quantity, open_, taken, start, end)
+    return timeline(resource.quantity, open_, taken, start, end, closures)
 
 
 def held_units(resources, start: datetime, end: datetime) -> list[tuple[int, Taken]]:
@@ -1386,16 +1423,35 @@ def held_units(resources, start: datetime, end: datetime) -> list[tuple[int, Tak
 
 def closures_of(
     resource_ids: list[int], start: datetime, end: datetime
-) -> list[tuple[int | None, datetime, datetime]]:
-    """Closures of these resources and of the whole pole over [start, end), in one query."""
+) -> list[tuple[int | None, Closed]]:
+    """Closures of these resources and of the whole pole over [start, end), in one query,
+    with their reasons; (None, holiday) for each public holiday of the window."""
     rows = db.session.execute(
-        select(Closure.resource_id, Closure.start_at, Closure.end_at).where(
+        select(Closure.resource_id, Closure.start_at, Closure.end_at, Closure.reason).where(
             or_(Closure.resource_id.in_(resource_ids), Closure.resource_id.is_(None)),
             Closure.start_at < end,
             Closure.end_at > start,
         )
     )
-    return [(r.resource_id, r.start_at, r.end_at) for r in rows]
+    found: list[tuple[int | None, Closed]] = [
+        (r.resource_id, Closed(r.start_at, r.end_at, "closure", r.reason or "")) for r in rows
+    ]
+    return found + [(None, holiday) for holiday in holiday_closures(start, end)]
+
+
+def closed_for(
+    resource_id: int,
+    closed_on_public_holidays: bool,
+    closures: list[tuple[int | None, Closed]],
+) -> list[Closed]:
+    """What of ``closures_of`` closes this resource: its own closures, the pole's, and the
+    public holidays unless it stays open on them."""
+    return [
+        closed
+        for owner, closed in closures
+        if owner == resource_id
+        or (owner is None and (closed.kind != "holiday" or closed_on_public_holidays))
+    ]
 
 
 def free_resources(
@@ -1426,12 +1482,10 @@ def free_resources(
     held: dict[int, list[Taken]] = {i: [] for i in ids}
     for resource_id, taken in held_units(candidates, start, end):
         held[resource_id].append(taken)
-    closures: dict[int | None, list] = {}
-    for resource_id, closure_start, closure_end in closures_of(ids, start, end):
-        closures.setdefault(resource_id, []).append((closure_start, closure_end))
+    closures = closures_of(ids, start, end)
     fitting = []
     for resource in candidates:
-        own = closures.get(resource.id, []) + closures.get(None, [])
+        own = closed_for(resource.id, resource.closed_on_public_holidays, closures)
         if check(_resource_rules(resource), tz, now, start, end, quantity, own):
             continue
         if peak(held[resource.id], start, end) + quantity > resource.quantity:

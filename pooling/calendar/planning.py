@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from pooling.bookings.availability import Span, Taken, open_spans, timeline
+from pooling.bookings.availability import Closed, Span, Taken, open_spans, overlaps, timeline
 from pooling.resources.opening_hours import spans_of_day
 
 FREE = "free"
@@ -41,6 +41,7 @@ class PlannedResource:
     location: str = ""
     unit: str = ""
     min_duration_minutes: int | None = None
+    closed_on_public_holidays: bool = True
 
 
 @dataclass(frozen=True)
@@ -60,7 +61,10 @@ class Cell:
 
     ``free_min`` units are free throughout the open time of the column, ``free_max`` at its
     quietest moment; ``book_start``/``book_end`` (local wall-clock, naive) prefill the booking
-    form when something can still be booked, else they are None.
+    form when something can still be booked, else they are None. ``closed_by`` says why
+    (part of) the column is closed: the public holiday or closure, else None (a closed cell
+    with no ``closed_by`` is outside the opening hours). ``busy`` marks time held by the
+    resource's external calendar.
     """
 
     state: str
@@ -69,6 +73,8 @@ class Cell:
     free_max: int = 0
     book_start: datetime | None = None
     book_end: datetime | None = None
+    closed_by: Closed | None = None
+    busy: bool = False
 
     @property
     def bookable(self) -> bool:
@@ -148,7 +154,7 @@ def summarise(
     resource: PlannedResource,
     column: Column,
     taken: Sequence[Taken],
-    closures: Sequence[Span],
+    closures: Sequence[Span | Closed],
     tz: ZoneInfo,
     now: datetime,
 ) -> Cell:
@@ -159,9 +165,21 @@ def summarise(
     that is free and not past (rounded up to a quarter of an hour) and lasts an hour, or the
     resource's minimum duration, or less when the free stretch is shorter.
     """
+    hours = open_spans(resource.opening_hours, tz, column.start, column.end)
+    hits = [
+        c
+        for c in closures
+        if isinstance(c, Closed) and any(overlaps(c[0], c[1], s, e) for s, e in hours)
+    ]
+    hits.sort(key=lambda c: (c.kind != "holiday", c.start))
+    closed_by = hits[0] if hits else None
     open_ = open_spans(resource.opening_hours, tz, column.start, column.end, closures)
     if not open_:
-        return Cell(CLOSED, resource.quantity)
+        return Cell(CLOSED, resource.quantity, closed_by=closed_by)
+    busy = any(
+        t.booking_id is None and any(overlaps(t.start, t.end, s, e) for s, e in open_)
+        for t in taken
+    )
     pieces = []
     for span_start, span_end in open_:
         pieces.extend(
@@ -190,31 +208,36 @@ def summarise(
         book_start = start.astimezone(tz).replace(tzinfo=None)
         book_end = end.astimezone(tz).replace(tzinfo=None)
         break
-    return Cell(state, resource.quantity, free_min, free_max, book_start, book_end)
+    return Cell(state, resource.quantity, free_min, free_max, book_start, book_end, closed_by, busy)
 
 
 def build_grid(
     resources: Sequence[PlannedResource],
     columns: Sequence[Column],
     bookings: Iterable[tuple[int, Taken]],
-    closures: Iterable[tuple[int | None, datetime, datetime]],
+    closures: Iterable[tuple[int | None, Closed]],
     tz: ZoneInfo,
     now: datetime,
 ) -> list[Row]:
     """The planning grid: one row per resource, one cell per column.
 
     ``bookings`` are (resource id, held units) of the bookings that hold units (pending or
-    confirmed); ``closures`` are (resource id or None for the whole pole, start, end).
+    confirmed; busy times of external calendars have no booking id); ``closures`` are
+    (resource id or None for the whole pole, closed time); public holidays (None, kind
+    ``holiday``) close only the resources that are ``closed_on_public_holidays``.
     """
     held: dict[int, list[Taken]] = {resource.id: [] for resource in resources}
     for resource_id, item in bookings:
         held.setdefault(resource_id, []).append(item)
-    closed: dict[int | None, list[Span]] = {}
-    for resource_id, start, end in closures:
-        closed.setdefault(resource_id, []).append((start, end))
+    closures = list(closures)
     rows = []
     for resource in resources:
-        own = closed.get(resource.id, []) + closed.get(None, [])
+        own = [
+            c
+            for owner, c in closures
+            if owner == resource.id
+            or (owner is None and (c.kind != "holiday" or resource.closed_on_public_holidays))
+        ]
         cells = [summarise(resource, column, held[resource.id], own, tz, now) for column in columns]
         rows.append(Row(resource, cells))
     return rows

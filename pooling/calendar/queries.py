@@ -53,6 +53,7 @@ def planned(resource: Resource) -> planning.PlannedResource:
         location=resource.location or "",
         unit=resource.unit or "",
         min_duration_minutes=resource.min_duration_minutes,
+        closed_on_public_holidays=resource.closed_on_public_holidays,
     )
 
 

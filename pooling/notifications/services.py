@@ -148,6 +148,12 @@ def message(notification: Notification) -> str:
             "coordinators.",
             by=p["by"],
         ),
+        "booking_cancelled_closure": lambda: _(
+            "Your booking of %(resource)s on %(when)s is cancelled: closed (%(reason)s).",
+            resource=p["resource"],
+            when=p["when"],
+            reason=reason,
+        ),
     }
     render = texts.get(notification.kind)
     return render() if render else notification.kind

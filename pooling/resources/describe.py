@@ -139,6 +139,10 @@ def describe_rules(rules: dict, locale: Locale | str | None = None) -> list[str]
                 advance,
             )
         )
+    if rules.get("closed_on_public_holidays") is False:
+        lines.append(_("Open on public holidays."))
+    elif "closed_on_public_holidays" in rules:
+        lines.append(_("Closed on public holidays."))
     return lines
 
 

@@ -11,6 +11,7 @@ from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
+    HiddenField,
     IntegerField,
     SearchField,
     SelectField,
@@ -76,6 +77,7 @@ class ResourceForm(FlaskForm):
         _l("Minimum notice (minutes)"), default=0, validators=[Optional()]
     )
     max_advance_days = IntegerField(_l("Maximum days ahead"), default=365, validators=[Optional()])
+    closed_on_public_holidays = BooleanField(_l("Closed on public holidays"), default=True)
 
     def __init__(self, *args, organisations=(), people=(), **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -188,6 +190,8 @@ class ClosureForm(FlaskForm):
     end_on = DateField(_l("To (date, included)"), validators=[InputRequired()])
     end_time = StringField(_l("To (time, optional)"), render_kw={"type": "time"})
     reason = StringField(_l("Reason"), validators=[Length(max=200)])
+    # Set on the confirmation page when the closure hits bookings: "cancel" or "keep" them.
+    decision = HiddenField()
 
     def instants(self) -> tuple[datetime, datetime] | None:
         """The closure as UTC instants [start, end): from the start of the first local day (or

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from pooling.core.db import UTCDateTime, utcnow
@@ -55,6 +55,8 @@ class Resource(db.Model):
     max_duration_minutes: Mapped[int | None] = mapped_column()
     min_notice_minutes: Mapped[int] = mapped_column(default=0)
     max_advance_days: Mapped[int] = mapped_column(default=365)
+    # Closed on the public holidays of POOLING_HOLIDAYS (whole local days).
+    closed_on_public_holidays: Mapped[bool] = mapped_column(default=True, server_default=true())
     meter_unit: Mapped[str] = mapped_column(String(20), default="")
     # The longest booking ever held on this resource: bounds the conflict query to an
     # index range (a booking that started more than this before a slot cannot overlap it).
@@ -87,6 +89,7 @@ class Resource(db.Model):
             "max_duration_minutes": self.max_duration_minutes,
             "min_notice_minutes": self.min_notice_minutes,
             "max_advance_days": self.max_advance_days,
+            "closed_on_public_holidays": self.closed_on_public_holidays,
         }
 
     def __repr__(self) -> str:

@@ -5,17 +5,21 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from flask import current_app
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlalchemy import func, or_, select
 
 from pooling.accounts.models import User
 from pooling.audit.services import record
 from pooling.core.errors import NotAllowed, NotFound, RuleViolation
+from pooling.core.time import pole_tz
 from pooling.extensions import db
 from pooling.organisations.models import Organisation
 from pooling.resources.models import RESOURCE_KINDS, Closure, Resource, default_opening_hours
 from pooling.resources.opening_hours import OpeningHoursError, normalise_opening_hours
 from pooling.resources.permissions import can_manage_resources, can_see_resource
+from pooling.resources.public_holidays import PublicHoliday, holidays_between
 
 RULE_KEYS = (
     "opening_hours",
@@ -24,6 +28,7 @@ RULE_KEYS = (
     "max_duration_minutes",
     "min_notice_minutes",
     "max_advance_days",
+    "closed_on_public_holidays",
 )
 
 
@@ -135,7 +140,7 @@ def _clean(values: dict, current: Resource | None) -> dict:
         )
     if "quantity" in flat:
         out["quantity"] = _int_field(flat, "quantity", errors, minimum=1, maximum=100000)
-    for key in ("requires_approval", "active"):
+    for key in ("requires_approval", "active", "closed_on_public_holidays"):
         if key in flat:
             if not isinstance(flat[key], bool):
                 errors[key] = [_("true or false is expected.")]
@@ -255,6 +260,16 @@ def update_resource(actor, resource_id: int, values: dict) -> Resource:
     db.session.flush()
     record(actor, "resource.update", resource, before=before, after=_snapshot(resource))
     return resource
+
+
+def public_holidays(start: datetime, end: datetime) -> list[PublicHoliday]:
+    """The public holidays of the pole's calendar (``POOLING_HOLIDAYS``) over [start, end),
+    named in the reader's language."""
+    locale = get_locale()
+    language = locale.language if locale is not None else "fr"
+    return holidays_between(
+        current_app.config.get("POOLING_HOLIDAYS") or "FR", pole_tz(), start, end, language
+    )
 
 
 def closures_between(resource_id: int | None, start: datetime, end: datetime) -> list[Closure]:

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from pooling.accounts.services import active_people
+from pooling.bookings import closures
 from pooling.core.errors import DomainError, NotAllowed
 from pooling.core.form_errors import place_field_errors
 from pooling.core.time import pole_tz, utcnow
@@ -38,6 +42,7 @@ RULE_FIELDS = (
     "max_duration_minutes",
     "min_notice_minutes",
     "max_advance_days",
+    "closed_on_public_holidays",
 )
 
 
@@ -86,6 +91,15 @@ def index():
     )
 
 
+HOLIDAYS_AHEAD_DAYS = 120
+
+
+def _coming_holidays() -> list:
+    """The public holidays of the next four months, so nobody is surprised by them."""
+    now = utcnow()
+    return services.public_holidays(now, now + timedelta(days=HOLIDAYS_AHEAD_DAYS))
+
+
 def _detail(resource, closure_form: ClosureForm, status: int = 200):
     rules = resource.rules
     return render_template(
@@ -94,6 +108,7 @@ def _detail(resource, closure_form: ClosureForm, status: int = 200):
         opening_hours=describe.describe_opening_hours(rules["opening_hours"]),
         rule_lines=describe.describe_rules(rules),
         closures=services.upcoming_closures(resource.id, utcnow()),
+        holidays=_coming_holidays() if resource.closed_on_public_holidays else [],
         closure_form=closure_form,
     ), status
 
@@ -210,15 +225,33 @@ def reactivate(resource_id: int):
 CLOSURE_FIELDS = {"end": "end_on", "start": "start_on", "reason": "reason"}
 
 
-def _add_closure(form: ClosureForm, resource_id: int | None) -> bool:
-    """Validate the closure form and call the service; True when the closure is written."""
+def _add_closure(form: ClosureForm, resource_id: int | None, resource=None):
+    """Validate the closure form and close; True when written, False on errors, or the
+    confirmation page when the closure hits bookings and the coordinator has not chosen
+    yet whether to cancel or keep them."""
     if not form.validate_on_submit():
         return False
     instants = form.instants()
     if instants is None:
         return False
+    reason = (form.reason.data or "").strip()
+    decision = form.decision.data if form.decision.data in ("cancel", "keep") else None
     try:
-        services.create_closure(current_user, resource_id, *instants, form.reason.data or "")
+        if decision is None:
+            hit = closures.preview_closure(current_user, resource_id, *instants, reason)
+            if hit:
+                db.session.rollback()
+                return render_template(
+                    "resources/closure_confirm.html",
+                    form=form,
+                    resource=resource,
+                    bookings=hit,
+                    period=describe.describe_closure(*instants, pole_tz()),
+                    action=request.path,
+                )
+        outcome = closures.close(
+            current_user, resource_id, *instants, reason, cancel_bookings=decision == "cancel"
+        )
     except DomainError as error:
         if error.status != 422:
             raise
@@ -226,7 +259,26 @@ def _add_closure(form: ClosureForm, resource_id: int | None) -> bool:
         _show_errors(form, error, CLOSURE_FIELDS)
         return False
     db.session.commit()
-    flash(_("The closure is added."), "success")
+    if outcome.cancelled:
+        flash(
+            ngettext(
+                "The closure is added; %(num)d booking is cancelled and its booker told.",
+                "The closure is added; %(num)d bookings are cancelled and their bookers told.",
+                len(outcome.cancelled),
+            ),
+            "success",
+        )
+    elif outcome.affected:
+        flash(
+            ngettext(
+                "The closure is added; %(num)d booking during it is kept.",
+                "The closure is added; %(num)d bookings during it are kept.",
+                len(outcome.affected),
+            ),
+            "success",
+        )
+    else:
+        flash(_("The closure is added."), "success")
     return True
 
 
@@ -236,25 +288,32 @@ def add_closure(resource_id: int):
     _require_coordinator()
     resource = services.get_resource(current_user, resource_id)
     form = ClosureForm()
-    if _add_closure(form, resource.id):
+    done = _add_closure(form, resource.id, resource)
+    if done is True:
         return redirect(url_for("resources.detail", resource_id=resource_id))
+    if done is not False:
+        return done
     return _detail(resource, form, 422)
 
 
-@bp.route("/closures", methods=["GET", "POST"])
+@bp.route("/closures", methods=["GET", "POST"], endpoint="closures")
 @login_required
-def closures():
+def closures_page():
     _require_coordinator()
     form = ClosureForm()
     status = 200
     if request.method == "POST":
-        if _add_closure(form, None):
+        done = _add_closure(form, None)
+        if done is True:
             return redirect(url_for("resources.closures"))
+        if done is not False:
+            return done
         status = 422
     return render_template(
         "resources/closures.html",
         form=form,
         closures=services.upcoming_closures(None, utcnow()),
+        holidays=_coming_holidays(),
     ), status
 
 
@@ -263,7 +322,7 @@ def closures():
 def delete_closure(closure_id: int):
     _require_coordinator()
     if ConfirmForm().validate_on_submit():
-        services.delete_closure(current_user, closure_id)
+        closures.remove(current_user, closure_id)
         db.session.commit()
         flash(_("The closure is removed."), "success")
     else:

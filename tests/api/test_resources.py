@@ -67,6 +67,7 @@ def test_every_signed_in_role_reads_the_catalogue(app, api, role):
             "max_duration_minutes": None,
             "min_notice_minutes": 0,
             "max_advance_days": 365,
+            "closed_on_public_holidays": True,
         },
     }
     # The contract's fields, exactly; more fields may be added.

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
-from pooling.bookings.availability import Taken
+from pooling.bookings.availability import Closed, Taken
 from pooling.calendar import planning
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -47,7 +47,7 @@ def test_room_with_an_afternoon_booking_is_partly_taken_that_day_only():
 
 
 def test_pole_closure_day_is_closed_and_not_bookable():
-    closure = (None, at("2027-01-14 00:00"), at("2027-01-15 00:00"))
+    closure = (None, Closed(at("2027-01-14 00:00"), at("2027-01-15 00:00")))
 
     (row,) = week([ROOM], closures=[closure])
 
@@ -56,7 +56,7 @@ def test_pole_closure_day_is_closed_and_not_bookable():
 
 
 def test_a_closure_of_another_resource_leaves_this_one_open():
-    closure = (PROJECTORS.id, at("2027-01-14 00:00"), at("2027-01-15 00:00"))
+    closure = (PROJECTORS.id, Closed(at("2027-01-14 00:00"), at("2027-01-15 00:00")))
 
     room, projectors = week([ROOM, PROJECTORS], closures=[closure])
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from config import ConfigurationError, DevelopmentConfig, ProductionConfig, config_for
+from config import Config, ConfigurationError, DevelopmentConfig, ProductionConfig, config_for
 from pooling import create_app
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -114,6 +114,8 @@ def test_production_needs_a_shared_throttling_store_or_a_single_process(tmp_path
         ("POOLING_LOG_FORMAT", "xml", "POOLING_LOG_FORMAT"),
         ("POOLING_CHECK_IN_LEAD_MINUTES", "an hour", "POOLING_CHECK_IN_LEAD_MINUTES"),
         ("POOLING_CHECK_IN_LEAD_MINUTES", "-5", "POOLING_CHECK_IN_LEAD_MINUTES"),
+        ("POOLING_HOLIDAYS", "XX", "POOLING_HOLIDAYS='XX': unknown country code"),
+        ("POOLING_HOLIDAYS", "FR-99", "FR has no subdivision '99'"),
     ],
 )
 def test_malformed_settings_are_refused_in_every_environment(tmp_path, name, value, problem):
@@ -123,6 +125,20 @@ def test_malformed_settings_are_refused_in_every_environment(tmp_path, name, val
             SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'dev.db'}",
             **{name: value},
         )
+
+
+def test_public_holidays_default_to_france():
+    assert Config.POOLING_HOLIDAYS == (os.environ.get("POOLING_HOLIDAYS") or "FR")
+
+
+@pytest.mark.parametrize("setting", ["FR", "FR-57", "FR-67", "FR-68", "none"])
+def test_french_holiday_calendars_are_accepted(tmp_path, setting):
+    app = create_app(
+        DevelopmentConfig,
+        SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'dev.db'}",
+        POOLING_HOLIDAYS=setting,
+    )
+    assert app.config["POOLING_HOLIDAYS"] == setting
 
 
 def test_an_unknown_environment_name_is_refused():

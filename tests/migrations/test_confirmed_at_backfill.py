@@ -18,7 +18,7 @@ from tests.migrations.test_longest_booking_backfill import (  # noqa: F401
     sql,
 )
 
-BEFORE = "eb6680dd9301"
+BEFORE = "c4d6e8fa1b23"  # the migration just before it
 RESOURCE = """
     INSERT INTO resources (id, name, kind, description, location, quantity, unit,
                            requires_approval, active, opening_hours, slot_minutes,

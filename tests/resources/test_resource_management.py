@@ -43,6 +43,7 @@ def resource_data(token: str, hours: dict | None = None, **values) -> dict:
         "max_duration_minutes": "",
         "min_notice_minutes": "0",
         "max_advance_days": "365",
+        "closed_on_public_holidays": "y",
     }
     for day in WEEKDAYS:
         for span in (1, 2):
@@ -165,6 +166,29 @@ def test_coordinator_edits_a_resource_and_its_hours(coordinator):
     assert room.opening_hours == {"sun": [["10:00", "16:00"]]}
 
 
+def test_coordinator_keeps_a_resource_open_on_public_holidays(coordinator):
+    van = make_resource("Camion", kind="equipment")
+    assert van.closed_on_public_holidays is True
+    url = f"/resources/{van.id}/edit"
+    page = coordinator.get(url).get_data(as_text=True)
+    at = page.index('name="closed_on_public_holidays"')
+    box = page[page.rindex("<", 0, at) : page.index(">", at)]
+    assert "checked" in box
+
+    response = coordinator.post(
+        url,
+        data=resource_data(
+            csrf_token(coordinator, url), name="Camion", closed_on_public_holidays=None
+        ),
+    )
+
+    assert response.status_code == 302
+    db.session.refresh(van)
+    assert van.closed_on_public_holidays is False
+    detail = coordinator.get(f"/resources/{van.id}").get_data(as_text=True)
+    assert "Open on public holidays." in detail
+
+
 def test_bad_edit_leaves_the_resource_unchanged(coordinator):
     room = make_resource("Salle C", capacity=10)
     url = f"/resources/{room.id}/edit"
@@ -237,11 +261,28 @@ def test_closure_with_times_converts_local_wall_times(coordinator):
             "start_time": "14:00",
             "end_on": "2030-07-01",
             "end_time": "18:00",
+            "reason": "Désinfection",
         },
     )
     closure = db.session.scalar(select(Closure))
     assert closure.start_at == local_to_utc(datetime(2030, 7, 1, 14))
     assert closure.end_at == local_to_utc(datetime(2030, 7, 1, 18))
+
+
+def test_closure_without_a_reason_is_refused(coordinator):
+    room = make_resource()
+    url = f"/resources/{room.id}"
+    response = coordinator.post(
+        f"{url}/closures",
+        data={
+            "csrf_token": csrf_token(coordinator, url),
+            "start_on": "2030-08-01",
+            "end_on": "2030-08-01",
+        },
+    )
+    assert response.status_code == 422
+    assert "Say why" in error_of(response.get_data(as_text=True), "reason")
+    assert count(Closure) == 0
 
 
 def test_closure_ending_before_it_starts_is_refused(coordinator):

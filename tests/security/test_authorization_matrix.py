@@ -220,6 +220,10 @@ EXPECTED: dict[str, tuple[str, ...]] = {
     "POST api.decline_share": ("401 404 404 404 404", "401 404 404 404 404"),
     "POST bookings.accept_share": ("302 404 404 404 404", "302 404 404 404 404"),
     "POST bookings.decline_share": ("302 404 404 404 404", "302 404 404 404 404"),
+    # ---- Closures in the API (list for everybody; close and reopen for coordinators).
+    "GET api.list_closures": ("401 200 200 200 200",),
+    "POST api.create_closure": ("401 403 403 403 422",),
+    "DELETE api.delete_closure": ("401 403 403 403 204*", "401 403 403 403 204*"),
 }
 # fmt: on
 

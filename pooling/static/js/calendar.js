@@ -138,7 +138,9 @@
           if (piece[0] < piece[1]) {
             events.push({
               id: "closed-" + index + "-" + part, start: piece[0], end: piece[1], display: "background",
-              classNames: ["closed"], title: data.labelClosed
+              // Say why: the closure and its reason, the public holiday, the opening hours.
+              classNames: ["closed"].concat(interval.reason ? ["closed-" + interval.reason.kind] : []),
+              title: interval.reason ? interval.reason.text : data.labelClosed
             });
           }
           cursor = piece[1];
