@@ -726,7 +726,7 @@ def create_booking(
                 len(conflicts),
             )
             if request.recurrence
-            else _("This time is already taken on %(resource)s.", resource=resource.name),
+            else _taken_message(resource, busy=not any(c["booking_ids"] for c in conflicts)),
             conflicts=[_conflict_json(c) for c in conflicts],
         )
     if quota_refused and not skip:
@@ -806,6 +806,15 @@ def create_booking(
         )
     db.session.flush()
     return BookingResult(bookings=bookings, series=series, skipped=skipped)
+
+
+def _taken_message(resource: Resource, *, busy: bool) -> str:
+    """Why the time is taken: other bookings, or only the resource's external calendar."""
+    if busy:
+        return _(
+            "This time is busy in the external calendar of %(resource)s.", resource=resource.name
+        )
+    return _("This time is already taken on %(resource)s.", resource=resource.name)
 
 
 def _conflict_json(conflict: dict) -> dict:
@@ -920,7 +929,7 @@ def move_booking(
         if peak(taken, start, end) + quantity > resource.quantity:
             clashing = [t.booking_id for t in taken if overlaps(t.start, t.end, start, end)]
             raise Conflict(
-                _("This time is already taken on %(resource)s.", resource=resource.name),
+                _taken_message(resource, busy=not any(clashing)),
                 conflicts=[
                     _conflict_json(
                         {

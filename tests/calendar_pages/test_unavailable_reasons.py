@@ -89,3 +89,36 @@ def test_planning_says_when_the_external_calendar_holds_the_resource(login, pole
     cell = cell_of(planning_table(page.get_data(as_text=True)), "Salle du jardin", day, day)
     assert cell["state"] == "taken"
     assert "Busy in the external calendar" in cell["text"]
+
+
+def test_booking_refused_for_the_external_calendar_says_so(api, pole):
+    day = date.today() + timedelta(days=14)
+    room = make_resource(
+        "Salle du jardin", rules={"opening_hours": SEVEN_DAYS, "closed_on_public_holidays": False}
+    )
+    calendar = ExternalCalendar(resource_id=room.id, url="https://example.org/busy.ics")
+    calendar.busy_times.append(
+        ExternalBusyTime(
+            resource_id=room.id,
+            start_at=paris(f"{day} 09:00"),
+            end_at=paris(f"{day} 12:00"),
+        )
+    )
+    db.session.add(calendar)
+    db.session.commit()
+
+    response = api(pole.alice).post(
+        "/api/v1/bookings",
+        json={
+            "resource_id": room.id,
+            "start": paris(f"{day} 10:00").isoformat(),
+            "end": paris(f"{day} 11:00").isoformat(),
+            "title": "Réunion",
+        },
+        headers={"Accept-Language": "en"},
+    )
+
+    assert response.status_code == 409
+    assert response.json["message"] == (
+        "This time is busy in the external calendar of Salle du jardin."
+    )
