@@ -35,6 +35,13 @@ ERROR_RESPONSES = {
     429: ("TooManyRequests", "Too many calls with this token; wait and retry."),
 }
 
+# The calendar files are read by calendar programs and people, not API clients: their
+# "not found" is the site's page.
+HTML_NOT_FOUND = {
+    "description": "No such object, not visible to the caller, or a revoked feed (a web page).",
+    "content": {"text/html": {"schema": {"type": "string"}}},
+}
+
 
 def ref(name: str) -> Schema:
     """A reference to a shared schema."""
@@ -1159,6 +1166,7 @@ def _paths() -> dict[str, dict]:
                         "content": {"text/calendar": {"schema": {"type": "string"}}},
                     },
                     "304": answer("Not modified since the ETag sent in If-None-Match."),
+                    "404": HTML_NOT_FOUND,
                 },
                 parameters=[
                     parameter("secret", "path", {"type": "string"}, "The feed's secret."),
@@ -1166,7 +1174,6 @@ def _paths() -> dict[str, dict]:
                         "If-None-Match", "header", {"type": "string"}, "An ETag already read."
                     ),
                 ],
-                errors=(404,),
                 public=True,
             )
         },
@@ -1179,10 +1186,14 @@ def _paths() -> dict[str, dict]:
                     "200": {
                         "description": "The booking as a calendar.",
                         "content": {"text/calendar": {"schema": {"type": "string"}}},
-                    }
+                    },
+                    "302": answer(
+                        "Not signed in: a redirection to the sign-in page.",
+                        headers={"Location": {"schema": {"type": "string"}}},
+                    ),
+                    "404": HTML_NOT_FOUND,
                 },
                 parameters=[booking],
-                errors=(404,),
                 security=[{"sessionCookie": []}],
             )
         },
