@@ -210,6 +210,9 @@ def int_arg(name: str, *, minimum: int | None = None, maximum: int = MAX_ID) -> 
         message = _("A whole number is expected.")
         raise RuleViolation(message, fields={name: [message]})
     number = int(value.strip())
+    if number < -MAX_ID - 1:
+        message = _("This number is too large.")
+        raise RuleViolation(message, fields={name: [message]})
     if minimum is not None and number < minimum:
         message = _("Must be at least %(n)s.", n=minimum)
         raise RuleViolation(message, fields={name: [message]})

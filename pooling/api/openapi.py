@@ -41,6 +41,10 @@ HTML_NOT_FOUND = {
     "description": "No such object, not visible to the caller, or a revoked feed (a web page).",
     "content": {"text/html": {"schema": {"type": "string"}}},
 }
+HTML_TOO_MANY = {
+    "description": "Too many calls; wait and retry (a web page).",
+    "content": {"text/html": {"schema": {"type": "string"}}},
+}
 
 
 def ref(name: str) -> Schema:
@@ -129,6 +133,7 @@ def operation(
         **{
             str(status): {"$ref": f"#/components/responses/{ERROR_RESPONSES[status][0]}"}
             for status in sorted(set(errors))
+            if str(status) not in responses  # an operation may describe its own
         },
     }
     if public:
@@ -142,7 +147,9 @@ def _schemas() -> dict[str, Schema]:
     instant = {
         "type": "string",
         "format": "date-time",
-        "description": "ISO 8601 with an offset or Z; answers give UTC with Z.",
+        "description": (
+            "ISO 8601 with an offset or Z, in the years 1900 to 2200 (UTC); answers give UTC with Z."
+        ),
         "examples": ["2026-12-01T09:00:00+01:00"],
     }
     local = {
@@ -675,7 +682,11 @@ def _paths() -> dict[str, dict]:
 
     def instant_param(name: str, description: str, required: bool = False) -> dict:
         return parameter(
-            name, "query", {"type": "string", "format": "date-time"}, description, required=required
+            name,
+            "query",
+            {"type": "string", "format": "date-time"},
+            f"{description} ISO 8601 with an offset or Z, in the years 1900 to 2200.",
+            required=required,
         )
 
     booking = path_id("booking_id", "booking")
@@ -1167,6 +1178,7 @@ def _paths() -> dict[str, dict]:
                     },
                     "304": answer("Not modified since the ETag sent in If-None-Match."),
                     "404": HTML_NOT_FOUND,
+                    "429": HTML_TOO_MANY,
                 },
                 parameters=[
                     parameter("secret", "path", {"type": "string"}, "The feed's secret."),
@@ -1192,6 +1204,7 @@ def _paths() -> dict[str, dict]:
                         headers={"Location": {"schema": {"type": "string"}}},
                     ),
                     "404": HTML_NOT_FOUND,
+                    "429": HTML_TOO_MANY,
                 },
                 parameters=[booking],
                 security=[{"sessionCookie": []}],
