@@ -8,7 +8,7 @@ from datetime import date
 from flask import request
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, PasswordField, StringField, TextAreaField
+from wtforms import HiddenField, PasswordField, SelectField, StringField, TextAreaField
 from wtforms.validators import ValidationError
 
 from pooling.core.text import PlainText, has_control_characters
@@ -36,6 +36,8 @@ def within_years(form, field) -> None:
 def storable_number(form, field) -> None:
     """A whole number (an integer field, a choice of id) fits in the database's integers."""
     value = field.data
+    if isinstance(field, SelectField) and isinstance(value, str) and value.isdigit():
+        value = int(value) if value.isascii() else MAX_NUMBER + 1  # an id chosen as text
     if isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_NUMBER:
         raise ValidationError(str(_l("This number is too large.")))
 

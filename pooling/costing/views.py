@@ -11,7 +11,7 @@ from flask_login import current_user, login_required
 from pooling.core.csv_export import csv_response
 from pooling.core.errors import DomainError, NotAllowed
 from pooling.core.form_errors import place_field_errors
-from pooling.core.forms import whole_number_arg
+from pooling.core.forms import MAX_NUMBER, whole_number_arg
 from pooling.costing import exports, permissions, services
 from pooling.costing.explain import explain, money_words, number_words
 from pooling.costing.forms import ConfirmForm, CostForm, PeriodForm, ReopenForm
@@ -248,8 +248,11 @@ def true_up(period_id: int):
 def _codes_from_form(prefix: str) -> dict[int, str]:
     codes = {}
     for name, value in request.form.items():
-        if name.startswith(prefix) and name[len(prefix) :].isdigit():
-            codes[int(name[len(prefix) :])] = value
+        number = name[len(prefix) :]
+        # An id the database cannot hold names nothing.
+        if name.startswith(prefix) and number.isascii() and number.isdigit():
+            if int(number) <= MAX_NUMBER:
+                codes[int(number)] = value
     return codes
 
 

@@ -138,3 +138,30 @@ def test_a_resource_calendar_at_a_far_off_date_shows_today(login, day):
     assert response.status_code == 200
     today = datetime.now(ZoneInfo("Europe/Paris")).date()  # the pole's day, as the page reads it
     assert f'data-initial-date="{today.isoformat()}"' in response.get_data(as_text=True)
+
+
+def test_accounting_codes_of_ids_beyond_the_integer_range_name_nothing(coordinator):
+    organisation = make_organisation("Les Jardins")
+    token = csrf_token(coordinator, "/costs/accounting-codes")
+    response = coordinator.post(
+        "/costs/accounting-codes",
+        data={
+            "csrf_token": token,
+            "org-99999999999999999999": "411000",
+            f"org-{organisation.id}": "411JARD",
+        },
+    )
+    assert response.status_code == 302
+    page = coordinator.get("/costs/accounting-codes").get_data(as_text=True)
+    assert "411JARD" in page
+
+
+def test_a_staff_person_beyond_the_integer_range_is_refused_next_to_the_field(coordinator):
+    token = csrf_token(coordinator, "/resources/new")
+    response = coordinator.post(
+        "/resources/new",
+        data=resource_data(token, kind="staff", staff_user_id="99999999999999999999"),
+    )
+    assert response.status_code == 422
+    assert "too large" in error_of(response.get_data(as_text=True), "staff_user_id")
+    assert count(Resource) == 0
