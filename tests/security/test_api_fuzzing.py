@@ -40,7 +40,7 @@ pytestmark = [
     pytest.mark.filterwarnings("ignore:Overriding standard format"),
 ]
 
-EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "12"))
+EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "30"))
 SEED = os.environ.get("FUZZ_SEED")
 UNSAFE = ("POST", "PATCH", "PUT", "DELETE")
 CHECKS = (
