@@ -1,9 +1,10 @@
 """Forms of the account and people pages (shape only; the services check the rules)."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import EmailField, HiddenField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length, Regexp
+
+from pooling.core.forms import PoolingForm
 
 EMAIL_SHAPE = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
 
@@ -16,7 +17,7 @@ def _role_choices() -> list[tuple[str, str]]:
     return [("member", _l("Member")), ("org_admin", _l("Referent"))]
 
 
-class LoginForm(FlaskForm):
+class LoginForm(PoolingForm):
     """E-mail and password; ``next`` is the page to go back to, if it is on this site."""
 
     email = EmailField(_l("E-mail address"), validators=[_required(), Length(max=254)])
@@ -24,7 +25,7 @@ class LoginForm(FlaskForm):
     next = HiddenField()
 
 
-class SetPasswordForm(FlaskForm):
+class SetPasswordForm(PoolingForm):
     """A new password, typed twice."""
 
     # Length and strength are the service's rules (passwords.password_problem).
@@ -41,19 +42,19 @@ class ChangePasswordForm(SetPasswordForm):
     current_password = PasswordField(_l("Current password"), validators=[_required()])
 
 
-class LanguageForm(FlaskForm):
+class LanguageForm(PoolingForm):
     """The interface language of a person."""
 
     locale = SelectField(_l("Language"), choices=[("fr", "Français"), ("en", "English")])
 
 
-class TokenForm(FlaskForm):
+class TokenForm(PoolingForm):
     """A label for a new personal API token."""
 
     name = StringField(_l("Token name"), validators=[Length(max=100)])
 
 
-class PersonForm(FlaskForm):
+class PersonForm(PoolingForm):
     """A new person of an organisation."""
 
     name = StringField(
@@ -70,7 +71,7 @@ class PersonForm(FlaskForm):
     role = SelectField(_l("Role"), choices=_role_choices)
 
 
-class AttachPersonForm(FlaskForm):
+class AttachPersonForm(PoolingForm):
     """An existing person, by e-mail, to attach to one more organisation."""
 
     email = EmailField(
@@ -84,11 +85,11 @@ class AttachPersonForm(FlaskForm):
     role = SelectField(_l("Role"), choices=_role_choices)
 
 
-class RoleForm(FlaskForm):
+class RoleForm(PoolingForm):
     """The new role of a person in an organisation."""
 
     role = SelectField(_l("Role"), choices=_role_choices, validate_choice=True)
 
 
-class ActionForm(FlaskForm):
+class ActionForm(PoolingForm):
     """A button that only needs the CSRF token (revoke, remove, deactivate...)."""

@@ -12,6 +12,7 @@ from pooling.api.helpers import (
     actor,
     choice_arg,
     created,
+    instant,
     int_arg,
     json_body,
     local_text,
@@ -24,7 +25,6 @@ from pooling.bookings.messages import unavailable_reason
 from pooling.bookings.models import STATUSES
 from pooling.core.database import retry_transient
 from pooling.core.errors import RuleViolation
-from pooling.core.time import NaiveTime, parse_instant
 from pooling.extensions import db
 
 MAX_PAGE = 500
@@ -67,20 +67,14 @@ def booking_json(booking, viewer=None) -> dict:
 
 
 def _instant(body: dict, name: str, *, required: bool = True):
+    """The body's instant ``name`` with its own offset (the wall-clock time that was meant)."""
     value = body.get(name)
     if value in (None, ""):
         if required:
             message = _("This field is required.")
             raise RuleViolation(message, code="required", fields={name: [message]})
         return None
-    try:
-        return parse_instant(value, keep_offset=True)
-    except NaiveTime as error:
-        message = _("Give the time with an offset or Z, e.g. 2026-12-01T09:00:00+01:00.")
-        raise RuleViolation(message, code="naive_time", fields={name: [message]}) from error
-    except (ValueError, TypeError) as error:
-        message = _("Not an ISO 8601 date and time.")
-        raise RuleViolation(message, code="invalid_time", fields={name: [message]}) from error
+    return instant(value, name, keep_offset=True)
 
 
 def _int(body: dict, name: str, default=None):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 from urllib.parse import urlencode
 
@@ -12,7 +12,16 @@ from flask import Response, g, jsonify, request, url_for
 from flask_babel import gettext as _
 
 from pooling.core.errors import DomainError, RuleViolation
-from pooling.core.time import NaiveTime, parse_instant, to_local
+from pooling.core.text import control_characters_message, has_control_characters
+from pooling.core.time import (
+    EARLIEST_YEAR,
+    LATEST_YEAR,
+    NaiveTime,
+    OutOfRange,
+    parse_instant,
+    to_local,
+)
+from pooling.core.time import utc_text as utc_text
 
 MAX_PAGE = 500
 # Identifiers are 32-bit integers in the database; a larger number names nothing.
@@ -47,7 +56,42 @@ def json_body() -> dict:
         raise BadRequest(_("The body is not valid JSON."), code="malformed_json") from error
     if not isinstance(data, dict):
         raise BadRequest(_("The body must be a JSON object."), code="malformed_json")
+    check_text(data)
     return data
+
+
+# Fields whose text may span lines; every other text of a body is written on one line.
+MULTILINE_FIELDS = frozenset({"description", "reason", "comment", "note", "notes", "message"})
+
+
+def _texts(value, name: str):
+    """Each text inside a JSON value, with the name of the field that holds it."""
+    if isinstance(value, str):
+        yield name, value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield name, key
+            yield from _texts(item, key)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _texts(item, name)
+
+
+def check_text(body: dict) -> None:
+    """Refuse a body whose texts (keys too) hold control characters (422 naming the fields).
+
+    Line breaks and tabs are allowed only in the multi-line fields (``MULTILINE_FIELDS``).
+    """
+    errors: dict[str, list[str]] = {}
+    for name, item in body.items():
+        for field, text in _texts(item, name):
+            multiline = field in MULTILINE_FIELDS
+            if has_control_characters(text, multiline=multiline):
+                errors.setdefault(field, [str(control_characters_message(multiline=multiline))])
+        if has_control_characters(name):
+            errors.setdefault("body", [str(control_characters_message())])
+    if errors:
+        raise RuleViolation(_("Please correct the highlighted fields."), fields=errors)
 
 
 # JSON types a field may have, by name; a trailing "?" in a shape also allows null.
@@ -87,8 +131,8 @@ def _shape_message(shape: str) -> str:
 def check_shape(body: dict, shapes: dict[str, str]) -> None:
     """Check the JSON type of each given field (``{"name": "text", "capacity": "integer?"}``).
 
-    Raises RuleViolation (422) naming every field of the wrong type, a text holding a NUL
-    character, or a whole number too large to be stored.
+    Raises RuleViolation (422) naming every field of the wrong type or holding a whole number
+    too large to be stored (``json_body`` has already refused control characters).
     """
     errors: dict[str, list[str]] = {}
     for name, shape in shapes.items():
@@ -103,21 +147,30 @@ def check_shape(body: dict, shapes: dict[str, str]) -> None:
             continue
         if not SHAPES[kind](value):
             errors[name] = [_shape_message(kind)]
-        elif isinstance(value, str) and "\x00" in value:
-            errors[name] = [_("The text contains a character that is not allowed.")]
         elif _is_integer(value) and abs(value) > MAX_ID:
             errors[name] = [_("This number is too large.")]
     if errors:
         raise RuleViolation(_("Please correct the highlighted fields."), fields=errors)
 
 
-def instant(value, field: str) -> datetime:
-    """Parse an ISO 8601 instant with an offset; 422 naming the field otherwise."""
+def instant(value, field: str, *, keep_offset: bool = False) -> datetime:
+    """Parse an ISO 8601 instant with an offset, between EARLIEST_YEAR and LATEST_YEAR.
+
+    Returns it in UTC, or with its own offset when ``keep_offset`` (to tell which wall-clock
+    time was meant). Raises RuleViolation (422) naming the field otherwise.
+    """
     try:
-        return parse_instant(value)
+        return parse_instant(value, keep_offset=keep_offset)
     except NaiveTime as error:
         message = _("Give the time with an offset or Z, e.g. 2026-12-01T09:00:00+01:00.")
         raise RuleViolation(message, code="naive_time", fields={field: [message]}) from error
+    except OutOfRange as error:
+        message = _(
+            "Give a date between the years %(first)s and %(last)s.",
+            first=EARLIEST_YEAR,
+            last=LATEST_YEAR,
+        )
+        raise RuleViolation(message, code="time_out_of_range", fields={field: [message]}) from error
     except (ValueError, TypeError, OverflowError) as error:
         message = _("Not an ISO 8601 date and time.")
         raise RuleViolation(message, code="invalid_time", fields={field: [message]}) from error
@@ -157,6 +210,9 @@ def int_arg(name: str, *, minimum: int | None = None, maximum: int = MAX_ID) -> 
         message = _("A whole number is expected.")
         raise RuleViolation(message, fields={name: [message]})
     number = int(value.strip())
+    if number < -MAX_ID - 1:
+        message = _("This number is too large.")
+        raise RuleViolation(message, fields={name: [message]})
     if minimum is not None and number < minimum:
         message = _("Must be at least %(n)s.", n=minimum)
         raise RuleViolation(message, fields={name: [message]})
@@ -186,13 +242,6 @@ def text_arg(name: str) -> str | None:
 def bool_arg(name: str) -> bool:
     """Whether the query parameter ``name`` is set to 1 or true."""
     return (request.args.get(name) or "").lower() in ("1", "true", "yes")
-
-
-def utc_text(value: datetime | None) -> str | None:
-    """An instant as ``2026-12-01T08:00:00Z``."""
-    if value is None:
-        return None
-    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def local_text(value: datetime | None) -> str | None:

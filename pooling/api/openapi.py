@@ -35,6 +35,17 @@ ERROR_RESPONSES = {
     429: ("TooManyRequests", "Too many calls with this token; wait and retry."),
 }
 
+# The calendar files are read by calendar programs and people, not API clients: their
+# "not found" is the site's page.
+HTML_NOT_FOUND = {
+    "description": "No such object, not visible to the caller, or a revoked feed (a web page).",
+    "content": {"text/html": {"schema": {"type": "string"}}},
+}
+HTML_TOO_MANY = {
+    "description": "Too many calls; wait and retry (a web page).",
+    "content": {"text/html": {"schema": {"type": "string"}}},
+}
+
 
 def ref(name: str) -> Schema:
     """A reference to a shared schema."""
@@ -122,6 +133,7 @@ def operation(
         **{
             str(status): {"$ref": f"#/components/responses/{ERROR_RESPONSES[status][0]}"}
             for status in sorted(set(errors))
+            if str(status) not in responses  # an operation may describe its own
         },
     }
     if public:
@@ -135,7 +147,9 @@ def _schemas() -> dict[str, Schema]:
     instant = {
         "type": "string",
         "format": "date-time",
-        "description": "ISO 8601 with an offset or Z; answers give UTC with Z.",
+        "description": (
+            "ISO 8601 with an offset or Z, in the years 1900 to 2200 (UTC); answers give UTC with Z."
+        ),
         "examples": ["2026-12-01T09:00:00+01:00"],
     }
     local = {
@@ -762,7 +776,11 @@ def _paths() -> dict[str, dict]:
 
     def instant_param(name: str, description: str, required: bool = False) -> dict:
         return parameter(
-            name, "query", {"type": "string", "format": "date-time"}, description, required=required
+            name,
+            "query",
+            {"type": "string", "format": "date-time"},
+            f"{description} ISO 8601 with an offset or Z, in the years 1900 to 2200.",
+            required=required,
         )
 
     booking = path_id("booking_id", "booking")
@@ -1336,6 +1354,8 @@ def _paths() -> dict[str, dict]:
                         "content": {"text/calendar": {"schema": {"type": "string"}}},
                     },
                     "304": answer("Not modified since the ETag sent in If-None-Match."),
+                    "404": HTML_NOT_FOUND,
+                    "429": HTML_TOO_MANY,
                 },
                 parameters=[
                     parameter("secret", "path", {"type": "string"}, "The feed's secret."),
@@ -1343,7 +1363,6 @@ def _paths() -> dict[str, dict]:
                         "If-None-Match", "header", {"type": "string"}, "An ETag already read."
                     ),
                 ],
-                errors=(404,),
                 public=True,
             )
         },
@@ -1356,10 +1375,15 @@ def _paths() -> dict[str, dict]:
                     "200": {
                         "description": "The booking as a calendar.",
                         "content": {"text/calendar": {"schema": {"type": "string"}}},
-                    }
+                    },
+                    "302": answer(
+                        "Not signed in: a redirection to the sign-in page.",
+                        headers={"Location": {"schema": {"type": "string"}}},
+                    ),
+                    "404": HTML_NOT_FOUND,
+                    "429": HTML_TOO_MANY,
                 },
                 parameters=[booking],
-                errors=(404,),
                 security=[{"sessionCookie": []}],
             )
         },

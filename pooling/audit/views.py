@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from datetime import date, datetime
 
 from flask import Blueprint, abort, render_template, request
 from flask_babel import gettext as _
@@ -11,30 +10,19 @@ from flask_login import current_user, login_required
 
 from pooling.audit import services, words
 from pooling.core.csv_export import csv_response
+from pooling.core.forms import day_arg, text_arg, whole_number_arg
 from pooling.core.time import local_day_bounds
 
 bp = Blueprint("audit", __name__, url_prefix="/audit")
 
 
-def _day(name: str) -> date | None:
-    value = request.args.get(name)
-    if not value:
-        return None
-    try:
-        return datetime.strptime(value, "%Y-%m-%d").date()
-    except ValueError:
-        return None
-
-
 def _filters() -> services.AuditFilter:
-    start_day, end_day = _day("from"), _day("to")
-    object_id = request.args.get("object_id", "")
-    actor_id = request.args.get("actor_id", "")
+    start_day, end_day = day_arg("from"), day_arg("to")
     return services.AuditFilter(
-        action=request.args.get("action") or None,
-        object_type=request.args.get("object_type") or None,
-        object_id=int(object_id) if object_id.isdigit() else None,
-        actor_id=int(actor_id) if actor_id.isdigit() else None,
+        action=text_arg("action"),
+        object_type=text_arg("object_type"),
+        object_id=whole_number_arg("object_id"),
+        actor_id=whole_number_arg("actor_id"),
         start=local_day_bounds(start_day)[0] if start_day else None,
         end=local_day_bounds(end_day)[1] if end_day else None,
     )

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
     DecimalField,
@@ -18,6 +17,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from pooling.bookings.recurrence_form import WEEKDAY_CODES
+from pooling.core.forms import PoolingForm
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -34,7 +34,7 @@ def _optional_int(value):
     return int(value)
 
 
-class BookingForm(FlaskForm):
+class BookingForm(PoolingForm):
     """Resource, on whose behalf, local date and times, quantity, title, co-organisation, recurrence."""
 
     resource_id = SelectField(_l("Shared resource"), coerce=int, validators=[InputRequired()])
@@ -107,7 +107,7 @@ class BookingForm(FlaskForm):
         return valid
 
 
-class EditBookingForm(FlaskForm):
+class EditBookingForm(PoolingForm):
     """Move, resize or retitle one booking (one occurrence of a series)."""
 
     date = DateField(_l("Date"), validators=[InputRequired()])
@@ -118,7 +118,7 @@ class EditBookingForm(FlaskForm):
     title = StringField(_l("Title"), validators=[Length(max=200)])
 
 
-class MeterForm(FlaskForm):
+class MeterForm(PoolingForm):
     """Check-in or check-out, with the meter reading when the resource has a meter."""
 
     meter = DecimalField(
@@ -129,19 +129,19 @@ class MeterForm(FlaskForm):
     )
 
 
-class DecisionForm(FlaskForm):
+class DecisionForm(PoolingForm):
     """Approve or refuse a pending booking, with an optional reason."""
 
     decision_reason = StringField(_l("Reason (optional)"), validators=[Length(max=1000)])
 
 
-class CancelForm(FlaskForm):
+class CancelForm(PoolingForm):
     """Cancel a booking (or the rest of a series), with an optional reason."""
 
     cancel_reason = StringField(_l("Reason (optional)"), validators=[Length(max=1000)])
 
 
-class MyBookingsFilterForm(FlaskForm):
+class MyBookingsFilterForm(PoolingForm):
     """The filters of "My bookings" (read from the query string, no CSRF needed)."""
 
     class Meta:

@@ -70,7 +70,7 @@ from pooling.calendar.models import ExternalBusyTime
 from pooling.core.database import lock_organisation_row, lock_resource_row
 from pooling.core.db import utcnow
 from pooling.core.errors import Conflict, NotAllowed, NotFound, RuleViolation
-from pooling.core.time import local_time_exists, pole_tz
+from pooling.core.time import local_time_exists, pole_tz, utc_text
 from pooling.extensions import db
 from pooling.notifications.services import notify
 from pooling.organisations.models import Organisation
@@ -819,8 +819,8 @@ def _taken_message(resource: Resource, *, busy: bool) -> str:
 
 def _conflict_json(conflict: dict) -> dict:
     return {
-        "start": conflict["start"].astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
-        "end": conflict["end"].astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "start": utc_text(conflict["start"]),
+        "end": utc_text(conflict["end"]),
         "booking_id": conflict.get("booking_id"),
     }
 

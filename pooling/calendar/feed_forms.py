@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import RadioField, SelectField, StringField
 from wtforms.validators import DataRequired, Length
+
+from pooling.core.forms import PoolingForm
 
 
 def _optional_int(value):
@@ -18,7 +19,7 @@ def _optional_int(value):
         return None
 
 
-class FeedForm(FlaskForm):
+class FeedForm(PoolingForm):
     """What a new feed shows: my bookings, one of my organisations' or one resource's."""
 
     scope = RadioField(
@@ -45,7 +46,7 @@ class FeedForm(FlaskForm):
         ]
 
 
-class ExternalCalendarForm(FlaskForm):
+class ExternalCalendarForm(PoolingForm):
     """The ICS address whose events make the resource unavailable (empty to remove it)."""
 
     url = StringField(
@@ -55,5 +56,5 @@ class ExternalCalendarForm(FlaskForm):
     )
 
 
-class ActionForm(FlaskForm):
+class ActionForm(PoolingForm):
     """An empty form that carries the CSRF token of a button (revoke, sync now)."""

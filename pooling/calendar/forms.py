@@ -6,17 +6,17 @@ from datetime import datetime
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, SelectField, TimeField
 from wtforms.validators import InputRequired, NumberRange, Optional
 
+from pooling.core.forms import PoolingForm
 from pooling.core.time import NonexistentLocalTime, local_to_utc, pole_tz
 from pooling.resources.models import RESOURCE_KINDS
 
 VIEWS = {"week": _l("Week"), "day": _l("Day")}
 
 
-class _Filters(FlaskForm):
+class _Filters(PoolingForm):
     """GET forms: they change nothing, so they carry no CSRF token."""
 
     class Meta:

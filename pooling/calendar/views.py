@@ -17,6 +17,7 @@ from pooling.calendar import queries
 from pooling.calendar.forms import FindForm, PlanningForm
 from pooling.calendar.planning import CLOSED, FREE, PARTIAL, TAKEN
 from pooling.core.errors import DomainError
+from pooling.core.forms import day_arg
 from pooling.core.time import pole_tz, utcnow
 from pooling.extensions import db
 from pooling.resources.services import CatalogueFilter
@@ -72,10 +73,7 @@ def wall_label(wall: datetime) -> str:
 
 
 def _day_arg(name: str = "date") -> date | None:
-    try:
-        return date.fromisoformat(request.args.get(name, ""))
-    except ValueError:
-        return None
+    return day_arg(name)
 
 
 @bp.get("/resources/<int:resource_id>")

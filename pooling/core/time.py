@@ -17,7 +17,16 @@ __all__ = [
     "local_to_utc",
     "NonexistentLocalTime",
     "NaiveTime",
+    "OutOfRange",
+    "EARLIEST_YEAR",
+    "LATEST_YEAR",
+    "utc_text",
 ]
+
+# The instants the application accepts: far enough for any real booking or cost period, near
+# enough that adding a day, an offset or a year of recurrence never leaves Python's datetime.
+EARLIEST_YEAR = 1900
+LATEST_YEAR = 2200
 
 
 class NonexistentLocalTime(ValueError):
@@ -26,6 +35,16 @@ class NonexistentLocalTime(ValueError):
 
 class NaiveTime(ValueError):
     """An ISO time without an offset, which the API refuses rather than guessing."""
+
+
+class OutOfRange(ValueError):
+    """A date or time outside the years the application accepts (EARLIEST_YEAR to LATEST_YEAR)."""
+
+
+def check_year(value: date | datetime) -> None:
+    """Raise OutOfRange unless ``value`` falls within EARLIEST_YEAR..LATEST_YEAR."""
+    if not EARLIEST_YEAR <= value.year <= LATEST_YEAR:
+        raise OutOfRange(value.isoformat())
 
 
 class AmbiguousLocalTime(ValueError):
@@ -41,7 +60,8 @@ def parse_instant(text: str, *, keep_offset: bool = False) -> datetime:
     """Parse an ISO 8601 instant that carries an offset or ``Z``; returns it in UTC.
 
     With ``keep_offset`` the given offset is kept (to tell which wall-clock time was meant).
-    Raises ValueError for malformed text and NaiveTime for a time without an offset.
+    Raises ValueError for malformed text, NaiveTime for a time without an offset and
+    OutOfRange for an instant outside the years EARLIEST_YEAR to LATEST_YEAR (in UTC too).
     """
     if not isinstance(text, str) or not text.strip():
         raise ValueError("empty")
@@ -51,7 +71,16 @@ def parse_instant(text: str, *, keep_offset: bool = False) -> datetime:
     parsed = datetime.fromisoformat(value)
     if parsed.tzinfo is None or parsed.utcoffset() is None:
         raise NaiveTime(text)
+    check_year(parsed)  # first, so that the conversion below cannot overflow
+    check_year(parsed.astimezone(UTC))
     return parsed if keep_offset else parsed.astimezone(UTC)
+
+
+def utc_text(value: datetime | None) -> str | None:
+    """An instant as ``2026-12-01T08:00:00Z`` (always a four-digit year, as RFC 3339 wants)."""
+    if value is None:
+        return None
+    return value.astimezone(UTC).replace(tzinfo=None).isoformat(timespec="seconds") + "Z"
 
 
 def to_local(instant: datetime, tz: ZoneInfo | None = None) -> datetime:
@@ -63,9 +92,11 @@ def local_to_utc(wall: datetime, tz: ZoneInfo | None = None, *, strict: bool = T
     """Convert a naive local wall-clock time to a UTC instant.
 
     With ``strict``, a time skipped by the spring-forward change raises NonexistentLocalTime;
-    an ambiguous autumn time takes its first (summer-time) occurrence.
+    an ambiguous autumn time takes its first (summer-time) occurrence. A wall time outside
+    EARLIEST_YEAR..LATEST_YEAR raises OutOfRange.
     """
     tz = tz or pole_tz()
+    check_year(wall)
     aware = wall.replace(tzinfo=tz)
     if strict and not local_time_exists(wall, tz):
         raise NonexistentLocalTime(wall.isoformat())

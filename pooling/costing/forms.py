@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
+from pooling.core.forms import PoolingForm
 from pooling.costing.allocation import RULES
 from pooling.costing.models import CATEGORIES, RULE_LABELS, USAGE_UNITS
 from pooling.resources.models import RESOURCE_KINDS
 
 
-class PeriodForm(FlaskForm):
+class PeriodForm(PoolingForm):
     """A cost period: name, first and last day, provisional or final."""
 
     name = StringField(_l("Name"), validators=[InputRequired(), Length(max=200)])
@@ -21,7 +21,7 @@ class PeriodForm(FlaskForm):
     provisional = BooleanField(_l("Provisional (billed at provisional rates, trued up later)"))
 
 
-class CostForm(FlaskForm):
+class CostForm(PoolingForm):
     """A cost line. Amounts are text so that the service reports every mistake per field."""
 
     label = StringField(_l("Label"), validators=[InputRequired(), Length(max=200)])
@@ -60,11 +60,11 @@ class CostForm(FlaskForm):
         ] + [(str(o.id), o.name) for o in organisations]
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(PoolingForm):
     """Only the CSRF token of a button (close a period)."""
 
 
-class ReopenForm(FlaskForm):
+class ReopenForm(PoolingForm):
     """Reopening a closed period needs a reason, kept in the audit trail."""
 
     reason = TextAreaField(_l("Why reopen it?"), validators=[Optional(), Length(max=2000)])

@@ -22,7 +22,16 @@ from pooling.accounts.models import User
 from pooling.audit.services import record
 from pooling.core.db import utcnow
 from pooling.core.errors import Conflict, NotAllowed, NotFound, RuleViolation
-from pooling.core.time import NaiveTime, parse_instant, pole_tz
+from pooling.core.time import (
+    EARLIEST_YEAR,
+    LATEST_YEAR,
+    NaiveTime,
+    OutOfRange,
+    check_year,
+    parse_instant,
+    pole_tz,
+    utc_text,
+)
 from pooling.costing import allocation as core
 from pooling.costing import exports
 from pooling.costing.models import CATEGORIES, USAGE_UNITS, AccountingCode, Cost, CostPeriod
@@ -90,8 +99,10 @@ def _bound(value, field_name: str, *, is_end: bool) -> datetime:
     if isinstance(value, datetime):
         if value.tzinfo is None:
             raise NaiveTime(str(value))
+        check_year(value)
         return value.astimezone(UTC)
     if isinstance(value, date):
+        check_year(value)
         day = value + timedelta(days=1) if is_end else value
         return datetime.combine(day, time(0), tzinfo=pole_tz()).astimezone(UTC)
     if isinstance(value, str) and DATE_ONLY.match(value.strip()):
@@ -124,6 +135,14 @@ def create_period(actor: User, data: PeriodInput) -> CostPeriod:
             bounds[key] = _bound(value, key, is_end=is_end)
         except NaiveTime:
             errors[key] = [_("Give a date (2027-01-31) or a time with an offset or Z.")]
+        except OutOfRange:
+            errors[key] = [
+                _(
+                    "Give a date between the years %(first)s and %(last)s.",
+                    first=EARLIEST_YEAR,
+                    last=LATEST_YEAR,
+                )
+            ]
         except (ValueError, TypeError, OverflowError):
             errors[key] = [_("Not a date (2027-01-31) nor an ISO 8601 date and time.")]
     if "start" in bounds and "end" in bounds:
@@ -578,7 +597,7 @@ def _text(value: Decimal) -> str:
 
 
 def _utc(value: datetime | None) -> str | None:
-    return None if value is None else value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return utc_text(value)
 
 
 def _local(value: datetime) -> str:

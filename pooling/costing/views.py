@@ -11,6 +11,7 @@ from flask_login import current_user, login_required
 from pooling.core.csv_export import csv_response
 from pooling.core.errors import DomainError, NotAllowed
 from pooling.core.form_errors import place_field_errors
+from pooling.core.forms import MAX_NUMBER, whole_number_arg
 from pooling.costing import exports, permissions, services
 from pooling.costing.explain import explain, money_words, number_words
 from pooling.costing.forms import ConfirmForm, CostForm, PeriodForm, ReopenForm
@@ -216,9 +217,8 @@ def statement(period_id: int, organisation_id: int):
 @login_required
 def statement_csv(period_id: int):
     _require_reader()
-    organisation_id = request.args.get("organisation_id", "")
     period, rows = services.statement_export(
-        current_user, period_id, int(organisation_id) if organisation_id.isdigit() else None
+        current_user, period_id, whole_number_arg("organisation_id")
     )
     return csv_response(f"statement-{period.id}.csv", exports.statement_header(), rows)
 
@@ -248,8 +248,11 @@ def true_up(period_id: int):
 def _codes_from_form(prefix: str) -> dict[int, str]:
     codes = {}
     for name, value in request.form.items():
-        if name.startswith(prefix) and name[len(prefix) :].isdigit():
-            codes[int(name[len(prefix) :])] = value
+        number = name[len(prefix) :]
+        # An id the database cannot hold names nothing.
+        if name.startswith(prefix) and number.isascii() and number.isdigit():
+            if int(number) <= MAX_NUMBER:
+                codes[int(number)] = value
     return codes
 
 

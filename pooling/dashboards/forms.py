@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DateField, DecimalField, SelectField
 from wtforms.validators import InputRequired, NumberRange, Optional
+
+from pooling.core.forms import PoolingForm
 
 PERIOD_CHOICES = [
     ("week", _l("Week")),
@@ -20,7 +21,7 @@ def _optional_int(value):
     return int(value) if value not in (None, "") and str(value).isdigit() else None
 
 
-class DashboardFilterForm(FlaskForm):
+class DashboardFilterForm(PoolingForm):
     """The dashboard's period and filters, read from the query string (no CSRF: read only)."""
 
     class Meta:
@@ -44,7 +45,7 @@ class DashboardFilterForm(FlaskForm):
         self.organisation.choices = everyone + choices.organisations
 
 
-class ReportPeriodForm(FlaskForm):
+class ReportPeriodForm(PoolingForm):
     """The activity report's first and last days (GET, no CSRF)."""
 
     class Meta:
@@ -54,7 +55,7 @@ class ReportPeriodForm(FlaskForm):
     end = DateField(_l("Last day"), validators=[Optional()])
 
 
-class InKindRateForm(FlaskForm):
+class InKindRateForm(PoolingForm):
     """The hourly value of a kind or of a resource lent free; empty removes it."""
 
     subject = SelectField(_l("Kind or shared resource"), validators=[InputRequired()])

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, DecimalField, SelectField, StringField
 from wtforms.validators import Length, Optional
 
+from pooling.core.forms import PoolingForm
 from pooling.organisations.models import ORGANISATION_KINDS
 
 
-class OrganisationForm(FlaskForm):
+class OrganisationForm(PoolingForm):
     """Name, identifier, kind, SIRET, solidarity coefficient and whether the member is active."""
 
     name = StringField(_l("Name"), validators=[Length(max=200)])
@@ -30,5 +30,5 @@ class OrganisationForm(FlaskForm):
         self.kind.choices = [(key, label) for key, label in ORGANISATION_KINDS.items()]
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(PoolingForm):
     """An empty form that only carries the CSRF token of a button (deactivate, remove...)."""

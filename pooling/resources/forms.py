@@ -7,7 +7,6 @@ from datetime import date, datetime, time, timedelta
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -20,6 +19,7 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
+from pooling.core.forms import PoolingForm
 from pooling.core.time import NonexistentLocalTime, local_day_bounds, local_to_utc
 from pooling.resources.models import RESOURCE_KINDS
 from pooling.resources.opening_hours import (
@@ -33,7 +33,7 @@ SPANS_PER_DAY = 2
 CLOCK = re.compile(r"^(\d{1,2}):(\d{2})(?::\d{2})?$")
 
 
-class CatalogueFilterForm(FlaskForm):
+class CatalogueFilterForm(PoolingForm):
     """The catalogue's GET filters (no CSRF: they change nothing)."""
 
     class Meta:
@@ -55,7 +55,7 @@ def _hours_field_name(day: str, span: int, end: str) -> str:
     return f"hours_{day}_{span}_{end}"
 
 
-class ResourceForm(FlaskForm):
+class ResourceForm(PoolingForm):
     """A resource, its booking rules and its weekly opening hours (two spans per day at most)."""
 
     name = StringField(_l("Name"), validators=[Length(max=200)])
@@ -182,7 +182,7 @@ for _day in WEEKDAYS:
             )
 
 
-class ClosureForm(FlaskForm):
+class ClosureForm(PoolingForm):
     """A closure in local dates (and optional times): whole days unless times are given."""
 
     start_on = DateField(_l("From (date)"), validators=[InputRequired()])

@@ -90,6 +90,7 @@ def _int_field(values, key, errors, *, minimum=0, maximum=10**6, nullable=False)
         errors.setdefault(key, []).append(
             _("Must be between %(low)s and %(high)s.", low=minimum, high=maximum)
         )
+        return None
     return number
 
 

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DateField, DecimalField, IntegerField, SelectField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
+from pooling.core.forms import PoolingForm
 
-class ManualUsageForm(FlaskForm):
+
+class ManualUsageForm(PoolingForm):
     """A manual usage line: who, on what, which day, how many hours, and why."""
 
     organisation_id = SelectField(_l("Member organisation"), coerce=int)
@@ -25,7 +26,7 @@ class ManualUsageForm(FlaskForm):
     reason = TextAreaField(_l("Reason"), validators=[InputRequired(), Length(max=2000)])
 
 
-class NoticeForm(FlaskForm):
+class NoticeForm(PoolingForm):
     """The late-cancellation notice, in hours."""
 
     late_cancel_hours = IntegerField(
@@ -33,7 +34,7 @@ class NoticeForm(FlaskForm):
     )
 
 
-class UsageFilter(FlaskForm):
+class UsageFilter(PoolingForm):
     """The window and grouping of the usage page (GET, no CSRF)."""
 
     class Meta:
