@@ -25,6 +25,7 @@ from pooling.bookings.messages import unavailable_reason
 from pooling.bookings.models import STATUSES
 from pooling.core.database import retry_transient
 from pooling.core.errors import RuleViolation
+from pooling.core.text import control_characters_message, has_control_characters
 from pooling.extensions import db
 
 MAX_PAGE = 500
@@ -164,6 +165,9 @@ def list_bookings():
 def create_booking():
     body = json_body()
     key = request.headers.get("Idempotency-Key")
+    if key is not None and has_control_characters(key):
+        message = str(control_characters_message())
+        raise RuleViolation(message, fields={"Idempotency-Key": [message]})
     fingerprint = idempotency.request_fingerprint(body)
     if key is not None:
         stored = idempotency.replay(actor(), key, fingerprint)

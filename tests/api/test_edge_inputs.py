@@ -251,3 +251,13 @@ def test_a_resource_description_keeps_its_lines(api, world):
 def test_an_organisation_name_with_a_control_character_is_refused(api, world):
     response = api(world.coordinator).post("/api/v1/organisations", json={"name": "SCOP\x00Bois"})
     assert_refused_field(response, "name")
+
+
+def test_an_idempotency_key_with_a_control_character_is_refused(api, world):
+    response = api(world.member).post(
+        "/api/v1/bookings",
+        json={"resource_id": world.room.id, "start": soon(48), "end": soon(49), "title": "R"},
+        headers={"Idempotency-Key": "clé\x00"},
+    )
+    assert_refused_field(response, "Idempotency-Key")
+    assert count(Booking) == 0
