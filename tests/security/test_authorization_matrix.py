@@ -214,12 +214,13 @@ EXPECTED: dict[str, tuple[str, ...]] = {
     "GET audit.export": ("302 403 403 403 200",),
 
     # -- Routes added by other features: append their block here.
-    # --- co-organisation consent (the world's bookings have no shares: 404 for everyone;
-    # who may answer is tested in tests/bookings/test_co_organisation.py)
-    "POST api.accept_share": ("401 404 404 404 404", "401 404 404 404 404"),
-    "POST api.decline_share": ("401 404 404 404 404", "401 404 404 404 404"),
-    "POST bookings.accept_share": ("302 404 404 404 404", "302 404 404 404 404"),
-    "POST bookings.decline_share": ("302 404 404 404 404", "302 404 404 404 404"),
+    # -- Co-organisation consent: a share proposed to an organisation is answered by its
+    # referents or a coordinator; own = beta's booking proposing a share to alpha, other =
+    # alpha's booking proposing one to beta (the booker's side cannot answer for its partner).
+    "POST api.accept_share": ("401 403 403 200* 200*", "401 403 403 403 200*"),
+    "POST api.decline_share": ("401 403 403 200* 200*", "401 403 403 403 200*"),
+    "POST bookings.accept_share": ("302 403 403 302* 302*", "302 403 403 403 302*"),
+    "POST bookings.decline_share": ("302 403 403 302* 302*", "302 403 403 403 302*"),
     # ---- Closures in the API (list for everybody; close and reopen for coordinators).
     "GET api.list_closures": ("401 200 200 200 200",),
     "POST api.create_closure": ("401 403 403 403 422",),
@@ -272,6 +273,8 @@ def url_for_rule(world, rule: str, side: str, endpoint: str) -> str:
         name = match.group(1)
         if name == "secret" and endpoint == "feeds.feed":
             name = "feed_secret"
+        if endpoint.endswith(("accept_share", "decline_share")):
+            name = f"share_{name}"
         return str(world.ids[name][side])
 
     return VARIABLE.sub(value, rule)

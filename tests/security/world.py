@@ -3,7 +3,8 @@
 Two member organisations (alpha and beta), a member and a referent in each, a coordinator;
 a room owned by each organisation (approval required, so bookings stay pending), a weekly
 series of two bookings by each organisation's member, a cost period, a calendar feed, an
-API token, a closure, a quota and a manual usage line of each side. ``restore()`` puts every
+API token, a closure, a quota, a manual usage line and a proposed co-organisation share of
+each side. ``restore()`` puts every
 table back as it was, so that a test whose request wrote something leaves no trace.
 """
 
@@ -196,6 +197,28 @@ def build_world(app: Flask) -> World:
                 "recurrence": "FREQ=WEEKLY;COUNT=2",
             },
         )
+    # Co-organisation: "own" is a share beta proposes to alpha (alpha's referent answers it),
+    # "other" a share alpha proposes to beta (not alpha's to answer).
+    shared = {
+        side: api(
+            actor,
+            "/api/v1/bookings",
+            {
+                "resource_id": room.id,
+                "start": (start + timedelta(days=1)).isoformat(),
+                "end": (start + timedelta(days=1, hours=2)).isoformat(),
+                "title": f"Co-organised by {actor}",
+                "shares": [
+                    {"organisation_id": booker.id, "share": "0.5"},
+                    {"organisation_id": partner.id, "share": "0.5"},
+                ],
+            },
+        )
+        for side, actor, room, booker, partner in (
+            ("own", "other_member", room_beta, beta, alpha),
+            ("other", "member", room_alpha, alpha, beta),
+        )
+    }
     # Cost periods belong to the whole pole: "own" and "other" are two distinct periods (this
     # year and the next), so that a route reading the wrong id shows.
     periods = {
@@ -268,6 +291,8 @@ def build_world(app: Flask) -> World:
         "quota_id": pair(quotas["own"]["id"], quotas["other"]["id"]),
         "line_id": pair(lines["own"]["id"], lines["other"]["id"]),
         "closure_id": pair(closures["own"], closures["other"]),
+        "share_booking_id": pair(shared["own"]["id"], shared["other"]["id"]),
+        "share_organisation_id": pair(alpha.id, beta.id),
         "period_id": pair(periods["own"]["id"], periods["other"]["id"]),
         "name": pair("occupancy", "kinds"),
         "secret": pair("no-such-invitation", "no-such-invitation"),
