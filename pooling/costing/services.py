@@ -3,13 +3,13 @@
 The allocation of an open period is computed from the current usage each time it is read;
 closing a period stores the computed allocation (``CostPeriod.snapshot``), which is then
 what every page, export and API answer shows, whatever happens to the bookings later.
-An allocation is a plain dict in the API's shape plus what the pages need to explain it:
-``{period, lines, totals, transfers, costs, organisations, usage, staff}``.
+An allocation is a ``PeriodAllocation`` (pooling.costing.document): shares, totals and
+transfers in cents with their explanation, turned into JSON only by the API, the snapshot,
+the exports and the pages.
 """
 
 from __future__ import annotations
 
-import copy
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
@@ -34,6 +34,12 @@ from pooling.core.time import (
 )
 from pooling.costing import allocation as core
 from pooling.costing import exports
+from pooling.costing.document import (
+    PeriodAllocation,
+    ShareLine,
+    total_to_json,
+    true_up_to_json,
+)
 from pooling.costing.models import CATEGORIES, USAGE_UNITS, AccountingCode, Cost, CostPeriod
 from pooling.costing.permissions import (
     can_manage_costs,
@@ -453,7 +459,7 @@ def _members(period: CostPeriod, usage_orgs: set[int]) -> list[Organisation]:
     return [org for org in db.session.scalars(query) if org.active or org.id in usage_orgs]
 
 
-def compute_allocation(period: CostPeriod, *, now: datetime | None = None) -> dict:
+def compute_allocation(period: CostPeriod, *, now: datetime | None = None) -> PeriodAllocation:
     """The allocation of ``period`` from the current usage (pure core over database facts).
 
     Raises RuleViolation when the costs cannot be shared (no organisation, a staff cost
@@ -536,7 +542,7 @@ def compute_allocation(period: CostPeriod, *, now: datetime | None = None) -> di
         comparison = core.compare_rules(lines, members, usage_by_cost)
     except CostingError as error:
         raise _violation(error) from error
-    line_json = []
+    shares = []
     for line in result.lines:
         basis = line.basis.as_dict()
         info = staff_info.get(line.cost_id)
@@ -551,32 +557,17 @@ def compute_allocation(period: CostPeriod, *, now: datetime | None = None) -> di
             cost = next(c for c in period.costs if c.id == line.cost_id)
             basis["loaded_hourly_cost"] = f"{cost.loaded_hourly_cost:.2f}"
             basis["management_coefficient"] = str(cost.management_coefficient.normalize())
-        line_json.append(
-            {
-                "cost_id": line.cost_id,
-                "organisation_id": line.organisation_id,
-                "amount": format_cents(line.amount_cents),
-                "basis": basis,
-            }
-        )
-    return {
-        "period": period_json(period),
-        "lines": line_json,
-        "totals": [
-            {
-                "organisation_id": total.organisation_id,
-                "owed": format_cents(total.owed_cents),
-                "paid": format_cents(total.paid_cents),
-                "balance": format_cents(total.balance_cents),
-            }
-            for total in result.totals
-        ],
-        "transfers": [transfer.as_dict() for transfer in transfers],
-        "costs": costs_json,
-        "organisations": [
+        shares.append(ShareLine(line.cost_id, line.organisation_id, line.amount_cents, basis))
+    return PeriodAllocation(
+        period=period_json(period),
+        lines=tuple(shares),
+        totals=result.totals,
+        transfers=transfers,
+        costs=tuple(costs_json),
+        organisations=tuple(
             {"id": o.id, "name": o.name, "weight": _text(Decimal(o.weight))} for o in organisations
-        ],
-        "comparison": {
+        ),
+        comparison={
             "columns": list(comparison.columns),
             "owed": {
                 str(org_id): {column: format_cents(c) for column, c in by_column.items()}
@@ -585,8 +576,8 @@ def compute_allocation(period: CostPeriod, *, now: datetime | None = None) -> di
             "total": format_cents(comparison.total_cents),
             "fallbacks": {k: list(v) for k, v in comparison.fallbacks.items()},
         },
-        "computed_at": (now or utcnow()).isoformat(),
-    }
+        computed_at=(now or utcnow()).isoformat(),
+    )
 
 
 def _text(value: Decimal) -> str:
@@ -624,55 +615,29 @@ def period_json(period: CostPeriod) -> dict:
 
 
 def allocation_of(actor: User, period_id: int, *, now: datetime | None = None) -> dict:
+    """The JSON form of ``period_allocation`` (API answers, pages, dashboards)."""
+    return period_allocation(actor, period_id, now=now).to_json()
+
+
+def period_allocation(
+    actor: User, period_id: int, *, now: datetime | None = None
+) -> PeriodAllocation:
     """The period's allocation: frozen if closed, computed from current usage if open.
 
     A referent gets only their organisations' lines, totals and transfers. Raises
     NotAllowed (members), NotFound, RuleViolation (costs that cannot be shared).
     """
     period = get_period(actor, period_id)
-    return visible_part(actor, document_of(period, now=now))
+    return document_of(period, now=now).visible_to(readable_organisation_ids(actor))
 
 
-def document_of(period: CostPeriod, *, now: datetime | None = None) -> dict:
+def document_of(period: CostPeriod, *, now: datetime | None = None) -> PeriodAllocation:
     """The whole allocation of a period (no permission check): the snapshot if closed."""
     if period.is_closed and period.snapshot:
-        document = copy.deepcopy(period.snapshot)
+        document = PeriodAllocation.from_json(period.snapshot)
     else:
         document = compute_allocation(period, now=now)
-    document["period"] = period_json(period)
-    return document
-
-
-def visible_part(actor: User, document: dict) -> dict:
-    """The part of an allocation ``actor`` may read (everything for coordinators)."""
-    readable = readable_organisation_ids(actor)
-    if readable is None:
-        return document
-    mine = dict(document)
-    mine["lines"] = [x for x in document["lines"] if x["organisation_id"] in readable]
-    mine["totals"] = [t for t in document["totals"] if t["organisation_id"] in readable]
-    mine["transfers"] = [
-        t for t in document["transfers"] if t["from"] in readable or t["to"] in readable
-    ]
-    mine["comparison"] = None
-    mine["organisations"] = [
-        o
-        for o in document["organisations"]
-        if o["id"] in readable or any(o["id"] in (t["from"], t["to"]) for t in mine["transfers"])
-    ]
-    for cost in mine.get("costs", []):
-        if cost.get("staff"):
-            cost["staff"] = {
-                "hours": {k: v for k, v in cost["staff"]["hours"].items() if int(k) in readable},
-                "charges": {
-                    k: v for k, v in cost["staff"]["charges"].items() if int(k) in readable
-                },
-                "planned": [
-                    p for p in cost["staff"]["planned"] if p["organisation_id"] in readable
-                ],
-            }
-        cost["usage"] = {k: v for k, v in cost.get("usage", {}).items() if int(k) in readable}
-    return mine
+    return document.with_period(period_json(period))
 
 
 def close_period(actor: User, period_id: int, *, now: datetime | None = None) -> CostPeriod:
@@ -683,7 +648,7 @@ def close_period(actor: User, period_id: int, *, now: datetime | None = None) ->
     period = _period_for_write(actor, period_id)
     if period.is_closed:
         return period
-    document = compute_allocation(period, now=now)
+    document = compute_allocation(period, now=now).to_json()
     period.snapshot = document
     period.status = "closed"
     period.closed_at = now or utcnow()
@@ -737,26 +702,28 @@ def statement(actor: User, period_id: int, organisation_id: int) -> dict:
         if not can_read_costs(actor):
             raise NotAllowed(_("Only coordinators and referents can read the cost sharing."))
         raise NotFound(_("This organisation does not exist."))
-    document = allocation_of(actor, period_id)
-    costs = {cost["id"]: cost for cost in document["costs"]}
+    allocation = period_allocation(actor, period_id)
+    costs = {cost["id"]: dict(cost) for cost in allocation.costs}
     lines = [
-        line | {"cost": costs.get(line["cost_id"])}
-        for line in document["lines"]
-        if line["organisation_id"] == organisation_id
+        line.to_json() | {"cost": costs.get(line.cost_id)}
+        for line in allocation.lines
+        if line.organisation_id == organisation_id
     ]
     total = next(
-        (t for t in document["totals"] if t["organisation_id"] == organisation_id),
-        {"organisation_id": organisation_id, "owed": "0.00", "paid": "0.00", "balance": "0.00"},
+        (t for t in allocation.totals if t.organisation_id == organisation_id),
+        core.OrganisationTotal(organisation_id, 0, 0, 0),
     )
-    transfers = [t for t in document["transfers"] if organisation_id in (t["from"], t["to"])]
+    transfers = [
+        t.as_dict() for t in allocation.transfers if organisation_id in (t.from_id, t.to_id)
+    ]
     return {
-        "period": document["period"],
+        "period": dict(allocation.period),
         "organisation": {"id": organisation.id, "name": organisation.name},
         "lines": lines,
-        "total": total,
+        "total": total_to_json(total),
         "transfers": transfers,
-        "organisations": document["organisations"],
-        "costs": document["costs"],
+        "organisations": [dict(o) for o in allocation.organisations],
+        "costs": list(costs.values()),
     }
 
 
@@ -783,31 +750,17 @@ def true_up(actor: User, period_id: int) -> dict:
     )
     charged: dict[int, int] = {}
     for provisional in provisional_periods:
-        document = document_of(provisional)
-        for total in document["totals"]:
-            if total["organisation_id"] is not None:
-                key = total["organisation_id"]
-                charged[key] = charged.get(key, 0) + to_cents(total["owed"])
+        for org_id, owed in document_of(provisional).owed().items():
+            charged[org_id] = charged.get(org_id, 0) + owed
     final_document = document_of(period)
-    final = {
-        t["organisation_id"]: to_cents(t["owed"])
-        for t in final_document["totals"]
-        if t["organisation_id"] is not None
-    }
-    lines = core.true_up(charged, final)
+    lines = core.true_up(charged, final_document.owed())
     readable = readable_organisation_ids(actor)
-    names = {o["id"]: o["name"] for o in final_document["organisations"]}
+    names = final_document.names()
     return {
         "period": period_json(period),
         "provisional_periods": [period_json(p) for p in provisional_periods],
         "lines": [
-            {
-                "organisation_id": line.organisation_id,
-                "organisation": names.get(line.organisation_id, str(line.organisation_id)),
-                "provisional": format_cents(line.provisional_cents),
-                "final": format_cents(line.final_cents),
-                "difference": format_cents(line.difference_cents),
-            }
+            true_up_to_json(line, names.get(line.organisation_id, str(line.organisation_id)))
             for line in lines
             if readable is None or line.organisation_id in readable
         ],
@@ -899,9 +852,9 @@ def accounting_entries(actor: User, period_id: int) -> tuple[CostPeriod, list[li
     period = get_period(actor, period_id)
     document = document_of(period)
     org_codes, resource_codes = accounting_codes()
-    ids = {line["organisation_id"] for line in document["lines"]} | {
+    ids = {line.organisation_id for line in document.lines} | {
         cost["paid_by_organisation_id"]
-        for cost in document["costs"]
+        for cost in document.costs
         if cost.get("paid_by_organisation_id") is not None
     }
     organisations = db.session.scalars(select(Organisation).where(Organisation.id.in_(ids)))
@@ -910,9 +863,9 @@ def accounting_entries(actor: User, period_id: int) -> tuple[CostPeriod, list[li
         cost["id"]: resource_analytic_code(
             cost.get("resource_id"), cost.get("kind"), resource_codes
         )
-        for cost in document["costs"]
+        for cost in document.costs
     }
-    last_day = date.fromisoformat(document["period"]["last_day"])
+    last_day = date.fromisoformat(document.period["last_day"])
     return period, exports.accounting_rows(document, last_day, accounts, analytic)
 
 
@@ -923,7 +876,7 @@ def statement_export(
     period = get_period(actor, period_id)
     if organisation_id is not None:
         statement(actor, period_id, organisation_id)  # permission and existence checks
-    document = allocation_of(actor, period_id)
+    document = period_allocation(actor, period_id)
     wanted = {organisation_id} if organisation_id is not None else None
     return period, exports.statement_rows(document, wanted)
 
@@ -932,7 +885,7 @@ def comparison(actor: User, period_id: int) -> dict:
     """What each organisation would owe under each rule, for the members' vote (coordinators)."""
     if not can_manage_costs(actor):
         raise NotAllowed(_("Only the pole's coordinators can compare the rules."))
-    document = document_of(get_period(actor, period_id))
+    document = document_of(get_period(actor, period_id)).to_json()
     return {
         "period": document["period"],
         "organisations": document["organisations"],
