@@ -15,6 +15,7 @@ from sqlalchemy import func, or_, select
 
 from pooling.bookings.models import HELD_UNTIL, HOLDING, Booking, BookingShare, Series
 from pooling.calendar.models import ExternalBusyTime, ExternalCalendar
+from pooling.costing.document import PeriodAllocation
 from pooling.costing.models import Cost, CostPeriod
 from pooling.costing.rounding import CostingError, format_cents, to_cents
 from pooling.extensions import db
@@ -207,22 +208,18 @@ def _frozen_allocation(period: CostPeriod, costs: list[Cost], names: dict[int, s
     if not snapshot:
         return ["it is closed but has no frozen allocation."]
     try:
-        frozen_costs = {int(entry["id"]): entry for entry in snapshot.get("costs") or []}
+        frozen = PeriodAllocation.from_json(snapshot)
+        frozen_costs = {int(entry["id"]): entry for entry in frozen.costs}
         lines = [
-            (int(line["cost_id"]), line["organisation_id"], to_cents(line["amount"]))
-            for line in snapshot.get("lines") or []
+            (int(line.cost_id), line.organisation_id, line.amount_cents) for line in frozen.lines
         ]
         totals = {
-            total["organisation_id"]: (
-                to_cents(total["owed"]),
-                to_cents(total["paid"]),
-                to_cents(total["balance"]),
-            )
-            for total in snapshot.get("totals") or []
+            total.organisation_id: (total.owed_cents, total.paid_cents, total.balance_cents)
+            for total in frozen.totals
         }
         transfers = [
-            (transfer["from"], transfer["to"], to_cents(transfer["amount"]))
-            for transfer in snapshot.get("transfers") or []
+            (transfer.from_id, transfer.to_id, transfer.amount_cents)
+            for transfer in frozen.transfers
         ]
         frozen_amounts = {
             cost_id: to_cents(entry["amount"]) for cost_id, entry in frozen_costs.items()

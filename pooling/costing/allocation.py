@@ -170,7 +170,7 @@ class Basis:
         return result
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class AllocationLine:
     """One organisation's share of one cost, in cents, with its basis."""
 
@@ -180,7 +180,7 @@ class AllocationLine:
     basis: Basis
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class OrganisationTotal:
     """An organisation's position over several costs: owed, paid and balance, in cents.
 
@@ -194,7 +194,7 @@ class OrganisationTotal:
     balance_cents: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Allocation:
     """The shares of several costs and every organisation's totals; balances add up to zero."""
 
@@ -238,7 +238,7 @@ class RuleComparison:
         return ("current", *RULES)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TrueUpLine:
     """Year-end true-up of one organisation: provisional charge, final share, difference.
 

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
 
 from flask_babel import gettext as _
 
+from pooling.costing.document import PeriodAllocation
 from pooling.costing.explain import explain
+from pooling.costing.rounding import format_cents, to_cents
 
 JOURNAL = "MUT"
 RECHARGE_ACCOUNT = "708000"
@@ -37,17 +38,19 @@ def statement_header() -> list[str]:
     ]
 
 
-def statement_rows(document: dict, organisation_ids: set[int] | None = None) -> list[list]:
+def statement_rows(
+    document: PeriodAllocation, organisation_ids: set[int] | None = None
+) -> list[list]:
     """One row per organisation and cost, then one total row per organisation."""
-    names = {o["id"]: o["name"] for o in document["organisations"]}
-    costs = {c["id"]: c for c in document["costs"]}
-    period = document["period"]["name"]
+    names = document.names()
+    costs = {c["id"]: c for c in document.costs}
+    period = document.period["name"]
     rows = []
-    for line in document["lines"]:
-        org_id = line["organisation_id"]
+    for line in document.lines:
+        org_id = line.organisation_id
         if organisation_ids is not None and org_id not in organisation_ids:
             continue
-        cost = costs.get(line["cost_id"], {})
+        cost = costs.get(line.cost_id, {})
         rows.append(
             [
                 period,
@@ -57,12 +60,12 @@ def statement_rows(document: dict, organisation_ids: set[int] | None = None) -> 
                 cost.get("amount", ""),
                 cost.get("subsidy", ""),
                 cost.get("rule", ""),
-                line["amount"],
-                explain(line["basis"]),
+                format_cents(line.amount_cents),
+                explain(dict(line.basis)),
             ]
         )
-    for total in document["totals"]:
-        org_id = total["organisation_id"]
+    for total in document.totals:
+        org_id = total.organisation_id
         if org_id is None or (organisation_ids is not None and org_id not in organisation_ids):
             continue
         rows.append(
@@ -74,8 +77,12 @@ def statement_rows(document: dict, organisation_ids: set[int] | None = None) -> 
                 "",
                 "",
                 "",
-                total["owed"],
-                _("paid %(paid)s, balance %(balance)s (paid minus owed)", **total),
+                format_cents(total.owed_cents),
+                _(
+                    "paid %(paid)s, balance %(balance)s (paid minus owed)",
+                    paid=format_cents(total.paid_cents),
+                    balance=format_cents(total.balance_cents),
+                ),
             ]
         )
     return rows
@@ -88,7 +95,7 @@ def accounting_header() -> list[str]:
 
 
 def accounting_rows(
-    document: dict,
+    document: PeriodAllocation,
     entry_date: date,
     accounts: dict[int, str],
     analytic: dict[int | None, str],
@@ -101,36 +108,36 @@ def accounting_rows(
     ``accounts`` maps organisation ids to accounts, ``analytic`` maps cost ids to codes.
     Debits and credits add up to the same total.
     """
-    names = {o["id"]: o["name"] for o in document["organisations"]}
-    costs = {c["id"]: c for c in document["costs"]}
+    names = document.names()
+    costs = {c["id"]: c for c in document.costs}
     day = entry_date.isoformat()
-    period = document["period"]["name"]
+    period = document.period["name"]
     rows: list[list] = []
 
-    def pair(debit_account, debit_code, credit_account, credit_code, label, amount: Decimal):
-        if amount == 0:
+    def pair(debit_account, debit_code, credit_account, credit_code, label, cents: int):
+        if cents == 0:
             return
-        if amount < 0:
+        if cents < 0:
             debit_account, credit_account = credit_account, debit_account
             debit_code, credit_code = credit_code, debit_code
-            amount = -amount
-        text = f"{amount:.2f}"
+            cents = -cents
+        text = format_cents(cents)
         rows.append([day, JOURNAL, debit_account, debit_code, label, text, ""])
         rows.append([day, JOURNAL, credit_account, credit_code, label, "", text])
 
-    for line in document["lines"]:
-        cost = costs.get(line["cost_id"], {})
-        org_id = line["organisation_id"]
+    for line in document.lines:
+        cost = costs.get(line.cost_id, {})
+        org_id = line.organisation_id
         label = f"{period} - {cost.get('label', '')} - {names.get(org_id, org_id)}"
         pair(
             accounts[org_id],
             "",
             RECHARGE_ACCOUNT,
-            analytic.get(line["cost_id"], ""),
+            analytic.get(line.cost_id, ""),
             label,
-            Decimal(line["amount"]),
+            line.amount_cents,
         )
-    for cost in document["costs"]:
+    for cost in document.costs:
         payer = cost.get("paid_by_organisation_id")
         if payer is None:
             continue
@@ -143,6 +150,6 @@ def accounting_rows(
             accounts[payer],
             "",
             label,
-            Decimal(cost["net"]),
+            to_cents(cost["net"]),
         )
     return rows

@@ -19,7 +19,7 @@ EXACT_LIMIT = 16
 """Most non-zero balances (after pairing exact opposites) settled by the exact solver."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Transfer:
     """``from_id`` pays ``amount_cents`` (> 0) to ``to_id``; an id of None is the pole itself."""
 

@@ -1,0 +1,463 @@
+"""Cost periods and their cost lines: open, list, read, add a cost (writes and their checks).
+
+A period is shown by ``period_json``; its allocation is computed and frozen by
+pooling.costing.allocations, its accounting by pooling.costing.accounting.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal, InvalidOperation
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from pooling.accounts.models import User
+from pooling.audit.services import record
+from pooling.core.errors import Conflict, NotAllowed, NotFound, RuleViolation
+from pooling.core.time import (
+    EARLIEST_YEAR,
+    LATEST_YEAR,
+    NaiveTime,
+    OutOfRange,
+    check_year,
+    parse_instant,
+    pole_tz,
+    utc_text,
+)
+from pooling.costing import allocation as core
+from pooling.costing.models import CATEGORIES, USAGE_UNITS, Cost, CostPeriod
+from pooling.costing.permissions import (
+    can_manage_costs,
+    can_read_costs,
+)
+from pooling.costing.rounding import CostingError, to_cents
+from pooling.extensions import db
+from pooling.organisations.models import Organisation
+from pooling.resources.models import RESOURCE_KINDS, Resource
+
+MAX_PERIOD_DAYS = 400
+MAX_AMOUNT = Decimal("100000000")
+
+
+def costing_message(error: CostingError) -> str:
+    """A translated message for a CostingError code of the pure core."""
+    messages = {
+        "unknown_rule": _("Choose a rule: usage, equal, weighted or fixed + usage."),
+        "negative_subsidy": _("The subsidy cannot be negative."),
+        "subsidy_on_credit": _("A negative amount takes no subsidy."),
+        "subsidy_exceeds_amount": _("The subsidy cannot exceed the amount."),
+        "fixed_share_required": _("The fixed + usage rule needs a fixed share."),
+        "fixed_share_range": _("The fixed share is between 0 and 1."),
+        "not_cents": _("Give an amount in euros with at most two decimals."),
+        "not_exact": _("A number is expected."),
+        "no_organisations": _("There is no member organisation to share the costs with."),
+        "zero_total_weight": _("The organisations' weights add up to zero."),
+        "negative_hours": _("Hours cannot be negative."),
+        "negative_cost": _("The loaded hourly cost cannot be negative."),
+        "coefficient_not_positive": _("The management coefficient must be positive."),
+    }
+    return messages.get(error.code, _("These costs cannot be shared: %(why)s", why=error.code))
+
+
+def costing_violation(error: CostingError) -> RuleViolation:
+    """The 422 of a CostingError, its translated message next to the field it names."""
+    message = costing_message(error)
+    field_name = error.field or "amount"
+    return RuleViolation(message, code=error.code, fields={field_name: [message]})
+
+
+# ---------------------------------------------------------------- periods
+
+
+@dataclass
+class PeriodInput:
+    """A period as typed: a name, a start and an end (dates, inclusive, or instants)."""
+
+    name: str | None = None
+    start: object = None
+    end: object = None
+    provisional: bool = False
+
+
+DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def _bound(value, field_name: str, *, is_end: bool) -> datetime:
+    """An instant from a date (local midnight; an end date is included) or an ISO instant."""
+    if isinstance(value, datetime):
+        if value.tzinfo is None:
+            raise NaiveTime(str(value))
+        check_year(value)
+        return value.astimezone(UTC)
+    if isinstance(value, date):
+        check_year(value)
+        day = value + timedelta(days=1) if is_end else value
+        return datetime.combine(day, time(0), tzinfo=pole_tz()).astimezone(UTC)
+    if isinstance(value, str) and DATE_ONLY.match(value.strip()):
+        return _bound(date.fromisoformat(value.strip()), field_name, is_end=is_end)
+    return parse_instant(value)
+
+
+def create_period(actor: User, data: PeriodInput) -> CostPeriod:
+    """Open a cost period (month, quarter, year). Raises NotAllowed, RuleViolation.
+
+    ``start`` and ``end`` are dates (``2027-01-01`` to ``2027-03-31``, the end day included,
+    local midnights) or instants with an offset; the end must be after the start and the
+    period at most MAX_PERIOD_DAYS long.
+    """
+    if not can_manage_costs(actor):
+        raise NotAllowed(_("Only the pole's coordinators can open cost periods."))
+    errors: dict[str, list[str]] = {}
+    name = (data.name or "").strip() if isinstance(data.name, str) else ""
+    if not name:
+        errors["name"] = [_("Give the period a name.")]
+    elif len(name) > 200:
+        errors["name"] = [_("At most 200 characters.")]
+    bounds = {}
+    for key, is_end in (("start", False), ("end", True)):
+        value = getattr(data, key)
+        if value in (None, ""):
+            errors[key] = [_("This value is required.")]
+            continue
+        try:
+            bounds[key] = _bound(value, key, is_end=is_end)
+        except NaiveTime:
+            errors[key] = [_("Give a date (2027-01-31) or a time with an offset or Z.")]
+        except OutOfRange:
+            errors[key] = [
+                _(
+                    "Give a date between the years %(first)s and %(last)s.",
+                    first=EARLIEST_YEAR,
+                    last=LATEST_YEAR,
+                )
+            ]
+        except (ValueError, TypeError, OverflowError):
+            errors[key] = [_("Not a date (2027-01-31) nor an ISO 8601 date and time.")]
+    if "start" in bounds and "end" in bounds:
+        if bounds["end"] <= bounds["start"]:
+            errors["end"] = [_("The end must be after the start.")]
+        elif bounds["end"] - bounds["start"] > timedelta(days=MAX_PERIOD_DAYS):
+            errors["end"] = [_("A period lasts at most %(days)s days.", days=MAX_PERIOD_DAYS)]
+    if errors:
+        raise RuleViolation(_("Please correct the highlighted fields."), fields=errors)
+    period = CostPeriod(
+        name=name,
+        start_at=bounds["start"],
+        end_at=bounds["end"],
+        status="open",
+        provisional=bool(data.provisional),
+    )
+    db.session.add(period)
+    db.session.flush()
+    record(actor, "cost_period.create", period, after=period_summary(period))
+    return period
+
+
+def period_summary(period: CostPeriod) -> dict:
+    """The period's fields for the audit trail and snapshots."""
+    return {
+        "name": period.name,
+        "start": period.start_at.isoformat(),
+        "end": period.end_at.isoformat(),
+        "provisional": period.provisional,
+        "status": period.status,
+    }
+
+
+def list_periods(actor: User) -> list[CostPeriod]:
+    """Every cost period, latest first. Raises NotAllowed (members)."""
+    if not can_read_costs(actor):
+        raise NotAllowed(_("Only coordinators and referents can read the cost sharing."))
+    return list(
+        db.session.scalars(
+            select(CostPeriod).order_by(CostPeriod.start_at.desc(), CostPeriod.id.desc())
+        )
+    )
+
+
+def get_period(actor: User, period_id: int) -> CostPeriod:
+    """One period. Raises NotAllowed (members), NotFound."""
+    if not can_read_costs(actor):
+        raise NotAllowed(_("Only coordinators and referents can read the cost sharing."))
+    period = db.session.get(CostPeriod, period_id)
+    if period is None:
+        raise NotFound(_("This cost period does not exist."))
+    return period
+
+
+def period_for_write(actor: User, period_id: int, *, lock: bool = True) -> CostPeriod:
+    """The period a coordinator changes, locked on PostgreSQL. Raises NotAllowed, NotFound."""
+    if not can_manage_costs(actor):
+        raise NotAllowed(_("Only the pole's coordinators can change the cost sharing."))
+    query = select(CostPeriod).where(CostPeriod.id == period_id)
+    if lock and db.session.connection().dialect.name == "postgresql":
+        query = query.with_for_update()
+    period = db.session.scalar(query)
+    if period is None:
+        raise NotFound(_("This cost period does not exist."))
+    return period
+
+
+# ---------------------------------------------------------------- costs
+
+
+@dataclass
+class CostInput:
+    """A cost line as typed; ``paid_by_given`` tells an explicit "the pole paid" (null) apart."""
+
+    label: object = None
+    amount: object = None
+    rule: object = None
+    category: object = "other"
+    subsidy: object = None
+    resource_id: object = None
+    kind: object = None
+    fixed_share: object = None
+    paid_by_organisation_id: object = None
+    paid_by_given: bool = False
+    usage_unit: object = None
+    loaded_hourly_cost: object = None
+    management_coefficient: object = None
+    planned_hours: object = None
+    errors: dict = field(default_factory=dict)
+
+
+def _number(value, field_name: str, errors: dict, *, required: bool = False) -> Decimal | None:
+    if value in (None, ""):
+        if required:
+            errors[field_name] = [_("This value is required.")]
+        return None
+    try:
+        if isinstance(value, bool) or isinstance(value, dict | list):
+            raise InvalidOperation
+        number = Decimal(str(value).strip().replace(",", "."))
+        if not number.is_finite():
+            raise InvalidOperation
+    except (InvalidOperation, ValueError):
+        errors[field_name] = [_("A number is expected.")]
+        return None
+    if abs(number) >= MAX_AMOUNT:
+        errors[field_name] = [_("This number is too large.")]
+        return None
+    return number
+
+
+def _money(value, field_name: str, errors: dict, *, required: bool = False) -> Decimal | None:
+    number = _number(value, field_name, errors, required=required)
+    if number is None:
+        return None
+    if number < 0:
+        errors[field_name] = [_("An amount cannot be negative.")]
+        return None
+    if number != number.quantize(Decimal("0.01")):
+        errors[field_name] = [_("Give an amount in euros with at most two decimals.")]
+        return None
+    return number.quantize(Decimal("0.01"))
+
+
+def _planned_hours(value, errors: dict) -> dict[str, str] | None:
+    if value in (None, "", [], {}):
+        return None
+    items = value.items() if isinstance(value, dict) else None
+    if isinstance(value, list):
+        try:
+            items = [(item["organisation_id"], item["hours"]) for item in value]
+        except (TypeError, KeyError):
+            items = None
+    if items is None:
+        errors["planned_hours"] = [_("Give a list of {organisation_id, hours}.")]
+        return None
+    planned: dict[str, str] = {}
+    for org_id, hours in items:
+        try:
+            org_key = int(org_id)
+        except (TypeError, ValueError):
+            errors["planned_hours"] = [_("Give a list of {organisation_id, hours}.")]
+            return None
+        number = _number(hours, "planned_hours", errors, required=True)
+        if number is None:
+            return None
+        if number < 0 or db.session.get(Organisation, org_key) is None:
+            errors["planned_hours"] = [_("Give positive hours of existing organisations.")]
+            return None
+        planned[str(org_key)] = str(number.quantize(Decimal("0.01")))
+    return planned
+
+
+def add_cost(actor: User, period_id: int, data: CostInput) -> Cost:
+    """Add a cost line to an open period.
+
+    A cost belongs to a resource, a kind of resource, or the whole pole (neither). Unless
+    given, the organisation that paid it is the resource's owner (credited with what the
+    others owe), else the pole itself. A shared staff cost gives a loaded hourly cost and a
+    management coefficient instead of an amount: it is billed by the hour used.
+    Raises NotAllowed, NotFound, Conflict (closed period), RuleViolation (422, per field:
+    negative amount, subsidy above the amount, unknown rule...); nothing is written then.
+    """
+    period = period_for_write(actor, period_id)
+    if period.is_closed:
+        raise Conflict(
+            _("This period is closed: its costs can no longer change."), code="period_closed"
+        )
+    errors: dict[str, list[str]] = dict(data.errors)
+    label = data.label.strip() if isinstance(data.label, str) else ""
+    if not label:
+        errors["label"] = [_("Give the cost a label.")]
+    elif len(label) > 200:
+        errors["label"] = [_("At most 200 characters.")]
+    rule = data.rule if isinstance(data.rule, str) else None
+    if rule not in core.RULES:
+        errors["rule"] = [_("Choose a rule: usage, equal, weighted or fixed + usage.")]
+    category = data.category or "other"
+    if category not in CATEGORIES:
+        errors["category"] = [_("Must be one of: %(choices)s.", choices=", ".join(CATEGORIES))]
+    staff = data.loaded_hourly_cost not in (None, "") or data.management_coefficient not in (
+        None,
+        "",
+    )
+    amount = _money(data.amount, "amount", errors, required=not staff)
+    if staff and amount is not None:
+        errors["amount"] = [
+            _("Leave the amount empty: a shared staff cost is hours x cost x coefficient.")
+        ]
+    subsidy = _money(data.subsidy, "subsidy", errors) or Decimal("0.00")
+    loaded = coefficient = None
+    if staff:
+        loaded = _money(data.loaded_hourly_cost, "loaded_hourly_cost", errors, required=True)
+        coefficient = _number(
+            data.management_coefficient, "management_coefficient", errors, required=True
+        )
+        if coefficient is not None and not Decimal(0) < coefficient < Decimal(100):
+            errors["management_coefficient"] = [_("The management coefficient must be positive.")]
+            coefficient = None
+        if coefficient is not None and coefficient != coefficient.quantize(Decimal("0.0001")):
+            errors["management_coefficient"] = [_("At most four decimals.")]
+        if rule not in (None, "usage") and "rule" not in errors:
+            errors["rule"] = [_("A shared staff cost is billed by the hour: use the usage rule.")]
+    fixed_share = _number(data.fixed_share, "fixed_share", errors)
+    if fixed_share is not None and fixed_share != fixed_share.quantize(Decimal("0.0001")):
+        errors["fixed_share"] = [_("At most four decimals.")]
+    resource = None
+    if data.resource_id not in (None, ""):
+        if isinstance(data.resource_id, int) and not isinstance(data.resource_id, bool):
+            resource = db.session.get(Resource, data.resource_id)
+        if resource is None:
+            errors["resource_id"] = [_("This resource does not exist.")]
+    kind = data.kind or None
+    if kind is not None and kind not in RESOURCE_KINDS:
+        errors["kind"] = [_("Must be one of: %(choices)s.", choices=", ".join(RESOURCE_KINDS))]
+    if resource is not None and kind is not None:
+        errors["kind"] = [_("Give a resource or a kind, not both.")]
+    paid_by = None
+    if data.paid_by_given:
+        if data.paid_by_organisation_id not in (None, ""):
+            if isinstance(data.paid_by_organisation_id, int):
+                paid_by = db.session.get(Organisation, data.paid_by_organisation_id)
+            if paid_by is None:
+                errors["paid_by_organisation_id"] = [_("This organisation does not exist.")]
+    elif resource is not None and resource.owner_organisation_id is not None:
+        paid_by = db.session.get(Organisation, resource.owner_organisation_id)
+    unit = data.usage_unit or None
+    if unit is not None and unit not in USAGE_UNITS:
+        errors["usage_unit"] = [_("Must be one of: %(choices)s.", choices=", ".join(USAGE_UNITS))]
+    if unit is None:
+        unit = (
+            "unit_hours"
+            if (resource is not None and resource.quantity > 1) or kind == "equipment"
+            else "hours"
+        )
+    if staff:
+        unit = "hours"
+    planned = _planned_hours(data.planned_hours, errors)
+    if not errors and rule is not None:
+        try:
+            core.CostLine(
+                id=0,
+                label=label,
+                amount_cents=to_cents(amount) if amount is not None else to_cents(subsidy),
+                rule=rule,
+                subsidy_cents=to_cents(subsidy),
+                fixed_share=fixed_share,
+            )
+        except CostingError as error:
+            if not (staff and error.code == "subsidy_exceeds_amount"):
+                message = costing_message(error)
+                errors[error.field or "amount"] = [message]
+    if errors:
+        raise RuleViolation(_("Please correct the highlighted fields."), fields=errors)
+    cost = Cost(
+        period=period,
+        label=label,
+        category=category,
+        amount=amount,
+        subsidy=subsidy,
+        resource_id=resource.id if resource else None,
+        kind=kind,
+        paid_by_organisation_id=paid_by.id if paid_by else None,
+        rule=rule,
+        fixed_share=fixed_share if rule == "fixed_plus_usage" else None,
+        usage_unit=unit,
+        loaded_hourly_cost=loaded,
+        management_coefficient=coefficient,
+        planned_hours=planned,
+        created_by_id=actor.id,
+    )
+    db.session.add(cost)
+    db.session.flush()
+    record(actor, "cost.create", cost, after=cost_summary(cost))
+    return cost
+
+
+def cost_summary(cost: Cost) -> dict:
+    """The cost's fields as plain JSON values (audit trail, snapshot)."""
+    return {
+        "id": cost.id,
+        "label": cost.label,
+        "category": cost.category,
+        "amount": None if cost.amount is None else f"{cost.amount:.2f}",
+        "subsidy": f"{cost.subsidy:.2f}",
+        "resource_id": cost.resource_id,
+        "resource_name": cost.resource.name if cost.resource else None,
+        "kind": cost.kind,
+        "paid_by_organisation_id": cost.paid_by_organisation_id,
+        "rule": cost.rule,
+        "fixed_share": None if cost.fixed_share is None else str(cost.fixed_share.normalize()),
+        "usage_unit": cost.usage_unit,
+        "loaded_hourly_cost": None
+        if cost.loaded_hourly_cost is None
+        else f"{cost.loaded_hourly_cost:.2f}",
+        "management_coefficient": None
+        if cost.management_coefficient is None
+        else str(cost.management_coefficient.normalize()),
+        "planned_hours": cost.planned_hours,
+    }
+
+
+def _utc(value: datetime | None) -> str | None:
+    return utc_text(value)
+
+
+def _local(value: datetime) -> str:
+    return value.astimezone(pole_tz()).isoformat(timespec="seconds")
+
+
+def period_json(period: CostPeriod) -> dict:
+    """A period as the API shows it: UTC instants, local times, the last day included."""
+    return {
+        "id": period.id,
+        "name": period.name,
+        "start": _utc(period.start_at),
+        "end": _utc(period.end_at),
+        "start_local": _local(period.start_at),
+        "end_local": _local(period.end_at),
+        "first_day": period.start_at.astimezone(pole_tz()).date().isoformat(),
+        "last_day": (period.end_at.astimezone(pole_tz()) - timedelta(microseconds=1))
+        .date()
+        .isoformat(),
+        "status": period.status,
+        "provisional": period.provisional,
+        "closed_at": _utc(period.closed_at),
+    }
