@@ -23,7 +23,7 @@ from pooling.audit.services import record
 from pooling.bookings.availability import open_spans, subtract
 from pooling.core.db import utcnow
 from pooling.core.errors import NotAllowed, RuleViolation
-from pooling.core.time import local_day_bounds, pole_tz
+from pooling.core.time import MAX_REPORT_DAYS, local_day_bounds, pole_tz
 from pooling.costing import services as costing
 from pooling.dashboards import permissions, queries
 from pooling.dashboards.models import InKindRate
@@ -36,7 +36,6 @@ from pooling.usage import services as usage_services
 from pooling.usage.models import DEFAULT_LATE_CANCEL_HOURS
 
 PERIOD_KINDS = ("week", "month", "quarter", "year", "custom")
-MAX_PERIOD_DAYS = 800
 HUNDRED = Decimal(100)
 CENT = Decimal("0.01")
 RANKED = 5
@@ -112,8 +111,8 @@ def make_period(
         if last < first:
             message = _("The last day must not be before the first day.")
             raise RuleViolation(message, code="end_before_start", fields={"end": [message]})
-        if (last - first).days > MAX_PERIOD_DAYS:
-            message = _("Ask for at most %(days)s days at once.", days=MAX_PERIOD_DAYS)
+        if (last - first).days > MAX_REPORT_DAYS:
+            message = _("Ask for at most %(days)s days at once.", days=MAX_REPORT_DAYS)
             raise RuleViolation(message, code="period_too_long", fields={"end": [message]})
     return Period(kind, first, last, local_day_bounds(first, tz)[0], local_day_bounds(last, tz)[1])
 

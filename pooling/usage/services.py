@@ -25,7 +25,7 @@ from pooling.bookings.models import Booking, BookingShare
 from pooling.bookings.services import check_window
 from pooling.core.db import utcnow
 from pooling.core.errors import NotAllowed, NotFound, RuleViolation
-from pooling.core.time import pole_tz
+from pooling.core.time import MAX_REPORT_DAYS, pole_tz
 from pooling.extensions import db
 from pooling.organisations.models import Organisation
 from pooling.organisations.permissions import can_read_usage_and_costs, readable_organisation_ids
@@ -41,7 +41,6 @@ from pooling.usage.measure import (
 from pooling.usage.models import DEFAULT_LATE_CANCEL_HOURS, ManualUsage, UsageSettings
 
 GROUPINGS = ("organisation", "resource", "kind")
-MAX_WINDOW_DAYS = 800
 # Check-in may start before and check-out end after the booked interval; read that far around.
 ACTUAL_TIME_MARGIN = timedelta(days=1)
 TWO = Decimal("0.01")
@@ -329,7 +328,7 @@ def usage_report(
     if group_by not in GROUPINGS:
         message = _("Must be one of: %(choices)s.", choices=", ".join(GROUPINGS))
         raise RuleViolation(message, code="invalid_group_by", fields={"group_by": [message]})
-    check_window(start, end, MAX_WINDOW_DAYS)
+    check_window(start, end, MAX_REPORT_DAYS)
     entries = measured_entries(start, end, now=now)
     grand_total = sum((e.unit_hours for e in entries), Decimal(0))
     visible = readable_organisation_ids(actor)
@@ -406,7 +405,7 @@ def no_shows(actor: User, start: datetime, end: datetime, *, now: datetime | Non
     """Bookings of ``[start, end)`` that were confirmed and never checked in where expected."""
     if not can_read_usage_and_costs(actor):
         raise NotAllowed(_("Only coordinators and referents can read usage."))
-    check_window(start, end, MAX_WINDOW_DAYS)
+    check_window(start, end, MAX_REPORT_DAYS)
     facts = booking_facts(start, end)
     notice = timedelta(hours=late_cancel_hours())
     measured = measure_all(facts, start, end, now=now or utcnow(), notice=notice)
@@ -555,7 +554,7 @@ def get_manual_usage(actor: User, line_id: int) -> ManualUsage:
     """One manual line. Raises NotAllowed (members), NotFound (another organisation's)."""
     require_usage_reader(actor)
     line = db.session.get(ManualUsage, line_id)
-    visible = readable_organisation_ids(actor) if actor else set()
+    visible = readable_organisation_ids(actor)
     if line is None or (visible is not None and line.organisation_id not in visible):
         raise NotFound(_("This usage line does not exist."))
     return line
