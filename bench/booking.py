@@ -108,15 +108,16 @@ def build_app(url: str):
 def setup_pole():
     """One organisation, one person with an API token, one resource open day and night."""
     from pooling.accounts import services as accounts
+    from pooling.core.actors import SYSTEM
     from pooling.organisations import services as organisations
     from pooling.resources import services as resources
 
     organisation = organisations.create_organisation(
-        None, organisations.OrganisationInput(name="Banc d'essai", slug=None, kind="association")
+        SYSTEM, organisations.OrganisationInput(name="Banc d'essai", slug=None, kind="association")
     )
     db.session.flush()
     person = accounts.create_person(
-        None,
+        SYSTEM,
         accounts.PersonInput(
             email="bench@example.org",
             name="Bench",
@@ -128,7 +129,7 @@ def setup_pole():
         ),
     )
     resource = resources.create_resource(
-        None, {"name": "Salle du banc", "kind": "premises", "opening_hours": ALL_DAY}
+        SYSTEM, {"name": "Salle du banc", "kind": "premises", "opening_hours": ALL_DAY}
     )
     db.session.flush()
     _token, secret = accounts.create_token(person, "bench")

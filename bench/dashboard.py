@@ -61,6 +61,7 @@ def build(db) -> None:
     db.session.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
     db.session.commit()
     from pooling.accounts import services as accounts
+    from pooling.core.actors import SYSTEM
     from pooling.organisations.models import Organisation
     from pooling.resources.models import Closure, Resource
 
@@ -68,7 +69,7 @@ def build(db) -> None:
         db.session.add(Organisation(name=f"Organisation {n + 1:02d}", slug=f"org-{n + 1}"))
     db.session.flush()
     accounts.create_person(
-        None,
+        SYSTEM,
         accounts.PersonInput(
             email="coordination@bench.example", name="Coordination", is_coordinator=True
         ),
@@ -76,7 +77,7 @@ def build(db) -> None:
     users = []
     for n in range(ORGANISATIONS):
         user = accounts.create_person(
-            None,
+            SYSTEM,
             accounts.PersonInput(
                 email=f"p{n}@bench.example", name=f"Person {n}", organisation_id=n + 1
             ),

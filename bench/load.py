@@ -116,6 +116,7 @@ def load_database_url() -> str:
 def make_pole(app, *, organisations: int = 5, people: int = 8, resources: int = 8) -> Pole:
     """Organisations with members (one API token each) and shared resources open all week."""
     from pooling.accounts import services as accounts
+    from pooling.core.actors import SYSTEM
     from pooling.extensions import db
     from pooling.organisations import services as orgs
     from pooling.resources import services as catalogue
@@ -124,11 +125,11 @@ def make_pole(app, *, organisations: int = 5, people: int = 8, resources: int = 
         tokens = []
         for n in range(organisations):
             organisation = orgs.create_organisation(
-                None, orgs.OrganisationInput(name=f"Load organisation {n}", kind="association")
+                SYSTEM, orgs.OrganisationInput(name=f"Load organisation {n}", kind="association")
             )
             for p in range(people):
                 person = accounts.create_person(
-                    None,
+                    SYSTEM,
                     accounts.PersonInput(
                         email=f"load{n}-{p}@example.org",
                         name=f"Load person {n}-{p}",
@@ -141,7 +142,7 @@ def make_pole(app, *, organisations: int = 5, people: int = 8, resources: int = 
         resource_ids = []
         for n in range(resources):
             resource = catalogue.create_resource(
-                None,
+                SYSTEM,
                 {
                     "name": f"Load resource {n}",
                     "kind": "equipment" if n % 2 else "premises",

@@ -10,6 +10,7 @@ from flask.cli import FlaskGroup
 
 from pooling.calendar.commands import ical
 from pooling.checks.commands import check
+from pooling.core.actors import SYSTEM
 from pooling.core.errors import DomainError
 from pooling.extensions import db
 from pooling.jobs.commands import jobs
@@ -77,7 +78,7 @@ def users_create(email, name, organisation_slug, role, locale, password_stdin, i
     try:
         organisation = get_organisation_by_slug(organisation_slug) if organisation_slug else None
         user = services.create_person(
-            None,
+            SYSTEM,
             services.PersonInput(
                 email=email,
                 name=name,
@@ -88,7 +89,7 @@ def users_create(email, name, organisation_slug, role, locale, password_stdin, i
                 password=password,
             ),
         )
-        secret = services.invite(None, user) if invite else None
+        secret = services.invite(SYSTEM, user) if invite else None
     except DomainError as error:
         _fail(error)
     db.session.commit()
@@ -113,7 +114,7 @@ def users_invite(email):
     if user is None:
         raise click.ClickException(f"No person has the e-mail address {email}.")
     try:
-        secret = services.invite(None, user)
+        secret = services.invite(SYSTEM, user)
     except DomainError as error:
         _fail(error)
     db.session.commit()
@@ -157,7 +158,7 @@ def organisations_create(name, slug, kind, weight, siret):
 
     try:
         organisation = services.create_organisation(
-            None,
+            SYSTEM,
             services.OrganisationInput(name=name, slug=slug, kind=kind, weight=weight, siret=siret),
         )
     except DomainError as error:

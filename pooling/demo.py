@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from pooling.accounts import services as accounts
 from pooling.accounts.models import User
+from pooling.core.actors import SYSTEM
 from pooling.core.errors import DomainError
 from pooling.extensions import db
 from pooling.organisations import services as organisations
@@ -220,7 +221,7 @@ def load_demo() -> list[tuple[str, str, str]]:
     for name, slug, kind, weight in ORGANISATIONS:
         existing = db.session.scalar(select(Organisation).where(Organisation.slug == slug))
         by_slug[slug] = existing or organisations.create_organisation(
-            None,
+            SYSTEM,
             organisations.OrganisationInput(
                 name=name, slug=slug, kind=kind, weight=Decimal(weight)
             ),
@@ -230,7 +231,7 @@ def load_demo() -> list[tuple[str, str, str]]:
         user = accounts.find_user_by_email(email)
         if user is None:
             user = accounts.create_person(
-                None,
+                SYSTEM,
                 accounts.PersonInput(
                     email=email,
                     name=name,
@@ -241,7 +242,7 @@ def load_demo() -> list[tuple[str, str, str]]:
                 ),
             )
             if second:
-                accounts.add_membership(None, user, by_slug[second], "member")
+                accounts.add_membership(SYSTEM, user, by_slug[second], "member")
         # The roles in the words of the (French) interface.
         words = {"org_admin": "référent·e", "member": "membre"}
         label = "coordination" if coordinator else f"{words[role]} ({by_slug[slug].name})"
@@ -254,7 +255,7 @@ def load_demo() -> list[tuple[str, str, str]]:
             spec["staff_user_id"] = accounts.find_user_by_email(staff_email).id
         if db.session.scalar(select(Resource.id).where(Resource.name == spec["name"])):
             continue
-        resources.create_resource(None, {**spec, "owner_organisation_id": owner.id})
+        resources.create_resource(SYSTEM, {**spec, "owner_organisation_id": owner.id})
     db.session.flush()
     _load_bookings(db.session.scalars(select(User)).all())
     _load_costs(by_slug)

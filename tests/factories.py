@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from pooling.accounts import services as accounts
 from pooling.accounts.models import Membership
+from pooling.core.actors import SYSTEM
 from pooling.extensions import db
 from pooling.organisations import services as organisations
 from pooling.resources import services as resources
@@ -18,7 +19,7 @@ PASSWORD = "correct horse battery staple"
 def make_organisation(name: str | None = None, **values):
     n = next(_seq)
     organisation = organisations.create_organisation(
-        None,
+        SYSTEM,
         organisations.OrganisationInput(
             name=name or f"Organisation {n}",
             slug=values.pop("slug", None),
@@ -46,7 +47,7 @@ def make_user(
     if organisation is None and not coordinator:
         organisation = make_organisation()
     user = accounts.create_person(
-        None,
+        SYSTEM,
         accounts.PersonInput(
             email=email or f"person{n}@example.org",
             name=name or f"Person {n}",
@@ -66,7 +67,7 @@ def make_coordinator(**kwargs):
 
 
 def add_membership(user, organisation, role="member") -> Membership:
-    membership = accounts.add_membership(None, user, organisation, role)
+    membership = accounts.add_membership(SYSTEM, user, organisation, role)
     db.session.commit()
     return membership
 
@@ -74,7 +75,7 @@ def add_membership(user, organisation, role="member") -> Membership:
 def make_resource(name: str | None = None, **values):
     n = next(_seq)
     values.setdefault("kind", "premises")
-    resource = resources.create_resource(None, {"name": name or f"Salle {n}", **values})
+    resource = resources.create_resource(SYSTEM, {"name": name or f"Salle {n}", **values})
     db.session.commit()
     return resource
 

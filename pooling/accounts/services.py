@@ -17,6 +17,7 @@ from pooling.accounts.passwords import hash_password, password_problem, verify_p
 from pooling.accounts.permissions import can_manage_account
 from pooling.accounts.secrets import digest, new_secret
 from pooling.audit.services import record
+from pooling.core.actors import SYSTEM, is_system, require_actor
 from pooling.core.db import utcnow
 from pooling.core.errors import NotAllowed, NotFound, RuleViolation
 from pooling.extensions import db
@@ -88,7 +89,7 @@ def create_person(actor, data: PersonInput) -> User:
     """Create a person with a membership of an organisation.
 
     Coordinators add anyone to any organisation (and may make coordinators); a referent adds
-    people to their own organisation. ``actor`` None is the command line. Raises NotAllowed,
+    people to their own organisation. ``actor`` SYSTEM is the command line. Raises NotAllowed,
     NotFound, RuleViolation.
     """
     organisation = None
@@ -96,13 +97,13 @@ def create_person(actor, data: PersonInput) -> User:
         organisation = db.session.get(Organisation, data.organisation_id)
         if organisation is None:
             raise NotFound(_("This organisation does not exist."))
-    if actor is not None:
-        if not can_manage_people(actor, organisation) or (
-            organisation is None and not actor.is_coordinator
-        ):
-            raise NotAllowed(_("You can only add people to an organisation you manage."))
-        if data.is_coordinator and not actor.is_coordinator:
-            raise NotAllowed(_("Only a coordinator can make someone a coordinator."))
+    require_actor(actor)
+    if not can_manage_people(actor, organisation) or (
+        organisation is None and not actor.is_coordinator
+    ):
+        raise NotAllowed(_("You can only add people to an organisation you manage."))
+    if data.is_coordinator and not actor.is_coordinator:
+        raise NotAllowed(_("Only a coordinator can make someone a coordinator."))
     errors = _check_person(data)
     if organisation is None and not data.is_coordinator:
         errors.setdefault("organisation", []).append(
@@ -177,7 +178,7 @@ def _refuse_losing_last_referent(actor, membership: Membership) -> None:
     Coordinators may (they can always name a new referent, so nothing is locked out, and a
     departing or misbehaving last referent must be removable). Raises RuleViolation.
     """
-    if actor is None or actor.is_coordinator or membership.role != "org_admin":
+    if actor.is_coordinator or membership.role != "org_admin":
         return
     if not _other_active_referents(membership.organisation_id, membership.user_id):
         raise RuleViolation(
@@ -219,7 +220,7 @@ def _refuse_losing_last_coordinator(user: User) -> None:
 
 def add_membership(actor, user: User, organisation: Organisation, role: str) -> Membership:
     """Attach a person to one more organisation (a part-time worker of two employers)."""
-    if actor is not None and not can_manage_people(actor, organisation):
+    if not can_manage_people(require_actor(actor), organisation):
         raise NotAllowed(_("You can only add people to an organisation you manage."))
     if role not in ROLES:
         raise RuleViolation(
@@ -371,12 +372,11 @@ def invite(actor, user: User) -> str:
     it lives at most ``RESET_LINK_HOURS``, the current password keeps working until the link
     is used, and the owner is told in their inbox. Raises NotAllowed, RuleViolation.
     """
-    if actor is not None and not (
-        actor.is_coordinator or actor.admin_organisation_ids() & user.organisation_ids()
-    ):
+    require_actor(actor)
+    if not (actor.is_coordinator or actor.admin_organisation_ids() & user.organisation_ids()):
         raise NotAllowed(_("You can only invite the people of your own organisation."))
     # The link sets the password, so whoever receives it could take the account over.
-    if actor is not None and not can_manage_account(actor, user):
+    if not can_manage_account(actor, user):
         raise NotAllowed(
             _(
                 "This person also belongs to another organisation or coordinates the pole: "
@@ -386,7 +386,7 @@ def invite(actor, user: User) -> str:
     if not user.active:
         raise RuleViolation(_("This account is deactivated: reactivate it first."))
     resetting = bool(user.password_hash)
-    if resetting and actor is None:
+    if resetting and is_system(actor):
         raise RuleViolation(
             _(
                 "%(name)s already has a password: only a coordinator of the pole can give them "
@@ -785,7 +785,7 @@ def accept_proposal(actor: User, secret: str) -> Membership:
     if existing is not None:
         db.session.flush()
         return existing
-    membership = add_membership(None, actor, organisation, invitation.role or "member")
+    membership = add_membership(SYSTEM, actor, organisation, invitation.role or "member")
     record(actor, "membership.accept", membership, after={"organisation": organisation.slug})
     return membership
 

@@ -14,7 +14,8 @@ from flask import Response, jsonify
 from pooling.api import bp
 from pooling.api.helpers import MAX_ID, MAX_PAGE
 from pooling.organisations.models import ORGANISATION_KINDS
-from pooling.resources.models import RESOURCE_KINDS, WEEKDAYS
+from pooling.resources.models import RESOURCE_KINDS
+from pooling.resources.opening_hours import WEEKDAYS
 
 Schema = dict[str, Any]
 

@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from pooling.audit.models import AuditEvent
 from pooling.audit.words import object_kind
+from pooling.core.actors import require_actor
 from pooling.core.errors import NotAllowed
 from pooling.extensions import db
 
@@ -24,9 +25,9 @@ def record(
     after: dict | None = None,
     note: str | None = None,
 ) -> AuditEvent:
-    """Add an audit event for ``action`` on ``obj`` by ``actor`` (None for the system)."""
+    """Add an audit event for ``action`` on ``obj`` by ``actor`` (SYSTEM has no id)."""
     event = AuditEvent(
-        actor_id=getattr(actor, "id", None),
+        actor_id=require_actor(actor).id,
         action=action,
         object_type=object_kind(getattr(obj, "__tablename__", type(obj).__name__)),
         object_id=getattr(obj, "id", None),

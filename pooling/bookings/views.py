@@ -10,7 +10,6 @@ from typing import Any
 from flask import (
     Blueprint,
     abort,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -60,14 +59,6 @@ FORM_FIELDS = {
     "shares": "co_organisation_id",
     "recurrence": "repeat",
 }
-
-
-@bp.app_template_global()
-def url_if(endpoint: str, **values) -> str | None:
-    """The URL of an endpoint, or None while the feature that provides it is not installed."""
-    if endpoint not in current_app.view_functions:
-        return None
-    return url_for(endpoint, **values)
 
 
 @bp.app_context_processor

@@ -21,12 +21,19 @@ __all__ = [
     "EARLIEST_YEAR",
     "LATEST_YEAR",
     "utc_text",
+    "MAX_WINDOW_DAYS",
+    "MAX_REPORT_DAYS",
 ]
 
 # The instants the application accepts: far enough for any real booking or cost period, near
 # enough that adding a day, an offset or a year of recurrence never leaves Python's datetime.
 EARLIEST_YEAR = 1900
 LATEST_YEAR = 2200
+
+# The longest window asked at once: a booking, a search for free time, a cost period.
+MAX_WINDOW_DAYS = 400
+# The longest window of figures asked at once: usage and the dashboards (two years to compare).
+MAX_REPORT_DAYS = 800
 
 
 class NonexistentLocalTime(ValueError):

@@ -2,21 +2,19 @@
 
 from __future__ import annotations
 
+from pooling.organisations.permissions import can_read_usage_and_costs, readable_organisation_ids
+
+# The costing services still import the reading predicate under this name.
+can_read_costs = can_read_usage_and_costs
+
+__all__ = [
+    "can_manage_costs",
+    "can_read_costs",
+    "can_read_usage_and_costs",
+    "readable_organisation_ids",
+]
+
 
 def can_manage_costs(user) -> bool:
     """Coordinators open periods, add costs, close and reopen periods."""
     return bool(user and user.is_authenticated and user.is_coordinator)
-
-
-def can_read_costs(user) -> bool:
-    """Coordinators read every statement; referents read their organisations' own."""
-    if not (user and user.is_authenticated):
-        return False
-    return user.is_coordinator or bool(user.admin_organisation_ids())
-
-
-def readable_organisation_ids(user) -> set[int] | None:
-    """The organisations whose statement ``user`` may read; None means all of them."""
-    if user.is_coordinator:
-        return None
-    return set(user.admin_organisation_ids())

@@ -17,6 +17,7 @@ from pooling.costing.explain import explain, money_words, number_words
 from pooling.costing.forms import ConfirmForm, CostForm, PeriodForm, ReopenForm
 from pooling.costing.models import RULE_LABELS
 from pooling.extensions import db
+from pooling.organisations.permissions import can_read_usage_and_costs, readable_organisation_ids
 from pooling.organisations.services import list_organisations
 from pooling.resources.services import CatalogueFilter, search_resources
 
@@ -36,7 +37,7 @@ def helpers() -> dict:
 
 
 def _require_reader() -> None:
-    if not permissions.can_read_costs(current_user):
+    if not can_read_usage_and_costs(current_user):
         raise NotAllowed(_("Only coordinators and referents can read the cost sharing."))
 
 
@@ -83,7 +84,7 @@ def index():
                 flash(_("The period was opened."), "success")
                 return redirect(url_for("costing.period", period_id=period.id))
     periods = services.list_periods(current_user)
-    readable = permissions.readable_organisation_ids(current_user)
+    readable = readable_organisation_ids(current_user)
     mine = [] if readable is None else [o for o in list_organisations() if o.id in readable]
     return render_template("costing/index.html", periods=periods, form=form, mine=mine), status
 
@@ -91,7 +92,7 @@ def index():
 def _period_page(period_id: int, cost_form: CostForm | None = None, status: int = 200):
     period = services.get_period(current_user, period_id)
     if not permissions.can_manage_costs(current_user):
-        readable = permissions.readable_organisation_ids(current_user) or set()
+        readable = readable_organisation_ids(current_user) or set()
         if len(readable) == 1:
             return redirect(
                 url_for("costing.statement", period_id=period.id, organisation_id=min(readable))

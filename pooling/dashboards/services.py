@@ -15,7 +15,6 @@ from decimal import ROUND_HALF_UP, Decimal
 from zoneinfo import ZoneInfo
 
 from dateutil.relativedelta import relativedelta
-from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -24,20 +23,19 @@ from pooling.audit.services import record
 from pooling.bookings.availability import open_spans, subtract
 from pooling.core.db import utcnow
 from pooling.core.errors import NotAllowed, RuleViolation
-from pooling.core.time import local_day_bounds, pole_tz
+from pooling.core.time import MAX_REPORT_DAYS, local_day_bounds, pole_tz
 from pooling.costing import services as costing
-from pooling.costing.permissions import can_read_costs
 from pooling.dashboards import permissions, queries
 from pooling.dashboards.models import InKindRate
 from pooling.dashboards.queries import Scope, SqlTime
 from pooling.extensions import db
 from pooling.organisations.models import Organisation
+from pooling.organisations.permissions import can_read_usage_and_costs
 from pooling.resources.models import RESOURCE_KINDS, Resource
 from pooling.usage import services as usage_services
+from pooling.usage.models import DEFAULT_LATE_CANCEL_HOURS
 
 PERIOD_KINDS = ("week", "month", "quarter", "year", "custom")
-MAX_PERIOD_DAYS = 800
-DEFAULT_LATE_CANCEL_HOURS = 48
 HUNDRED = Decimal(100)
 CENT = Decimal("0.01")
 RANKED = 5
@@ -113,8 +111,8 @@ def make_period(
         if last < first:
             message = _("The last day must not be before the first day.")
             raise RuleViolation(message, code="end_before_start", fields={"end": [message]})
-        if (last - first).days > MAX_PERIOD_DAYS:
-            message = _("Ask for at most %(days)s days at once.", days=MAX_PERIOD_DAYS)
+        if (last - first).days > MAX_REPORT_DAYS:
+            message = _("Ask for at most %(days)s days at once.", days=MAX_REPORT_DAYS)
             raise RuleViolation(message, code="period_too_long", fields={"end": [message]})
     return Period(kind, first, last, local_day_bounds(first, tz)[0], local_day_bounds(last, tz)[1])
 
@@ -254,16 +252,6 @@ class Dashboard:
         return max((cell for row in self.heatmap for cell in row), default=Decimal(0))
 
 
-def late_cancel_hours() -> int:
-    """The pole's late-cancellation notice: the usage policy's setting when it exists, else 48."""
-    try:
-        from pooling.usage.services import late_cancel_hours as usage_policy
-    except ImportError:
-        configured = current_app.config.get("POOLING_LATE_CANCEL_HOURS")
-        return int(configured) if configured else DEFAULT_LATE_CANCEL_HOURS
-    return int(usage_policy())
-
-
 def open_seconds(resources: list[Resource], period: Period, tz: ZoneInfo) -> dict[int, float]:
     """Open seconds of each resource over the period: opening hours minus closures.
 
@@ -335,7 +323,7 @@ def build_dashboard(
     now = now or utcnow()
     tz = pole_tz()
     time = SqlTime(tz, period.start, period.end)
-    notice = late_cancel_hours()
+    notice = usage_services.late_cancel_hours()
     pole_scope = Scope(kind=scope.kind, resource_id=scope.resource_id)
 
     resources = queries.resources_in_scope(pole_scope)
@@ -481,7 +469,7 @@ def _usage_and_trend(
 
 def periods_overlapping(actor: User, start: datetime, end: datetime) -> list:
     """The cost periods that overlap ``[start, end)``, latest first (none for members)."""
-    if not can_read_costs(actor):
+    if not can_read_usage_and_costs(actor):
         return []
     return [p for p in costing.list_periods(actor) if p.start_at < end and p.end_at > start]
 

@@ -15,3 +15,17 @@ def can_manage_people(user, organisation) -> bool:
     if user.is_coordinator:
         return True
     return organisation is not None and organisation.id in user.admin_organisation_ids()
+
+
+def can_read_usage_and_costs(user) -> bool:
+    """Coordinators read the whole pole's usage and cost statements; referents their organisations'."""
+    if not (user and user.is_authenticated):
+        return False
+    return user.is_coordinator or bool(user.admin_organisation_ids())
+
+
+def readable_organisation_ids(user) -> set[int] | None:
+    """The organisations whose usage and costs ``user`` may read; None means all of them."""
+    if user.is_coordinator:
+        return None
+    return set(user.admin_organisation_ids())

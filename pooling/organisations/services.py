@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 
 from pooling.accounts.models import Membership
 from pooling.audit.services import record
+from pooling.core.actors import require_actor
 from pooling.core.errors import NotAllowed, NotFound, RuleViolation
 from pooling.extensions import db
 from pooling.organisations.models import ORGANISATION_KINDS, Organisation
@@ -150,7 +151,7 @@ def _snapshot(organisation: Organisation) -> dict:
 
 def create_organisation(actor, data: OrganisationInput) -> Organisation:
     """Create a member organisation (coordinators only). Raises NotAllowed, RuleViolation."""
-    if actor is not None and not can_manage_organisations(actor):
+    if not can_manage_organisations(require_actor(actor)):
         raise NotAllowed(_("Only the pole's coordinators can add member organisations."))
     organisation = Organisation(**_clean(data, None))
     db.session.add(organisation)

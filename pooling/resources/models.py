@@ -10,14 +10,13 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from pooling.core.db import UTCDateTime, utcnow
 from pooling.extensions import db
+from pooling.resources.opening_hours import WEEKDAYS
 
 RESOURCE_KINDS = {
     "premises": _l("Premises"),
     "equipment": _l("Equipment"),
     "staff": _l("Shared staff"),
 }
-
-WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 DEFAULT_OPENING_HOURS = {day: [["08:00", "19:00"]] for day in WEEKDAYS[:5]}
 

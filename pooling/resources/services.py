@@ -12,6 +12,7 @@ from sqlalchemy import func, or_, select
 
 from pooling.accounts.models import User
 from pooling.audit.services import record
+from pooling.core.actors import require_actor
 from pooling.core.errors import NotAllowed, NotFound, RuleViolation
 from pooling.core.time import pole_tz
 from pooling.extensions import db
@@ -225,12 +226,12 @@ def _snapshot(resource: Resource) -> dict:
 
 
 def create_resource(actor, values: dict) -> Resource:
-    """Add a resource to the catalogue (coordinators; None is the command line).
+    """Add a resource to the catalogue (coordinators; SYSTEM is the command line).
 
     Defaults: open Monday to Friday 08:00-19:00, 15-minute slots, no minimum notice, at most
     365 days ahead, one unit. Raises NotAllowed, RuleViolation.
     """
-    if actor is not None and not can_manage_resources(actor):
+    if not can_manage_resources(require_actor(actor)):
         raise NotAllowed(_("Only the pole's coordinators can add resources."))
     attributes = _clean(values, None)
     resource = Resource(
@@ -297,7 +298,7 @@ def create_closure(
     actor, resource_id: int | None, start: datetime, end: datetime, reason: str = ""
 ) -> Closure:
     """Close a resource (or the whole pole when ``resource_id`` is None) over [start, end)."""
-    if actor is not None and not can_manage_resources(actor):
+    if not can_manage_resources(require_actor(actor)):
         raise NotAllowed(_("Only the pole's coordinators can add closures."))
     if resource_id is not None and db.session.get(Resource, resource_id) is None:
         raise NotFound(_("This resource does not exist."))

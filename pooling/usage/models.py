@@ -39,6 +39,10 @@ class ManualUsage(db.Model):
     created_by = relationship("User")
 
 
+# Hours of notice under which a cancelled booking still counts as used, unless the pole sets its own.
+DEFAULT_LATE_CANCEL_HOURS = 48
+
+
 class UsageSettings(db.Model):
     """The pole's usage policy (one row): how late a cancellation still counts as used."""
 
@@ -46,6 +50,6 @@ class UsageSettings(db.Model):
     __table_args__ = (CheckConstraint("late_cancel_hours >= 0", name="notice_not_negative"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    late_cancel_hours: Mapped[int] = mapped_column(default=48)
+    late_cancel_hours: Mapped[int] = mapped_column(default=DEFAULT_LATE_CANCEL_HOURS)
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

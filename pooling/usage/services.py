@@ -25,9 +25,10 @@ from pooling.bookings.models import Booking, BookingShare
 from pooling.bookings.services import check_window
 from pooling.core.db import utcnow
 from pooling.core.errors import NotAllowed, NotFound, RuleViolation
-from pooling.core.time import pole_tz
+from pooling.core.time import MAX_REPORT_DAYS, pole_tz
 from pooling.extensions import db
 from pooling.organisations.models import Organisation
+from pooling.organisations.permissions import can_read_usage_and_costs, readable_organisation_ids
 from pooling.resources.models import RESOURCE_KINDS, Resource
 from pooling.usage import permissions
 from pooling.usage.measure import (
@@ -37,11 +38,9 @@ from pooling.usage.measure import (
     measure,
     measure_all,
 )
-from pooling.usage.models import ManualUsage, UsageSettings
+from pooling.usage.models import DEFAULT_LATE_CANCEL_HOURS, ManualUsage, UsageSettings
 
 GROUPINGS = ("organisation", "resource", "kind")
-DEFAULT_LATE_CANCEL_HOURS = 48
-MAX_WINDOW_DAYS = 800
 # Check-in may start before and check-out end after the booked interval; read that far around.
 ACTUAL_TIME_MARGIN = timedelta(days=1)
 TWO = Decimal("0.01")
@@ -324,15 +323,15 @@ def usage_report(
     see the denominator of (the whole pole). A referent sees only their organisations'
     usage. Raises NotAllowed (members), RuleViolation (bad window or grouping).
     """
-    if not permissions.can_read_usage(actor):
+    if not can_read_usage_and_costs(actor):
         raise NotAllowed(_("Only coordinators and referents can read usage."))
     if group_by not in GROUPINGS:
         message = _("Must be one of: %(choices)s.", choices=", ".join(GROUPINGS))
         raise RuleViolation(message, code="invalid_group_by", fields={"group_by": [message]})
-    check_window(start, end, MAX_WINDOW_DAYS)
+    check_window(start, end, MAX_REPORT_DAYS)
     entries = measured_entries(start, end, now=now)
     grand_total = sum((e.unit_hours for e in entries), Decimal(0))
-    visible = permissions.visible_organisation_ids(actor)
+    visible = readable_organisation_ids(actor)
     if visible is not None:
         entries = [e for e in entries if e.organisation_id in visible]
     return summarise(entries, group_by, grand_total)
@@ -404,9 +403,9 @@ def _labels(group_by: str, groups: dict) -> dict:
 
 def no_shows(actor: User, start: datetime, end: datetime, *, now: datetime | None = None) -> list:
     """Bookings of ``[start, end)`` that were confirmed and never checked in where expected."""
-    if not permissions.can_read_usage(actor):
+    if not can_read_usage_and_costs(actor):
         raise NotAllowed(_("Only coordinators and referents can read usage."))
-    check_window(start, end, MAX_WINDOW_DAYS)
+    check_window(start, end, MAX_REPORT_DAYS)
     facts = booking_facts(start, end)
     notice = timedelta(hours=late_cancel_hours())
     measured = measure_all(facts, start, end, now=now or utcnow(), notice=notice)
@@ -414,7 +413,7 @@ def no_shows(actor: User, start: datetime, end: datetime, *, now: datetime | Non
     if not ids:
         return []
     query = select(Booking).where(Booking.id.in_(ids)).order_by(Booking.start_at)
-    visible = permissions.visible_organisation_ids(actor)
+    visible = readable_organisation_ids(actor)
     if visible is not None:
         query = query.where(Booking.organisation_id.in_(visible or {-1}))
     return list(db.session.scalars(query))
@@ -532,20 +531,20 @@ def require_usage_reader(actor: User) -> None:
 
     The API asks first, so that a member learns they may not, not what the query lacks.
     """
-    if not permissions.can_read_usage(actor):
+    if not can_read_usage_and_costs(actor):
         raise NotAllowed(_("Only coordinators and referents can read usage."))
 
 
 def list_manual_usage(actor: User, start: datetime, end: datetime) -> list[ManualUsage]:
     """Manual usage lines of ``[start, end)``, by day; referents see their organisations' only."""
-    if not permissions.can_read_usage(actor):
+    if not can_read_usage_and_costs(actor):
         raise NotAllowed(_("Only coordinators and referents can read usage."))
     query = (
         select(ManualUsage)
         .where(ManualUsage.used_at >= start, ManualUsage.used_at < end)
         .order_by(ManualUsage.used_at, ManualUsage.id)
     )
-    visible = permissions.visible_organisation_ids(actor)
+    visible = readable_organisation_ids(actor)
     if visible is not None:
         query = query.where(ManualUsage.organisation_id.in_(visible or {-1}))
     return list(db.session.scalars(query))
@@ -555,7 +554,7 @@ def get_manual_usage(actor: User, line_id: int) -> ManualUsage:
     """One manual line. Raises NotAllowed (members), NotFound (another organisation's)."""
     require_usage_reader(actor)
     line = db.session.get(ManualUsage, line_id)
-    visible = permissions.visible_organisation_ids(actor) if actor else set()
+    visible = readable_organisation_ids(actor)
     if line is None or (visible is not None and line.organisation_id not in visible):
         raise NotFound(_("This usage line does not exist."))
     return line

@@ -13,6 +13,7 @@ from pooling.core.errors import DomainError, NotAllowed
 from pooling.core.form_errors import place_field_errors
 from pooling.core.time import local_day_bounds
 from pooling.extensions import db
+from pooling.organisations.permissions import can_read_usage_and_costs
 from pooling.organisations.services import list_organisations
 from pooling.resources.models import RESOURCE_KINDS
 from pooling.resources.services import CatalogueFilter, search_resources
@@ -23,7 +24,7 @@ bp = Blueprint("usage", __name__, url_prefix="/usage")
 
 
 def _require_reader() -> None:
-    if not permissions.can_read_usage(current_user):
+    if not can_read_usage_and_costs(current_user):
         raise NotAllowed(_("Only coordinators and referents can read usage."))
 
 

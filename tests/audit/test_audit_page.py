@@ -77,9 +77,10 @@ def test_audit_page_names_objects_and_acts_in_words(app, login):
 
 def test_recurring_booking_events_are_recorded_as_series(app):
     from pooling.audit.services import record
+    from pooling.core.actors import SYSTEM
     from pooling.extensions import db
 
-    event = record(None, "series.cancel", type("Row", (), {"__tablename__": "series", "id": 3})())
+    event = record(SYSTEM, "series.cancel", type("Row", (), {"__tablename__": "series", "id": 3})())
     db.session.flush()
     assert event.object_type == "series"
     db.session.rollback()

@@ -13,6 +13,7 @@ from dateutil.easter import easter
 from sqlalchemy import func, select
 
 from pooling.bookings.models import Booking
+from pooling.core.actors import SYSTEM
 from pooling.extensions import db
 from pooling.resources.services import create_closure
 from tests.bookings.conftest import SEVEN_DAYS
@@ -172,7 +173,7 @@ def test_closure_error_gives_its_reason(api, pole):
     day = date.today() + timedelta(days=3)
     resource = van(closed_on_public_holidays=False)
     create_closure(
-        None,
+        SYSTEM,
         resource.id,
         datetime.combine(day, time(0), tzinfo=PARIS),
         datetime.combine(day + timedelta(days=1), time(0), tzinfo=PARIS),

@@ -15,6 +15,7 @@ from pooling.audit.models import AuditEvent
 from pooling.bookings import services
 from pooling.bookings.models import Booking, BookingShare, Quota, Series
 from pooling.bookings.services import BookingChange, BookingRequest
+from pooling.core.actors import SYSTEM
 from pooling.core.errors import Conflict, DomainError, NotAllowed, RuleViolation
 from pooling.extensions import db
 from pooling.notifications.models import Notification
@@ -92,7 +93,7 @@ def test_outside_opening_hours_is_refused(pole):
 
 
 def test_closure_of_the_resource_is_refused(pole):
-    create_closure(None, pole.room.id, at(12, 0), at(13, 0), "Travaux")
+    create_closure(SYSTEM, pole.room.id, at(12, 0), at(13, 0), "Travaux")
     db.session.commit()
     with assert_refused(RuleViolation, "closure", "closure"):
         book(pole.alice, pole.room, at(12, 10), at(12, 11))
@@ -100,7 +101,7 @@ def test_closure_of_the_resource_is_refused(pole):
 
 
 def test_pole_wide_closure_refuses_every_resource(pole):
-    create_closure(None, None, at(14, 12), at(14, 14), "Assemblée générale")
+    create_closure(SYSTEM, None, at(14, 12), at(14, 14), "Assemblée générale")
     db.session.commit()
     with assert_refused(RuleViolation, "closure", "closure"):
         book(pole.alice, pole.room, at(14, 13), at(14, 15))

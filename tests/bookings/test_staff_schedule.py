@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from pooling.bookings import services
+from pooling.core.actors import SYSTEM
 from pooling.core.time import local_to_utc, pole_tz
 from pooling.extensions import db
 from pooling.resources.services import create_closure
@@ -55,7 +56,7 @@ def test_staff_member_sees_who_booked_their_time_and_their_leave_blocks_bookings
     # Leave is a closure of the resource.
     next_week = tuesday + timedelta(days=7)
     create_closure(
-        None,
+        SYSTEM,
         accountant.id,
         local_to_utc(next_week),
         local_to_utc(next_week + timedelta(days=1)),

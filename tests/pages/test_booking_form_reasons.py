@@ -7,6 +7,7 @@ from datetime import date, timedelta
 
 import pytest
 
+from pooling.core.actors import SYSTEM
 from pooling.core.time import local_day_bounds
 from pooling.extensions import db
 from pooling.resources.services import create_closure
@@ -47,7 +48,7 @@ def test_booking_form_gives_the_closure_reason(pole, login, post_form):
         rules={"opening_hours": SEVEN_DAYS, "closed_on_public_holidays": False},
     )
     day = date.today() + timedelta(days=10)
-    create_closure(None, van.id, *local_day_bounds(day), "Contrôle technique")
+    create_closure(SYSTEM, van.id, *local_day_bounds(day), "Contrôle technique")
     db.session.commit()
 
     response = post_form(

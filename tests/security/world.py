@@ -22,6 +22,7 @@ from sqlalchemy import select
 from config import TestingConfig
 from pooling import create_app
 from pooling.accounts.models import ApiToken, Membership
+from pooling.core.actors import SYSTEM
 from pooling.extensions import db
 from pooling.resources import services as resources
 from tests.conftest import _fresh_request_globals
@@ -257,7 +258,7 @@ def build_world(app: Flask) -> World:
     }
     closures = {
         side: resources.create_closure(
-            None, room.id, start + timedelta(days=60), start + timedelta(days=61), "Works"
+            SYSTEM, room.id, start + timedelta(days=60), start + timedelta(days=61), "Works"
         ).id
         for side, room in (("own", room_alpha), ("other", room_beta))
     }
