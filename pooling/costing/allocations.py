@@ -39,7 +39,7 @@ from pooling.costing.periods import (
 )
 from pooling.costing.permissions import (
     can_manage_costs,
-    can_read_costs,
+    can_read_usage_and_costs,
     readable_organisation_ids,
 )
 from pooling.costing.rounding import CostingError, format_cents, to_cents
@@ -272,9 +272,9 @@ def statement(actor: User, period_id: int, organisation_id: int) -> dict:
     statement for a referent).
     """
     organisation = db.session.get(Organisation, organisation_id)
-    readable = readable_organisation_ids(actor) if can_read_costs(actor) else set()
+    readable = readable_organisation_ids(actor) if can_read_usage_and_costs(actor) else set()
     if organisation is None or (readable is not None and organisation_id not in readable):
-        if not can_read_costs(actor):
+        if not can_read_usage_and_costs(actor):
             raise NotAllowed(_("Only coordinators and referents can read the cost sharing."))
         raise NotFound(_("This organisation does not exist."))
     allocation = period_allocation(actor, period_id)

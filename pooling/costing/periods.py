@@ -31,7 +31,7 @@ from pooling.costing import allocation as core
 from pooling.costing.models import CATEGORIES, USAGE_UNITS, Cost, CostPeriod
 from pooling.costing.permissions import (
     can_manage_costs,
-    can_read_costs,
+    can_read_usage_and_costs,
 )
 from pooling.costing.rounding import CostingError, to_cents
 from pooling.extensions import db
@@ -169,7 +169,7 @@ def period_summary(period: CostPeriod) -> dict:
 
 def list_periods(actor: User) -> list[CostPeriod]:
     """Every cost period, latest first. Raises NotAllowed (members)."""
-    if not can_read_costs(actor):
+    if not can_read_usage_and_costs(actor):
         raise NotAllowed(_("Only coordinators and referents can read the cost sharing."))
     return list(
         db.session.scalars(
@@ -180,7 +180,7 @@ def list_periods(actor: User) -> list[CostPeriod]:
 
 def get_period(actor: User, period_id: int) -> CostPeriod:
     """One period. Raises NotAllowed (members), NotFound."""
-    if not can_read_costs(actor):
+    if not can_read_usage_and_costs(actor):
         raise NotAllowed(_("Only coordinators and referents can read the cost sharing."))
     period = db.session.get(CostPeriod, period_id)
     if period is None:

@@ -4,12 +4,8 @@ from __future__ import annotations
 
 from pooling.organisations.permissions import can_read_usage_and_costs, readable_organisation_ids
 
-# The costing services still import the reading predicate under this name.
-can_read_costs = can_read_usage_and_costs
-
 __all__ = [
     "can_manage_costs",
-    "can_read_costs",
     "can_read_usage_and_costs",
     "readable_organisation_ids",
 ]
