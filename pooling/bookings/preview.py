@@ -15,7 +15,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from pooling.accounts.models import User
-from pooling.bookings import services
+from pooling.bookings import queries, services
 from pooling.bookings.availability import Taken, overlaps, peak
 from pooling.bookings.messages import rule_message
 from pooling.bookings.models import Booking
@@ -70,10 +70,10 @@ def preview_booking(
     services._check_span(request.start, request.end)
     occurrences = services.occurrences_of(request, tz)
 
-    rules = services._resource_rules(resource)
+    rules = queries.resource_rules(resource)
     span_start = min(o.start for o in occurrences)
     span_end = max(o.end for o in occurrences)
-    closures, taken = services._timeline_facts(resource, span_start, span_end, with_closures=True)
+    closures, taken = queries.timeline_facts(resource, span_start, span_end, with_closures=True)
     quotas = services._QuotaBook(organisation, resource, tz)
     items: list[PreviewItem] = []
     for occurrence in occurrences:
@@ -128,11 +128,11 @@ def approves_anything(actor: User) -> bool:
 
 
 def past_bookings(
-    actor: User, filters: services.BookingFilter, now: datetime, *, limit: int
+    actor: User, filters: queries.BookingFilter, now: datetime, *, limit: int
 ) -> list:
     """Bookings matching the filters that ended before ``now``, the most recent first."""
     query = (
-        services.bookings_query(actor, filters)
+        queries.bookings_query(actor, filters)
         .where(Booking.end_at <= now)
         .order_by(None)
         .order_by(Booking.start_at.desc(), Booking.id.desc())
