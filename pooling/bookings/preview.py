@@ -19,6 +19,7 @@ from pooling.bookings import queries, services
 from pooling.bookings.availability import Taken, overlaps, peak
 from pooling.bookings.messages import rule_message
 from pooling.bookings.models import Booking
+from pooling.bookings.quotas import QuotaBook
 from pooling.bookings.shares import clean_shares
 from pooling.core.db import utcnow
 from pooling.core.time import pole_tz
@@ -74,7 +75,7 @@ def preview_booking(
     span_start = min(o.start for o in occurrences)
     span_end = max(o.end for o in occurrences)
     closures, taken = queries.timeline_facts(resource, span_start, span_end, with_closures=True)
-    quotas = services._QuotaBook(organisation, resource, tz)
+    quotas = QuotaBook(organisation, resource, tz)
     items: list[PreviewItem] = []
     for occurrence in occurrences:
         broken = services._violations(resource, rules, tz, now, occurrence, quantity, closures)

@@ -6,18 +6,8 @@ Every surface (pages, JSON API, command line) calls these functions and gets the
 rules and errors. Conflict checks run inside the writing transaction after the resource
 row is locked, so two people clicking at once can never both get the last free unit.
 
-Every change of a booking (create, approve, reject, cancel, series cancel, move, check-in,
-check-out) is serialised, its locks always taken in one order so that nothing deadlocks:
-
-1. the resource(s), by id ascending (``_lock``/``_locked_resource``);
-2. the organisation's row, when a quota applies to what is booked (``_QuotaBook``), so two
-   bookings of one organisation on two resources of a kind cannot both pass a kind quota;
-3. the booking row(s), by id ascending (``_locked_booking``), ``SELECT ... FOR UPDATE``.
-
-On PostgreSQL these are row locks; SQLite has one writer at a time, so the first lock
-begins the transaction with ``BEGIN IMMEDIATE`` and the rest are already held. Each change
-then re-reads the booking under the locks and decides on what it reads there: approving or
-moving a booking cancelled or rejected meanwhile is a Conflict, never a revival.
+Every change of a booking takes its locks in the one order that ``pooling.bookings.locks``
+documents, then re-reads the booking under them and decides on what it reads there.
 """
 
 from __future__ import annotations
@@ -30,18 +20,18 @@ from zoneinfo import ZoneInfo
 from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from sqlalchemy import or_, select
+from sqlalchemy import select
 
 from pooling.accounts.models import User
 from pooling.audit.services import record
-from pooling.bookings import permissions, queries
+from pooling.bookings import locks, permissions, queries
 from pooling.bookings.availability import Taken, overlaps, peak
 from pooling.bookings.messages import recurrence_message, rule_message
-from pooling.bookings.models import HOLDING, STATUSES, Booking, BookingShare, Quota, Series
+from pooling.bookings.models import HOLDING, STATUSES, Booking, BookingShare, Series
+from pooling.bookings.quotas import QuotaBook
 from pooling.bookings.recurrence import Occurrence, RecurrenceError, expand, occurrence_at
 from pooling.bookings.rules import ResourceRules, Violation, check
 from pooling.bookings.shares import clean_shares, tell_co_organisers
-from pooling.core.database import lock_organisation_row, lock_resource_row
 from pooling.core.db import utcnow
 from pooling.core.errors import Conflict, NotAllowed, NotFound, RuleViolation
 from pooling.core.time import local_time_exists, pole_tz, utc_text
@@ -99,7 +89,7 @@ def _bookable_resource(actor: User, resource_id: int, *, lock: bool = False) -> 
     Locking first (one ``SELECT ... FOR UPDATE`` on PostgreSQL) reads the resource as the
     last writer left it, and saves reading it twice.
     """
-    resource = _locked_resource(resource_id) if lock else db.session.get(Resource, resource_id)
+    resource = locks.locked_resource(resource_id) if lock else db.session.get(Resource, resource_id)
     if resource is None or not can_see_resource(actor, resource):
         raise NotFound(
             _("This resource does not exist."), fields={"resource_id": [_("Unknown resource.")]}
@@ -191,91 +181,6 @@ def _violations(
     return found
 
 
-def _period_bounds(instant: datetime, period: str, tz: ZoneInfo) -> tuple[datetime, datetime]:
-    local = instant.astimezone(tz)
-    if period == "week":
-        first = local.date() - timedelta(days=local.weekday())
-        last = first + timedelta(days=7)
-    else:
-        first = local.date().replace(day=1)
-        last = (first + timedelta(days=32)).replace(day=1)
-    to_utc = lambda day: datetime(day.year, day.month, day.day, tzinfo=tz).astimezone(UTC)  # noqa: E731
-    return to_utc(first), to_utc(last)
-
-
-def _hours(start: datetime, end: datetime) -> Decimal:
-    return Decimal((end - start).total_seconds()) / Decimal(3600)
-
-
-class _QuotaBook:
-    """Hours already held by an organisation under each of its quotas, per week or month."""
-
-    def __init__(
-        self, organisation: Organisation, resource: Resource, tz: ZoneInfo, exclude_id=None
-    ):
-        self.organisation = organisation
-        self.tz = tz
-        self.exclude_id = exclude_id
-        self.quotas = list(
-            db.session.scalars(
-                select(Quota).where(
-                    Quota.organisation_id == organisation.id,
-                    or_(Quota.resource_id == resource.id, Quota.resource_kind == resource.kind),
-                )
-            )
-        )
-        self.used: dict[tuple[int, datetime], Decimal] = {}
-        if self.quotas:
-            # After the resource locks: what counts against the quota is read under this lock.
-            lock_organisation_row(organisation.id)
-
-    def _used(self, quota: Quota, bounds: tuple[datetime, datetime]) -> Decimal:
-        key = (quota.id, bounds[0])
-        if key not in self.used:
-            query = (
-                select(Booking.start_at, Booking.end_at)
-                .join(Resource, Resource.id == Booking.resource_id)
-                .where(
-                    Booking.organisation_id == self.organisation.id,
-                    Booking.status.in_(HOLDING),
-                    Booking.start_at >= bounds[0],
-                    Booking.start_at < bounds[1],
-                )
-            )
-            if quota.resource_id is not None:
-                query = query.where(Booking.resource_id == quota.resource_id)
-            else:
-                query = query.where(Resource.kind == quota.resource_kind)
-            if self.exclude_id is not None:
-                query = query.where(Booking.id != self.exclude_id)
-            self.used[key] = sum(
-                (_hours(r.start_at, r.end_at) for r in db.session.execute(query)), Decimal(0)
-            )
-        return self.used[key]
-
-    def take(self, start: datetime, end: datetime) -> Violation | None:
-        """Count [start, end) against every quota; a Violation (and nothing counted) if one is exceeded."""
-        hours = _hours(start, end)
-        pending = []
-        for quota in self.quotas:
-            bounds = _period_bounds(start, quota.period, self.tz)
-            used = self._used(quota, bounds)
-            if used + hours > quota.hours:
-                return Violation(
-                    "quota",
-                    {
-                        "organisation": self.organisation.name,
-                        "hours": f"{quota.hours.normalize():f}",
-                        "period": quota.period,
-                        "used": f"{used.quantize(Decimal('0.01')).normalize():f}",
-                    },
-                )
-            pending.append(((quota.id, bounds[0]), used + hours))
-        for key, value in pending:
-            self.used[key] = value
-        return None
-
-
 def snapshot(booking: Booking) -> dict:
     """The audited state of a booking."""
     return {
@@ -295,76 +200,6 @@ def _iso(value: datetime) -> str:
 
 def _slot(occurrence_start: datetime, occurrence_end: datetime, **extra) -> dict:
     return {"start": occurrence_start, "end": occurrence_end, **extra}
-
-
-def _locked_resource(resource_id: int) -> Resource | None:
-    """Take the resource's write lock and read the resource under it (None if it does not exist)."""
-    if db.session.connection().dialect.name == "postgresql":
-        return db.session.execute(
-            select(Resource)
-            .where(Resource.id == resource_id)
-            .with_for_update()
-            .execution_options(populate_existing=True)
-        ).scalar_one_or_none()
-    lock_resource_row(resource_id)
-    return db.session.get(Resource, resource_id, populate_existing=True)
-
-
-def _lock(resource: Resource) -> None:
-    """Take the resource's write lock, then re-read the resource under it.
-
-    The resource was loaded before the lock; a writer that committed meanwhile may have
-    lengthened its longest booking (how far back ``queries.holding`` looks) or its quantity changed.
-    Reading the stale values would miss an earlier, longer booking that overlaps.
-    """
-    if db.session.connection().dialect.name == "postgresql":
-        # One round trip: lock the row (as lock_resource_row does) and re-read it.
-        db.session.execute(
-            select(Resource)
-            .where(Resource.id == resource.id)
-            .with_for_update()
-            .execution_options(populate_existing=True)
-        ).scalar_one()
-        return
-    lock_resource_row(resource.id)
-    db.session.refresh(resource)
-
-
-def _lock_booking_rows(booking_ids: list[int]) -> list[Booking]:
-    """Lock bookings (by id ascending) after their resource's lock; read them under the lock."""
-    ids = sorted(booking_ids)
-    if not ids:
-        return []
-    query = (
-        select(Booking)
-        .where(Booking.id.in_(ids))
-        .order_by(Booking.id)
-        .execution_options(populate_existing=True)
-    )
-    if db.session.connection().dialect.name == "postgresql":
-        query = query.with_for_update(of=Booking)
-    # On SQLite the resource's lock already made this transaction the only writer.
-    return list(db.session.scalars(query))
-
-
-def _locked_booking(
-    actor: User, booking_id: int, *, quota: bool = False
-) -> tuple[Booking, _QuotaBook | None]:
-    """The booking the actor may see, locked in the module's order and re-read under the locks.
-
-    Its resource first, then (with ``quota``) its organisation when a quota applies, then the
-    booking row. Raises NotFound.
-    """
-    booking = queries.get_booking(actor, booking_id)
-    resource = booking.resource
-    _lock(resource)
-    quota_book = (
-        _QuotaBook(booking.organisation, resource, pole_tz(), exclude_id=booking.id)
-        if quota
-        else None
-    )
-    _lock_booking_rows([booking.id])
-    return booking, quota_book
 
 
 def _note_longest(resource: Resource, start: datetime, end: datetime) -> None:
@@ -464,7 +299,7 @@ def create_booking(
             )
         )
 
-    quota_book = _QuotaBook(organisation, resource, tz)
+    quota_book = QuotaBook(organisation, resource, tz)
     booked: list[tuple[Occurrence, list[Violation]]] = []
     conflicts: list[dict] = []
     quota_refused: list[tuple[Occurrence, list[Violation]]] = []
@@ -634,9 +469,9 @@ def _raise_rules(
 
 def _changeable(
     actor: User, booking_id: int, *, quota: bool = False
-) -> tuple[Booking, _QuotaBook | None]:
+) -> tuple[Booking, QuotaBook | None]:
     """The booking, locked (see the module's lock order), if the actor may change it."""
-    booking, quota_book = _locked_booking(actor, booking_id, quota=quota)
+    booking, quota_book = locks.locked_booking(actor, booking_id, quota=quota)
     if not permissions.can_change_booking(actor, booking):
         raise NotAllowed(
             _(
@@ -825,13 +660,13 @@ def cancel_series(
     series = db.session.get(Series, series_id)
     if series is None:
         raise NotFound(_("This recurring booking does not exist."))
-    _locked_resource(series.resource_id)
+    locks.locked_resource(series.resource_id)
     query = select(Booking.id).where(Booking.series_id == series.id)
     if from_ is not None:
         query = query.where(Booking.start_at >= from_)
     occurrences = [
         b
-        for b in _lock_booking_rows(list(db.session.scalars(query)))
+        for b in locks.lock_booking_rows(list(db.session.scalars(query)))
         if b.status in HOLDING and not b.in_use
     ]
     occurrences.sort(key=lambda b: b.start_at)
@@ -869,7 +704,7 @@ def decide(actor: User, booking_id: int, approve: bool, reason: str | None = Non
     units are free. Raises NotFound, NotAllowed, Conflict (the booking is no longer pending,
     or its units were taken meanwhile), RuleViolation (the resource was deactivated).
     """
-    booking, _quota = _locked_booking(actor, booking_id)
+    booking, _quota = locks.locked_booking(actor, booking_id)
     if not permissions.can_approve(actor, booking):
         raise NotAllowed(
             _(
@@ -1014,7 +849,7 @@ def check_in_window(booking: Booking) -> tuple[datetime, datetime]:
 
 
 def _used_by(actor: User, booking_id: int, refused: str) -> Booking:
-    booking, _quota = _locked_booking(actor, booking_id)
+    booking, _quota = locks.locked_booking(actor, booking_id)
     if not permissions.can_check_in(actor, booking):
         raise NotAllowed(refused)
     return booking
