@@ -24,13 +24,13 @@ from sqlalchemy import select
 
 from pooling.accounts.models import User
 from pooling.audit.services import record
-from pooling.bookings import locks, permissions, queries
+from pooling.bookings import evaluation, locks, permissions, queries
 from pooling.bookings.availability import Taken, overlaps, peak
 from pooling.bookings.messages import recurrence_message, rule_message
 from pooling.bookings.models import HOLDING, STATUSES, Booking, BookingShare, Series
 from pooling.bookings.quotas import QuotaBook
 from pooling.bookings.recurrence import Occurrence, RecurrenceError, expand, occurrence_at
-from pooling.bookings.rules import ResourceRules, Violation, check
+from pooling.bookings.rules import Violation
 from pooling.bookings.shares import clean_shares, tell_co_organisers
 from pooling.core.db import utcnow
 from pooling.core.errors import Conflict, NotAllowed, NotFound, RuleViolation
@@ -40,8 +40,6 @@ from pooling.notifications.services import notify
 from pooling.organisations.models import Organisation
 from pooling.resources.models import Resource
 from pooling.resources.permissions import can_see_resource
-
-UNOVERRIDABLE = {"quantity", "nonexistent_local_time", "inactive"}
 
 
 @dataclass
@@ -83,7 +81,7 @@ class BookingChange:
 # ---------------------------------------------------------------- helpers
 
 
-def _bookable_resource(actor: User, resource_id: int, *, lock: bool = False) -> Resource:
+def bookable_resource(actor: User, resource_id: int, *, lock: bool = False) -> Resource:
     """The resource to book, checked for the actor; with ``lock``, locked and read under the lock.
 
     Locking first (one ``SELECT ... FOR UPDATE`` on PostgreSQL) reads the resource as the
@@ -102,7 +100,7 @@ def _bookable_resource(actor: User, resource_id: int, *, lock: bool = False) -> 
     return resource
 
 
-def _organisation_for(actor: User, organisation_id: int | None) -> Organisation:
+def organisation_for(actor: User, organisation_id: int | None) -> Organisation:
     """On whose behalf: one of the actor's organisations (any for a coordinator)."""
     mine = [m.organisation for m in actor.memberships if m.organisation.active]
     if organisation_id is None:
@@ -127,7 +125,7 @@ def _organisation_for(actor: User, organisation_id: int | None) -> Organisation:
     return organisation
 
 
-def _clean_title(title: str | None) -> str:
+def clean_title(title: str | None) -> str:
     title = (title or "").strip()
     if len(title) > 200:
         message = _("At most 200 characters.")
@@ -135,14 +133,14 @@ def _clean_title(title: str | None) -> str:
     return title
 
 
-def _clean_quantity(quantity) -> int:
+def clean_quantity(quantity) -> int:
     if isinstance(quantity, bool) or not isinstance(quantity, int) or quantity < 1:
         message = _("The quantity is a whole number of at least 1.")
         raise RuleViolation(message, code="invalid_quantity", fields={"quantity": [message]})
     return quantity
 
 
-def _check_span(start: datetime, end: datetime) -> None:
+def check_span(start: datetime, end: datetime) -> None:
     if start.tzinfo is None or end.tzinfo is None:
         raise ValueError("aware datetimes expected")
     if end <= start:
@@ -164,21 +162,6 @@ def _given_wall_time_missing(value: datetime, tz: ZoneInfo) -> bool:
     if offset not in pole_offsets or offset == instant.astimezone(tz).utcoffset():
         return False
     return not local_time_exists(value.replace(tzinfo=None), tz)
-
-
-def _violations(
-    resource: Resource,
-    rules: ResourceRules,
-    tz: ZoneInfo,
-    now: datetime,
-    occurrence: Occurrence,
-    quantity: int,
-    closures: list,
-) -> list[Violation]:
-    found = check(rules, tz, now, occurrence.start, occurrence.end, quantity, closures)
-    if not occurrence.exists:
-        found.insert(0, Violation("nonexistent_local_time", {}))
-    return found
 
 
 def snapshot(booking: Booking) -> dict:
@@ -257,17 +240,17 @@ def create_booking(
     now = now or utcnow()
     tz = pole_tz()
     # From here on the resource is locked until the transaction ends.
-    resource = _bookable_resource(actor, request.resource_id, lock=True)
-    organisation = _organisation_for(actor, request.organisation_id)
+    resource = bookable_resource(actor, request.resource_id, lock=True)
+    organisation = organisation_for(actor, request.organisation_id)
     shares = clean_shares(request.shares, organisation.id)
-    title = _clean_title(request.title)
-    quantity = _clean_quantity(request.quantity)
+    title = clean_title(request.title)
+    quantity = clean_quantity(request.quantity)
     if request.on_conflict not in ("fail", "skip"):
         message = _("on_conflict is fail or skip.")
         raise RuleViolation(message, code="invalid_on_conflict", fields={"on_conflict": [message]})
     if request.override_rules and not permissions.can_override_rules(actor):
         raise NotAllowed(_("Only coordinators can book outside the rules."))
-    _check_span(request.start, request.end)
+    check_span(request.start, request.end)
     skip = request.on_conflict == "skip"
 
     occurrences = occurrences_of(request, tz)
@@ -281,8 +264,8 @@ def create_booking(
     skipped: list[dict] = []
     refused: list[tuple[Occurrence, list[Violation]]] = []
     for occurrence in occurrences:
-        broken = _violations(resource, rules, tz, now, occurrence, quantity, closures)
-        blocking = [v for v in broken if v.code in UNOVERRIDABLE or not request.override_rules]
+        broken = evaluation.violations(resource, rules, tz, now, occurrence, quantity, closures)
+        blocking = evaluation.blocking(broken, request.override_rules)
         if blocking:
             refused.append((occurrence, blocking))
         else:
@@ -304,10 +287,10 @@ def create_booking(
     conflicts: list[dict] = []
     quota_refused: list[tuple[Occurrence, list[Violation]]] = []
     for occurrence, broken in accepted:
-        if peak(taken, occurrence.start, occurrence.end) + quantity > resource.quantity:
-            clashing = [
-                t for t in taken if overlaps(t.start, t.end, occurrence.start, occurrence.end)
-            ]
+        clashing = evaluation.clashing(
+            taken, occurrence.start, occurrence.end, quantity, resource.quantity
+        )
+        if clashing is not None:
             ids = [t.booking_id for t in clashing if t.booking_id is not None]
             conflicts.append(
                 _slot(
@@ -318,7 +301,7 @@ def create_booking(
                 )
             )
             continue
-        over = quota_book.take(occurrence.start, occurrence.end)
+        over = evaluation.quota_exceeded(quota_book, occurrence.start, occurrence.end)
         if over is not None:
             if request.override_rules:
                 broken = [*broken, over]
@@ -508,9 +491,9 @@ def move_booking(
     resource = booking.resource
     start = change.start.astimezone(UTC) if change.start is not None else booking.start_at
     end = change.end.astimezone(UTC) if change.end is not None else booking.end_at
-    quantity = _clean_quantity(change.quantity) if change.quantity is not None else booking.quantity
-    title = _clean_title(change.title) if change.title is not None else booking.title
-    _check_span(start, end)
+    quantity = clean_quantity(change.quantity) if change.quantity is not None else booking.quantity
+    title = clean_title(change.title) if change.title is not None else booking.title
+    check_span(start, end)
     before = snapshot(booking)
     time_changed = (start, end, quantity) != (booking.start_at, booking.end_at, booking.quantity)
     if time_changed and booking.in_use:
@@ -521,7 +504,7 @@ def move_booking(
             _given_wall_time_missing(v, tz) for v in (change.start, change.end) if v is not None
         )
         occurrence = Occurrence(start.astimezone(tz).replace(tzinfo=None), start, end, exists)
-        broken = _violations(
+        broken = evaluation.violations(
             resource,
             queries.resource_rules(resource),
             tz,
@@ -530,13 +513,14 @@ def move_booking(
             quantity,
             queries.closures(resource, start, end),
         )
-        blocking = [v for v in broken if v.code in UNOVERRIDABLE or not change.override_rules]
+        blocking = evaluation.blocking(broken, change.override_rules)
         if blocking:
             _raise_rules([(occurrence, blocking)], series=False, tz=tz)
         overridden = [v.code for v in broken]
         taken = queries.holding(resource, start, end, exclude_id=booking.id)
-        if peak(taken, start, end) + quantity > resource.quantity:
-            clashing = [t.booking_id for t in taken if overlaps(t.start, t.end, start, end)]
+        held = evaluation.clashing(taken, start, end, quantity, resource.quantity)
+        if held is not None:
+            clashing = [t.booking_id for t in held]
             raise Conflict(
                 _taken_message(resource, busy=not any(clashing)),
                 conflicts=[
@@ -549,7 +533,7 @@ def move_booking(
                     )
                 ],
             )
-        over = quota_book.take(start, end)
+        over = evaluation.quota_exceeded(quota_book, start, end)
         if over is not None:
             if not change.override_rules:
                 _raise_rules([(occurrence, [over])], series=False, tz=tz)
