@@ -20,6 +20,7 @@ from pooling.api.helpers import (
     utc_text,
 )
 from pooling.bookings import idempotency, services
+from pooling.bookings import queries as booking_queries
 from pooling.bookings import shares as co_organisation
 from pooling.bookings.messages import unavailable_reason
 from pooling.bookings.models import STATUSES
@@ -34,7 +35,7 @@ MAX_PAGE = 500
 def booking_json(booking, viewer=None) -> dict:
     """The API's shape of a booking; the title is null for viewers who may not read it."""
     viewer = viewer or actor()
-    visible = services.title_visible(viewer, booking)
+    visible = booking_queries.title_visible(viewer, booking)
     return {
         "id": booking.id,
         "resource_id": booking.resource_id,
@@ -141,7 +142,7 @@ def _created_body(result) -> dict:
 @bp.get("/bookings")
 def list_bookings():
     status = choice_arg("status", list(STATUSES))
-    filters = services.BookingFilter(
+    filters = booking_queries.BookingFilter(
         resource_id=int_arg("resource_id"),
         organisation_id=int_arg("organisation_id"),
         user_id=int_arg("user_id"),
@@ -152,7 +153,9 @@ def list_bookings():
     )
     limit = min(int_arg("limit", minimum=1) or 100, MAX_PAGE)
     number = int_arg("page", minimum=1) or 1
-    rows = services.list_bookings(actor(), filters, limit=limit + 1, offset=(number - 1) * limit)
+    rows = booking_queries.list_bookings(
+        actor(), filters, limit=limit + 1, offset=(number - 1) * limit
+    )
     next_url = None
     if len(rows) > limit:
         args = request.args.to_dict() | {"page": str(number + 1), "limit": str(limit)}
@@ -208,7 +211,7 @@ def create_booking():
 
 @bp.get("/bookings/<int:booking_id>")
 def get_booking(booking_id: int):
-    return jsonify(booking_json(services.get_booking(actor(), booking_id)))
+    return jsonify(booking_json(booking_queries.get_booking(actor(), booking_id)))
 
 
 def _answer_and_commit(booking):
@@ -325,7 +328,7 @@ def resource_availability(resource_id: int):
         raise RuleViolation(
             message, code="required", fields={"start" if start is None else "end": [message]}
         )
-    intervals = services.availability(actor(), resource_id, start, end)
+    intervals = booking_queries.availability(actor(), resource_id, start, end)
     return jsonify(resource_id=resource_id, intervals=[_interval_json(i) for i in intervals])
 
 

@@ -17,7 +17,7 @@ from pooling.api.helpers import (
     list_response,
     text_arg,
 )
-from pooling.bookings import services as bookings
+from pooling.bookings import queries as booking_queries
 from pooling.extensions import db
 from pooling.resources import services
 from pooling.resources.models import RESOURCE_KINDS, Resource
@@ -89,7 +89,7 @@ def list_resources() -> Response:
         resources = services.search_resources(actor(), filters)
     else:
         # Only what can take a booking of the whole interval, as the booking engine decides.
-        resources = bookings.free_resources(actor(), filters, *window)
+        resources = booking_queries.free_resources(actor(), filters, *window)
     return list_response(resources, resource_json)
 
 

@@ -15,10 +15,11 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from pooling.accounts.models import User
-from pooling.bookings import services
-from pooling.bookings.availability import Taken, overlaps, peak
+from pooling.bookings import evaluation, queries, services
+from pooling.bookings.availability import Taken
 from pooling.bookings.messages import rule_message
 from pooling.bookings.models import Booking
+from pooling.bookings.quotas import QuotaBook
 from pooling.bookings.shares import clean_shares
 from pooling.core.db import utcnow
 from pooling.core.time import pole_tz
@@ -62,37 +63,33 @@ def preview_booking(
     """
     now = now or utcnow()
     tz = pole_tz()
-    resource = services._bookable_resource(actor, request.resource_id)
-    organisation = services._organisation_for(actor, request.organisation_id)
+    resource = services.bookable_resource(actor, request.resource_id)
+    organisation = services.organisation_for(actor, request.organisation_id)
     clean_shares(request.shares, organisation.id)
-    services._clean_title(request.title)
-    quantity = services._clean_quantity(request.quantity)
-    services._check_span(request.start, request.end)
+    services.clean_title(request.title)
+    quantity = services.clean_quantity(request.quantity)
+    services.check_span(request.start, request.end)
     occurrences = services.occurrences_of(request, tz)
 
-    rules = services._resource_rules(resource)
+    rules = queries.resource_rules(resource)
     span_start = min(o.start for o in occurrences)
     span_end = max(o.end for o in occurrences)
-    closures, taken = services._timeline_facts(resource, span_start, span_end, with_closures=True)
-    quotas = services._QuotaBook(organisation, resource, tz)
+    closures, taken = queries.timeline_facts(resource, span_start, span_end, with_closures=True)
+    quotas = QuotaBook(organisation, resource, tz)
     items: list[PreviewItem] = []
     for occurrence in occurrences:
-        broken = services._violations(resource, rules, tz, now, occurrence, quantity, closures)
-        blocking = [
-            v for v in broken if v.code in services.UNOVERRIDABLE or not request.override_rules
-        ]
+        broken = evaluation.violations(resource, rules, tz, now, occurrence, quantity, closures)
+        blocking = evaluation.blocking(broken, request.override_rules)
         if blocking:
             items.append(
                 PreviewItem(occurrence.start, occurrence.end, BROKEN, rule_message(blocking[0]))
             )
             continue
-        if peak(taken, occurrence.start, occurrence.end) + quantity > resource.quantity:
-            clashing = [
-                t.booking_id
-                for t in taken
-                if t.booking_id is not None
-                and overlaps(t.start, t.end, occurrence.start, occurrence.end)
-            ]
+        held = evaluation.clashing(
+            taken, occurrence.start, occurrence.end, quantity, resource.quantity
+        )
+        if held is not None:
+            clashing = [t.booking_id for t in held if t.booking_id is not None]
             items.append(
                 PreviewItem(
                     occurrence.start,
@@ -103,7 +100,7 @@ def preview_booking(
                 )
             )
             continue
-        over = quotas.take(occurrence.start, occurrence.end)
+        over = evaluation.quota_exceeded(quotas, occurrence.start, occurrence.end)
         if over is not None and not request.override_rules:
             items.append(PreviewItem(occurrence.start, occurrence.end, BROKEN, rule_message(over)))
             continue
@@ -128,11 +125,11 @@ def approves_anything(actor: User) -> bool:
 
 
 def past_bookings(
-    actor: User, filters: services.BookingFilter, now: datetime, *, limit: int
+    actor: User, filters: queries.BookingFilter, now: datetime, *, limit: int
 ) -> list:
     """Bookings matching the filters that ended before ``now``, the most recent first."""
     query = (
-        services.bookings_query(actor, filters)
+        queries.bookings_query(actor, filters)
         .where(Booking.end_at <= now)
         .order_by(None)
         .order_by(Booking.start_at.desc(), Booking.id.desc())

@@ -1,15 +1,20 @@
-"""Quotas (droits de tirage): hours an organisation may book per week or month, set by coordinators."""
+"""Quotas (droits de tirage): hours an organisation may book per week or month, set by coordinators,
+and the accounting of what a booking counts against them (``QuotaBook``)."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal, InvalidOperation
+from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from pooling.audit.services import record
-from pooling.bookings.models import Quota
+from pooling.bookings.models import HOLDING, Booking, Quota
 from pooling.bookings.permissions import can_override_rules
+from pooling.bookings.rules import Violation
+from pooling.core.database import lock_organisation_row
 from pooling.core.errors import NotAllowed, NotFound, RuleViolation
 from pooling.extensions import db
 from pooling.organisations.models import Organisation
@@ -112,3 +117,91 @@ def delete_quota(actor, quota_id: int) -> None:
     )
     db.session.delete(quota)
     db.session.flush()
+
+
+# ---------------------------------------------------------------- accounting
+
+
+def _period_bounds(instant: datetime, period: str, tz: ZoneInfo) -> tuple[datetime, datetime]:
+    local = instant.astimezone(tz)
+    if period == "week":
+        first = local.date() - timedelta(days=local.weekday())
+        last = first + timedelta(days=7)
+    else:
+        first = local.date().replace(day=1)
+        last = (first + timedelta(days=32)).replace(day=1)
+    to_utc = lambda day: datetime(day.year, day.month, day.day, tzinfo=tz).astimezone(UTC)  # noqa: E731
+    return to_utc(first), to_utc(last)
+
+
+def _hours(start: datetime, end: datetime) -> Decimal:
+    return Decimal((end - start).total_seconds()) / Decimal(3600)
+
+
+class QuotaBook:
+    """Hours already held by an organisation under each of its quotas, per week or month."""
+
+    def __init__(
+        self, organisation: Organisation, resource: Resource, tz: ZoneInfo, exclude_id=None
+    ):
+        self.organisation = organisation
+        self.tz = tz
+        self.exclude_id = exclude_id
+        self.quotas = list(
+            db.session.scalars(
+                select(Quota).where(
+                    Quota.organisation_id == organisation.id,
+                    or_(Quota.resource_id == resource.id, Quota.resource_kind == resource.kind),
+                )
+            )
+        )
+        self.used: dict[tuple[int, datetime], Decimal] = {}
+        if self.quotas:
+            # After the resource locks: what counts against the quota is read under this lock.
+            lock_organisation_row(organisation.id)
+
+    def _used(self, quota: Quota, bounds: tuple[datetime, datetime]) -> Decimal:
+        key = (quota.id, bounds[0])
+        if key not in self.used:
+            query = (
+                select(Booking.start_at, Booking.end_at)
+                .join(Resource, Resource.id == Booking.resource_id)
+                .where(
+                    Booking.organisation_id == self.organisation.id,
+                    Booking.status.in_(HOLDING),
+                    Booking.start_at >= bounds[0],
+                    Booking.start_at < bounds[1],
+                )
+            )
+            if quota.resource_id is not None:
+                query = query.where(Booking.resource_id == quota.resource_id)
+            else:
+                query = query.where(Resource.kind == quota.resource_kind)
+            if self.exclude_id is not None:
+                query = query.where(Booking.id != self.exclude_id)
+            self.used[key] = sum(
+                (_hours(r.start_at, r.end_at) for r in db.session.execute(query)), Decimal(0)
+            )
+        return self.used[key]
+
+    def take(self, start: datetime, end: datetime) -> Violation | None:
+        """Count [start, end) against every quota; a Violation (and nothing counted) if one is exceeded."""
+        hours = _hours(start, end)
+        pending = []
+        for quota in self.quotas:
+            bounds = _period_bounds(start, quota.period, self.tz)
+            used = self._used(quota, bounds)
+            if used + hours > quota.hours:
+                return Violation(
+                    "quota",
+                    {
+                        "organisation": self.organisation.name,
+                        "hours": f"{quota.hours.normalize():f}",
+                        "period": quota.period,
+                        "used": f"{used.quantize(Decimal('0.01')).normalize():f}",
+                    },
+                )
+            pending.append(((quota.id, bounds[0]), used + hours))
+        for key, value in pending:
+            self.used[key] = value
+        return None

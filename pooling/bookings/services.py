@@ -1,21 +1,13 @@
-"""Booking use cases: create (once or recurring), move, cancel, approve, check in/out, search.
+"""Booking use cases: create (once or recurring), move, cancel, approve, check in/out.
+
+Reading (queries, availability, the free-resource search) is ``pooling.bookings.queries``.
 
 Every surface (pages, JSON API, command line) calls these functions and gets the same
 rules and errors. Conflict checks run inside the writing transaction after the resource
 row is locked, so two people clicking at once can never both get the last free unit.
 
-Every change of a booking (create, approve, reject, cancel, series cancel, move, check-in,
-check-out) is serialised, its locks always taken in one order so that nothing deadlocks:
-
-1. the resource(s), by id ascending (``_lock``/``_locked_resource``);
-2. the organisation's row, when a quota applies to what is booked (``_QuotaBook``), so two
-   bookings of one organisation on two resources of a kind cannot both pass a kind quota;
-3. the booking row(s), by id ascending (``_locked_booking``), ``SELECT ... FOR UPDATE``.
-
-On PostgreSQL these are row locks; SQLite has one writer at a time, so the first lock
-begins the transaction with ``BEGIN IMMEDIATE`` and the rest are already held. Each change
-then re-reads the booking under the locks and decides on what it reads there: approving or
-moving a booking cancelled or rejected meanwhile is a Conflict, never a revival.
+Every change of a booking takes its locks in the one order that ``pooling.bookings.locks``
+documents, then re-reads the booking under them and decides on what it reads there.
 """
 
 from __future__ import annotations
@@ -28,58 +20,26 @@ from zoneinfo import ZoneInfo
 from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from sqlalchemy import (
-    Integer,
-    Select,
-    String,
-    cast,
-    func,
-    literal,
-    null,
-    or_,
-    select,
-    union_all,
-)
+from sqlalchemy import select
 
-from pooling.accounts.models import Membership, User
+from pooling.accounts.models import User
 from pooling.audit.services import record
-from pooling.bookings import permissions
-from pooling.bookings.availability import (
-    Closed,
-    Interval,
-    Taken,
-    open_spans,
-    overlaps,
-    peak,
-    timeline,
-)
+from pooling.bookings import evaluation, locks, permissions, queries
+from pooling.bookings.availability import Taken, overlaps, peak
 from pooling.bookings.messages import recurrence_message, rule_message
-from pooling.bookings.models import (
-    HELD_UNTIL,
-    HOLDING,
-    STATUSES,
-    Booking,
-    BookingShare,
-    Quota,
-    Series,
-)
+from pooling.bookings.models import HOLDING, STATUSES, Booking, BookingShare, Series
+from pooling.bookings.quotas import QuotaBook
 from pooling.bookings.recurrence import Occurrence, RecurrenceError, expand, occurrence_at
-from pooling.bookings.rules import ResourceRules, Violation, check
+from pooling.bookings.rules import Violation
 from pooling.bookings.shares import clean_shares, tell_co_organisers
-from pooling.calendar.models import ExternalBusyTime
-from pooling.core.database import lock_organisation_row, lock_resource_row
 from pooling.core.db import utcnow
 from pooling.core.errors import Conflict, NotAllowed, NotFound, RuleViolation
 from pooling.core.time import local_time_exists, pole_tz, utc_text
 from pooling.extensions import db
 from pooling.notifications.services import notify
 from pooling.organisations.models import Organisation
-from pooling.resources.models import Closure, Resource
+from pooling.resources.models import Resource
 from pooling.resources.permissions import can_see_resource
-from pooling.resources.services import CatalogueFilter, public_holidays, search_resources
-
-MAX_WINDOW_DAYS = 400
-UNOVERRIDABLE = {"quantity", "nonexistent_local_time", "inactive"}
 
 
 @dataclass
@@ -118,94 +78,16 @@ class BookingChange:
     override_rules: bool = False
 
 
-# ---------------------------------------------------------------- reading
-
-
-def get_booking(actor: User, booking_id: int) -> Booking:
-    """A booking the actor may see; raises NotFound."""
-    booking = db.session.get(Booking, booking_id)
-    if booking is None or not permissions.can_see_booking(actor, booking):
-        raise NotFound(_("This booking does not exist."))
-    return booking
-
-
-def title_visible(actor: User, booking: Booking) -> bool:
-    """Whether the actor may read the booking's title (other organisations' titles are private)."""
-    return permissions.can_see_title(actor, booking, current_app.config["POOLING_PUBLIC_TITLES"])
-
-
-@dataclass
-class BookingFilter:
-    resource_id: int | None = None
-    organisation_id: int | None = None
-    user_id: int | None = None
-    series_id: int | None = None
-    start: datetime | None = None
-    end: datetime | None = None
-    statuses: tuple[str, ...] | None = None
-
-
-def bookings_query(actor: User, filters: BookingFilter) -> Select:
-    """The bookings matching the filters, by start time (every signed-in person sees them)."""
-    query = select(Booking)
-    if filters.resource_id is not None:
-        query = query.where(Booking.resource_id == filters.resource_id)
-    if filters.organisation_id is not None:
-        query = query.where(
-            or_(
-                Booking.organisation_id == filters.organisation_id,
-                Booking.id.in_(
-                    select(BookingShare.booking_id).where(
-                        BookingShare.organisation_id == filters.organisation_id
-                    )
-                ),
-            )
-        )
-    if filters.user_id is not None:
-        query = query.where(Booking.user_id == filters.user_id)
-        if not actor.is_coordinator and filters.user_id != actor.id:
-            # Whose bookings these are is said only within the caller's own organisations:
-            # the bookings made for them, whoever the person; another's, an empty list.
-            query = query.where(Booking.organisation_id.in_(actor.organisation_ids()))
-    if filters.series_id is not None:
-        query = query.where(Booking.series_id == filters.series_id)
-    if filters.start is not None:
-        query = query.where(Booking.end_at > filters.start)
-    if filters.end is not None:
-        query = query.where(Booking.start_at < filters.end)
-    if filters.statuses:
-        query = query.where(Booking.status.in_(filters.statuses))
-    return query.order_by(Booking.start_at, Booking.id)
-
-
-def list_bookings(
-    actor: User, filters: BookingFilter, *, limit: int, offset: int = 0
-) -> list[Booking]:
-    return list(db.session.scalars(bookings_query(actor, filters).limit(limit).offset(offset)))
-
-
 # ---------------------------------------------------------------- helpers
 
 
-def _resource_rules(resource: Resource) -> ResourceRules:
-    return ResourceRules(
-        quantity=resource.quantity,
-        opening_hours=resource.opening_hours or {},
-        slot_minutes=resource.slot_minutes,
-        min_duration_minutes=resource.min_duration_minutes,
-        max_duration_minutes=resource.max_duration_minutes,
-        min_notice_minutes=resource.min_notice_minutes,
-        max_advance_days=resource.max_advance_days,
-    )
-
-
-def _bookable_resource(actor: User, resource_id: int, *, lock: bool = False) -> Resource:
+def bookable_resource(actor: User, resource_id: int, *, lock: bool = False) -> Resource:
     """The resource to book, checked for the actor; with ``lock``, locked and read under the lock.
 
     Locking first (one ``SELECT ... FOR UPDATE`` on PostgreSQL) reads the resource as the
     last writer left it, and saves reading it twice.
     """
-    resource = _locked_resource(resource_id) if lock else db.session.get(Resource, resource_id)
+    resource = locks.locked_resource(resource_id) if lock else db.session.get(Resource, resource_id)
     if resource is None or not can_see_resource(actor, resource):
         raise NotFound(
             _("This resource does not exist."), fields={"resource_id": [_("Unknown resource.")]}
@@ -218,7 +100,7 @@ def _bookable_resource(actor: User, resource_id: int, *, lock: bool = False) -> 
     return resource
 
 
-def _organisation_for(actor: User, organisation_id: int | None) -> Organisation:
+def organisation_for(actor: User, organisation_id: int | None) -> Organisation:
     """On whose behalf: one of the actor's organisations (any for a coordinator)."""
     mine = [m.organisation for m in actor.memberships if m.organisation.active]
     if organisation_id is None:
@@ -243,7 +125,7 @@ def _organisation_for(actor: User, organisation_id: int | None) -> Organisation:
     return organisation
 
 
-def _clean_title(title: str | None) -> str:
+def clean_title(title: str | None) -> str:
     title = (title or "").strip()
     if len(title) > 200:
         message = _("At most 200 characters.")
@@ -251,21 +133,21 @@ def _clean_title(title: str | None) -> str:
     return title
 
 
-def _clean_quantity(quantity) -> int:
+def clean_quantity(quantity) -> int:
     if isinstance(quantity, bool) or not isinstance(quantity, int) or quantity < 1:
         message = _("The quantity is a whole number of at least 1.")
         raise RuleViolation(message, code="invalid_quantity", fields={"quantity": [message]})
     return quantity
 
 
-def _check_span(start: datetime, end: datetime) -> None:
+def check_span(start: datetime, end: datetime) -> None:
     if start.tzinfo is None or end.tzinfo is None:
         raise ValueError("aware datetimes expected")
     if end <= start:
         message = _("The end must be after the start.")
         raise RuleViolation(message, code="end_before_start", fields={"end": [message]})
-    if end - start > timedelta(days=MAX_WINDOW_DAYS):
-        message = _("A booking may last at most %(days)s days.", days=MAX_WINDOW_DAYS)
+    if end - start > timedelta(days=queries.MAX_WINDOW_DAYS):
+        message = _("A booking may last at most %(days)s days.", days=queries.MAX_WINDOW_DAYS)
         raise RuleViolation(message, code="max_duration", fields={"end": [message]})
 
 
@@ -280,226 +162,6 @@ def _given_wall_time_missing(value: datetime, tz: ZoneInfo) -> bool:
     if offset not in pole_offsets or offset == instant.astimezone(tz).utcoffset():
         return False
     return not local_time_exists(value.replace(tzinfo=None), tz)
-
-
-def holiday_closures(start: datetime, end: datetime) -> list[Closed]:
-    """The public holidays over [start, end) as closed whole local days, named."""
-    return [Closed(h.start, h.end, "holiday", h.name) for h in public_holidays(start, end)]
-
-
-def _closures(resource: Resource, start: datetime, end: datetime) -> list[Closed]:
-    """Closures of the resource and of the pole, and its public holidays, over [start, end)."""
-    rows = db.session.execute(
-        select(Closure.start_at, Closure.end_at, Closure.reason).where(
-            or_(Closure.resource_id == resource.id, Closure.resource_id.is_(None)),
-            Closure.start_at < end,
-            Closure.end_at > start,
-        )
-    )
-    closed = [Closed(row.start_at, row.end_at, "closure", row.reason or "") for row in rows]
-    if resource.closed_on_public_holidays:
-        closed += holiday_closures(start, end)
-    return closed
-
-
-def _holding(
-    resource: Resource, start: datetime, end: datetime, exclude_id: int | None = None
-) -> list[Taken]:
-    """Units held on the resource over [start, end), read with an index range on start_at."""
-    return _timeline_facts(resource, start, end, exclude_id)[1]
-
-
-def _timeline_facts(
-    resource: Resource,
-    start: datetime,
-    end: datetime,
-    exclude_id: int | None = None,
-    *,
-    with_closures: bool = False,
-) -> tuple[list[Closed], list[Taken]]:
-    """Closures with their reasons and public holidays (optionally) and units held over
-    [start, end), in one round trip.
-
-    Holding bookings are read with an index range on start_at; busy times read from the
-    resource's external calendar hold every unit (issue 7).
-    """
-    reach = timedelta(minutes=resource.longest_booking_minutes or 0)
-    query = select(
-        literal("booking").label("source"),
-        Booking.id,
-        Booking.start_at,
-        HELD_UNTIL.label("end_at"),
-        Booking.quantity,
-        cast(null(), String).label("reason"),
-    ).where(
-        Booking.resource_id == resource.id,
-        Booking.start_at < end,
-        Booking.start_at >= start - reach,
-        HELD_UNTIL > start,
-        HELD_UNTIL > Booking.start_at,
-        Booking.status.in_(HOLDING),
-    )
-    if exclude_id is not None:
-        query = query.where(Booking.id != exclude_id)
-    parts = [
-        query,
-        select(
-            literal("busy"),
-            cast(null(), Integer),
-            ExternalBusyTime.start_at,
-            ExternalBusyTime.end_at,
-            literal(resource.quantity, Integer),
-            cast(null(), String),
-        ).where(
-            ExternalBusyTime.resource_id == resource.id,
-            ExternalBusyTime.start_at < end,
-            ExternalBusyTime.end_at > start,
-        ),
-    ]
-    if with_closures:
-        parts.append(
-            select(
-                literal("closure"),
-                cast(null(), Integer),
-                Closure.start_at,
-                Closure.end_at,
-                literal(0, Integer),
-                Closure.reason,
-            ).where(
-                or_(Closure.resource_id == resource.id, Closure.resource_id.is_(None)),
-                Closure.start_at < end,
-                Closure.end_at > start,
-            )
-        )
-    closures: list[Closed] = []
-    taken: list[Taken] = []
-    for row in db.session.execute(union_all(*parts)):
-        if row.source == "closure":
-            closures.append(Closed(row.start_at, row.end_at, "closure", row.reason or ""))
-        else:
-            taken.append(Taken(row.start_at, row.end_at, row.quantity, row.id))
-    if with_closures and resource.closed_on_public_holidays:
-        closures += holiday_closures(start, end)
-    return closures, taken
-
-
-def _violations(
-    resource: Resource,
-    rules: ResourceRules,
-    tz: ZoneInfo,
-    now: datetime,
-    occurrence: Occurrence,
-    quantity: int,
-    closures: list,
-) -> list[Violation]:
-    found = check(rules, tz, now, occurrence.start, occurrence.end, quantity, closures)
-    if not occurrence.exists:
-        found.insert(0, Violation("nonexistent_local_time", {}))
-    return found
-
-
-def _period_bounds(instant: datetime, period: str, tz: ZoneInfo) -> tuple[datetime, datetime]:
-    local = instant.astimezone(tz)
-    if period == "week":
-        first = local.date() - timedelta(days=local.weekday())
-        last = first + timedelta(days=7)
-    else:
-        first = local.date().replace(day=1)
-        last = (first + timedelta(days=32)).replace(day=1)
-    to_utc = lambda day: datetime(day.year, day.month, day.day, tzinfo=tz).astimezone(UTC)  # noqa: E731
-    return to_utc(first), to_utc(last)
-
-
-def _hours(start: datetime, end: datetime) -> Decimal:
-    return Decimal((end - start).total_seconds()) / Decimal(3600)
-
-
-class _QuotaBook:
-    """Hours already held by an organisation under each of its quotas, per week or month."""
-
-    def __init__(
-        self, organisation: Organisation, resource: Resource, tz: ZoneInfo, exclude_id=None
-    ):
-        self.organisation = organisation
-        self.tz = tz
-        self.exclude_id = exclude_id
-        self.quotas = list(
-            db.session.scalars(
-                select(Quota).where(
-                    Quota.organisation_id == organisation.id,
-                    or_(Quota.resource_id == resource.id, Quota.resource_kind == resource.kind),
-                )
-            )
-        )
-        self.used: dict[tuple[int, datetime], Decimal] = {}
-        if self.quotas:
-            # After the resource locks: what counts against the quota is read under this lock.
-            lock_organisation_row(organisation.id)
-
-    def _used(self, quota: Quota, bounds: tuple[datetime, datetime]) -> Decimal:
-        key = (quota.id, bounds[0])
-        if key not in self.used:
-            query = (
-                select(Booking.start_at, Booking.end_at)
-                .join(Resource, Resource.id == Booking.resource_id)
-                .where(
-                    Booking.organisation_id == self.organisation.id,
-                    Booking.status.in_(HOLDING),
-                    Booking.start_at >= bounds[0],
-                    Booking.start_at < bounds[1],
-                )
-            )
-            if quota.resource_id is not None:
-                query = query.where(Booking.resource_id == quota.resource_id)
-            else:
-                query = query.where(Resource.kind == quota.resource_kind)
-            if self.exclude_id is not None:
-                query = query.where(Booking.id != self.exclude_id)
-            self.used[key] = sum(
-                (_hours(r.start_at, r.end_at) for r in db.session.execute(query)), Decimal(0)
-            )
-        return self.used[key]
-
-    def take(self, start: datetime, end: datetime) -> Violation | None:
-        """Count [start, end) against every quota; a Violation (and nothing counted) if one is exceeded."""
-        hours = _hours(start, end)
-        pending = []
-        for quota in self.quotas:
-            bounds = _period_bounds(start, quota.period, self.tz)
-            used = self._used(quota, bounds)
-            if used + hours > quota.hours:
-                return Violation(
-                    "quota",
-                    {
-                        "organisation": self.organisation.name,
-                        "hours": f"{quota.hours.normalize():f}",
-                        "period": quota.period,
-                        "used": f"{used.quantize(Decimal('0.01')).normalize():f}",
-                    },
-                )
-            pending.append(((quota.id, bounds[0]), used + hours))
-        for key, value in pending:
-            self.used[key] = value
-        return None
-
-
-def approver_ids(resource: Resource) -> set[int]:
-    """People who approve bookings of a resource: coordinators and the owner's referents."""
-    ids = set(
-        db.session.scalars(
-            select(User.id).where(User.is_coordinator.is_(True), User.active.is_(True))
-        )
-    )
-    if resource.owner_organisation_id is not None:
-        ids |= set(
-            db.session.scalars(
-                select(Membership.user_id).where(
-                    Membership.organisation_id == resource.owner_organisation_id,
-                    Membership.role == "org_admin",
-                )
-            )
-        )
-    return ids
 
 
 def snapshot(booking: Booking) -> dict:
@@ -521,76 +183,6 @@ def _iso(value: datetime) -> str:
 
 def _slot(occurrence_start: datetime, occurrence_end: datetime, **extra) -> dict:
     return {"start": occurrence_start, "end": occurrence_end, **extra}
-
-
-def _locked_resource(resource_id: int) -> Resource | None:
-    """Take the resource's write lock and read the resource under it (None if it does not exist)."""
-    if db.session.connection().dialect.name == "postgresql":
-        return db.session.execute(
-            select(Resource)
-            .where(Resource.id == resource_id)
-            .with_for_update()
-            .execution_options(populate_existing=True)
-        ).scalar_one_or_none()
-    lock_resource_row(resource_id)
-    return db.session.get(Resource, resource_id, populate_existing=True)
-
-
-def _lock(resource: Resource) -> None:
-    """Take the resource's write lock, then re-read the resource under it.
-
-    The resource was loaded before the lock; a writer that committed meanwhile may have
-    lengthened its longest booking (how far back ``_holding`` looks) or its quantity changed.
-    Reading the stale values would miss an earlier, longer booking that overlaps.
-    """
-    if db.session.connection().dialect.name == "postgresql":
-        # One round trip: lock the row (as lock_resource_row does) and re-read it.
-        db.session.execute(
-            select(Resource)
-            .where(Resource.id == resource.id)
-            .with_for_update()
-            .execution_options(populate_existing=True)
-        ).scalar_one()
-        return
-    lock_resource_row(resource.id)
-    db.session.refresh(resource)
-
-
-def _lock_booking_rows(booking_ids: list[int]) -> list[Booking]:
-    """Lock bookings (by id ascending) after their resource's lock; read them under the lock."""
-    ids = sorted(booking_ids)
-    if not ids:
-        return []
-    query = (
-        select(Booking)
-        .where(Booking.id.in_(ids))
-        .order_by(Booking.id)
-        .execution_options(populate_existing=True)
-    )
-    if db.session.connection().dialect.name == "postgresql":
-        query = query.with_for_update(of=Booking)
-    # On SQLite the resource's lock already made this transaction the only writer.
-    return list(db.session.scalars(query))
-
-
-def _locked_booking(
-    actor: User, booking_id: int, *, quota: bool = False
-) -> tuple[Booking, _QuotaBook | None]:
-    """The booking the actor may see, locked in the module's order and re-read under the locks.
-
-    Its resource first, then (with ``quota``) its organisation when a quota applies, then the
-    booking row. Raises NotFound.
-    """
-    booking = get_booking(actor, booking_id)
-    resource = booking.resource
-    _lock(resource)
-    quota_book = (
-        _QuotaBook(booking.organisation, resource, pole_tz(), exclude_id=booking.id)
-        if quota
-        else None
-    )
-    _lock_booking_rows([booking.id])
-    return booking, quota_book
 
 
 def _note_longest(resource: Resource, start: datetime, end: datetime) -> None:
@@ -648,32 +240,32 @@ def create_booking(
     now = now or utcnow()
     tz = pole_tz()
     # From here on the resource is locked until the transaction ends.
-    resource = _bookable_resource(actor, request.resource_id, lock=True)
-    organisation = _organisation_for(actor, request.organisation_id)
+    resource = bookable_resource(actor, request.resource_id, lock=True)
+    organisation = organisation_for(actor, request.organisation_id)
     shares = clean_shares(request.shares, organisation.id)
-    title = _clean_title(request.title)
-    quantity = _clean_quantity(request.quantity)
+    title = clean_title(request.title)
+    quantity = clean_quantity(request.quantity)
     if request.on_conflict not in ("fail", "skip"):
         message = _("on_conflict is fail or skip.")
         raise RuleViolation(message, code="invalid_on_conflict", fields={"on_conflict": [message]})
     if request.override_rules and not permissions.can_override_rules(actor):
         raise NotAllowed(_("Only coordinators can book outside the rules."))
-    _check_span(request.start, request.end)
+    check_span(request.start, request.end)
     skip = request.on_conflict == "skip"
 
     occurrences = occurrences_of(request, tz)
 
-    rules = _resource_rules(resource)
+    rules = queries.resource_rules(resource)
     span_start = min(o.start for o in occurrences)
     span_end = max(o.end for o in occurrences)
     # The resource is locked: what is held now stays held until this transaction ends.
-    closures, taken = _timeline_facts(resource, span_start, span_end, with_closures=True)
+    closures, taken = queries.timeline_facts(resource, span_start, span_end, with_closures=True)
     accepted: list[tuple[Occurrence, list[Violation]]] = []
     skipped: list[dict] = []
     refused: list[tuple[Occurrence, list[Violation]]] = []
     for occurrence in occurrences:
-        broken = _violations(resource, rules, tz, now, occurrence, quantity, closures)
-        blocking = [v for v in broken if v.code in UNOVERRIDABLE or not request.override_rules]
+        broken = evaluation.violations(resource, rules, tz, now, occurrence, quantity, closures)
+        blocking = evaluation.blocking(broken, request.override_rules)
         if blocking:
             refused.append((occurrence, blocking))
         else:
@@ -690,15 +282,15 @@ def create_booking(
             )
         )
 
-    quota_book = _QuotaBook(organisation, resource, tz)
+    quota_book = QuotaBook(organisation, resource, tz)
     booked: list[tuple[Occurrence, list[Violation]]] = []
     conflicts: list[dict] = []
     quota_refused: list[tuple[Occurrence, list[Violation]]] = []
     for occurrence, broken in accepted:
-        if peak(taken, occurrence.start, occurrence.end) + quantity > resource.quantity:
-            clashing = [
-                t for t in taken if overlaps(t.start, t.end, occurrence.start, occurrence.end)
-            ]
+        clashing = evaluation.clashing(
+            taken, occurrence.start, occurrence.end, quantity, resource.quantity
+        )
+        if clashing is not None:
             ids = [t.booking_id for t in clashing if t.booking_id is not None]
             conflicts.append(
                 _slot(
@@ -709,7 +301,7 @@ def create_booking(
                 )
             )
             continue
-        over = quota_book.take(occurrence.start, occurrence.end)
+        over = evaluation.quota_exceeded(quota_book, occurrence.start, occurrence.end)
         if over is not None:
             if request.override_rules:
                 broken = [*broken, over]
@@ -796,7 +388,7 @@ def create_booking(
     if status == "pending":
         first = bookings[0]
         notify(
-            approver_ids(resource) - {actor.id},
+            queries.approver_ids(resource) - {actor.id},
             "booking_pending",
             first,
             resource=resource.name,
@@ -860,9 +452,9 @@ def _raise_rules(
 
 def _changeable(
     actor: User, booking_id: int, *, quota: bool = False
-) -> tuple[Booking, _QuotaBook | None]:
+) -> tuple[Booking, QuotaBook | None]:
     """The booking, locked (see the module's lock order), if the actor may change it."""
-    booking, quota_book = _locked_booking(actor, booking_id, quota=quota)
+    booking, quota_book = locks.locked_booking(actor, booking_id, quota=quota)
     if not permissions.can_change_booking(actor, booking):
         raise NotAllowed(
             _(
@@ -899,9 +491,9 @@ def move_booking(
     resource = booking.resource
     start = change.start.astimezone(UTC) if change.start is not None else booking.start_at
     end = change.end.astimezone(UTC) if change.end is not None else booking.end_at
-    quantity = _clean_quantity(change.quantity) if change.quantity is not None else booking.quantity
-    title = _clean_title(change.title) if change.title is not None else booking.title
-    _check_span(start, end)
+    quantity = clean_quantity(change.quantity) if change.quantity is not None else booking.quantity
+    title = clean_title(change.title) if change.title is not None else booking.title
+    check_span(start, end)
     before = snapshot(booking)
     time_changed = (start, end, quantity) != (booking.start_at, booking.end_at, booking.quantity)
     if time_changed and booking.in_use:
@@ -912,22 +504,23 @@ def move_booking(
             _given_wall_time_missing(v, tz) for v in (change.start, change.end) if v is not None
         )
         occurrence = Occurrence(start.astimezone(tz).replace(tzinfo=None), start, end, exists)
-        broken = _violations(
+        broken = evaluation.violations(
             resource,
-            _resource_rules(resource),
+            queries.resource_rules(resource),
             tz,
             now,
             occurrence,
             quantity,
-            _closures(resource, start, end),
+            queries.closures(resource, start, end),
         )
-        blocking = [v for v in broken if v.code in UNOVERRIDABLE or not change.override_rules]
+        blocking = evaluation.blocking(broken, change.override_rules)
         if blocking:
             _raise_rules([(occurrence, blocking)], series=False, tz=tz)
         overridden = [v.code for v in broken]
-        taken = _holding(resource, start, end, exclude_id=booking.id)
-        if peak(taken, start, end) + quantity > resource.quantity:
-            clashing = [t.booking_id for t in taken if overlaps(t.start, t.end, start, end)]
+        taken = queries.holding(resource, start, end, exclude_id=booking.id)
+        held = evaluation.clashing(taken, start, end, quantity, resource.quantity)
+        if held is not None:
+            clashing = [t.booking_id for t in held]
             raise Conflict(
                 _taken_message(resource, busy=not any(clashing)),
                 conflicts=[
@@ -940,7 +533,7 @@ def move_booking(
                     )
                 ],
             )
-        over = quota_book.take(start, end)
+        over = evaluation.quota_exceeded(quota_book, start, end)
         if over is not None:
             if not change.override_rules:
                 _raise_rules([(occurrence, [over])], series=False, tz=tz)
@@ -956,7 +549,7 @@ def move_booking(
             # Waiting for approval again: cancelling it now is not cancelling a confirmed one.
             booking.confirmed_at = None
             notify(
-                approver_ids(resource) - {actor.id},
+                queries.approver_ids(resource) - {actor.id},
                 "booking_pending",
                 booking,
                 resource=resource.name,
@@ -1051,13 +644,13 @@ def cancel_series(
     series = db.session.get(Series, series_id)
     if series is None:
         raise NotFound(_("This recurring booking does not exist."))
-    _locked_resource(series.resource_id)
+    locks.locked_resource(series.resource_id)
     query = select(Booking.id).where(Booking.series_id == series.id)
     if from_ is not None:
         query = query.where(Booking.start_at >= from_)
     occurrences = [
         b
-        for b in _lock_booking_rows(list(db.session.scalars(query)))
+        for b in locks.lock_booking_rows(list(db.session.scalars(query)))
         if b.status in HOLDING and not b.in_use
     ]
     occurrences.sort(key=lambda b: b.start_at)
@@ -1095,7 +688,7 @@ def decide(actor: User, booking_id: int, approve: bool, reason: str | None = Non
     units are free. Raises NotFound, NotAllowed, Conflict (the booking is no longer pending,
     or its units were taken meanwhile), RuleViolation (the resource was deactivated).
     """
-    booking, _quota = _locked_booking(actor, booking_id)
+    booking, _quota = locks.locked_booking(actor, booking_id)
     if not permissions.can_approve(actor, booking):
         raise NotAllowed(
             _(
@@ -1151,7 +744,7 @@ def _check_still_free(booking: Booking) -> None:
     if not resource.active:
         message = rule_message(Violation("inactive", {}))
         raise RuleViolation(message, code="inactive")
-    taken = _holding(resource, booking.start_at, booking.end_at, exclude_id=booking.id)
+    taken = queries.holding(resource, booking.start_at, booking.end_at, exclude_id=booking.id)
     if peak(taken, booking.start_at, booking.end_at) + booking.quantity > resource.quantity:
         clashing = [
             t.booking_id
@@ -1214,7 +807,7 @@ def _actual_time(at: datetime | None, now: datetime) -> datetime:
 
 def _check_backdating(actor: User, booking: Booking, moment: datetime, now: datetime) -> None:
     """An instant more than 15 minutes old only from a coordinator or an approver of the resource."""
-    if moment < now - BACKDATE_TOLERANCE and actor.id not in approver_ids(booking.resource):
+    if moment < now - BACKDATE_TOLERANCE and actor.id not in queries.approver_ids(booking.resource):
         message = _(
             "Only a coordinator or an approver of this resource can record a time more than "
             "%(minutes)s minutes ago; record it now, or ask them.",
@@ -1240,7 +833,7 @@ def check_in_window(booking: Booking) -> tuple[datetime, datetime]:
 
 
 def _used_by(actor: User, booking_id: int, refused: str) -> Booking:
-    booking, _quota = _locked_booking(actor, booking_id)
+    booking, _quota = locks.locked_booking(actor, booking_id)
     if not permissions.can_check_in(actor, booking):
         raise NotAllowed(refused)
     return booking
@@ -1365,191 +958,3 @@ def check_out(actor: User, booking_id: int, meter=None, *, at: datetime | None =
     _record_backdated(actor, booking, "check_out", moment, now)
     db.session.flush()
     return booking
-
-
-# ---------------------------------------------------------------- availability and search
-
-
-def check_window(start: datetime, end: datetime, max_days: int = MAX_WINDOW_DAYS) -> None:
-    """A window must end after it starts and last at most ``max_days``. Raises RuleViolation."""
-    if end <= start:
-        message = _("The end must be after the start.")
-        raise RuleViolation(message, code="end_before_start", fields={"end": [message]})
-    if end - start > timedelta(days=max_days):
-        message = _("Ask for at most %(days)s days at once.", days=max_days)
-        raise RuleViolation(message, code="window_too_long", fields={"end": [message]})
-
-
-def availability(actor: User, resource_id: int, start: datetime, end: datetime) -> list[Interval]:
-    """The window cut at every change with the free units; closed time has 0. Raises NotFound."""
-    resource = db.session.get(Resource, resource_id)
-    if resource is None or not can_see_resource(actor, resource):
-        raise NotFound(_("This resource does not exist."))
-    check_window(start, end)
-    tz = pole_tz()
-    closures, taken = _timeline_facts(resource, start, end, with_closures=True)
-    open_ = open_spans(resource.opening_hours or {}, tz, start, end, closures)
-    if not resource.active:
-        open_ = []
-    return timeline(resource.quantity, open_, taken, start, end, closures)
-
-
-def held_units(resources, start: datetime, end: datetime) -> list[tuple[int, Taken]]:
-    """Units held on these resources (anything with ``id`` and ``quantity``) over [start, end):
-    live bookings, one query, and busy times of their external calendars (every unit), one query."""
-    if not resources:
-        return []
-    ids = [r.id for r in resources]
-    quantities = {r.id: r.quantity for r in resources}
-    rows = db.session.execute(
-        select(
-            Booking.resource_id,
-            Booking.id,
-            Booking.start_at,
-            HELD_UNTIL.label("end_at"),
-            Booking.quantity,
-        ).where(
-            Booking.resource_id.in_(ids),
-            Booking.status.in_(HOLDING),
-            Booking.start_at < end,
-            HELD_UNTIL > start,
-            HELD_UNTIL > Booking.start_at,
-        )
-    )
-    held = [(r.resource_id, Taken(r.start_at, r.end_at, r.quantity, r.id)) for r in rows]
-    busy = db.session.execute(
-        select(
-            ExternalBusyTime.resource_id, ExternalBusyTime.start_at, ExternalBusyTime.end_at
-        ).where(
-            ExternalBusyTime.resource_id.in_(ids),
-            ExternalBusyTime.start_at < end,
-            ExternalBusyTime.end_at > start,
-        )
-    )
-    held += [(r.resource_id, Taken(r.start_at, r.end_at, quantities[r.resource_id])) for r in busy]
-    return held
-
-
-def closures_of(
-    resource_ids: list[int], start: datetime, end: datetime
-) -> list[tuple[int | None, Closed]]:
-    """Closures of these resources and of the whole pole over [start, end), in one query,
-    with their reasons; (None, holiday) for each public holiday of the window."""
-    rows = db.session.execute(
-        select(Closure.resource_id, Closure.start_at, Closure.end_at, Closure.reason).where(
-            or_(Closure.resource_id.in_(resource_ids), Closure.resource_id.is_(None)),
-            Closure.start_at < end,
-            Closure.end_at > start,
-        )
-    )
-    found: list[tuple[int | None, Closed]] = [
-        (r.resource_id, Closed(r.start_at, r.end_at, "closure", r.reason or "")) for r in rows
-    ]
-    return found + [(None, holiday) for holiday in holiday_closures(start, end)]
-
-
-def closed_for(
-    resource_id: int,
-    closed_on_public_holidays: bool,
-    closures: list[tuple[int | None, Closed]],
-) -> list[Closed]:
-    """What of ``closures_of`` closes this resource: its own closures, the pole's, and the
-    public holidays unless it stays open on them."""
-    return [
-        closed
-        for owner, closed in closures
-        if owner == resource_id
-        or (owner is None and (closed.kind != "holiday" or closed_on_public_holidays))
-    ]
-
-
-def free_resources(
-    actor: User,
-    filters: CatalogueFilter,
-    start: datetime,
-    end: datetime,
-    quantity: int = 1,
-    *,
-    now: datetime | None = None,
-) -> list[Resource]:
-    """Resources that can take a booking of the whole ``[start, end)``, best fit first.
-
-    A resource qualifies when the interval keeps its rules (opening hours, closures, slots,
-    durations, notice) and ``quantity`` units are free throughout. Best first: the smallest
-    capacity that fits, then the name.
-    """
-    check_window(start, end)
-    now = now or utcnow()
-    tz = pole_tz()
-    candidates = search_resources(
-        actor, CatalogueFilter(kind=filters.kind, q=filters.q, capacity_min=filters.capacity_min)
-    )
-    candidates = [r for r in candidates if r.active and r.quantity >= quantity]
-    if not candidates:
-        return []
-    ids = [r.id for r in candidates]
-    held: dict[int, list[Taken]] = {i: [] for i in ids}
-    for resource_id, taken in held_units(candidates, start, end):
-        held[resource_id].append(taken)
-    closures = closures_of(ids, start, end)
-    fitting = []
-    for resource in candidates:
-        own = closed_for(resource.id, resource.closed_on_public_holidays, closures)
-        if check(_resource_rules(resource), tz, now, start, end, quantity, own):
-            continue
-        if peak(held[resource.id], start, end) + quantity > resource.quantity:
-            continue
-        fitting.append(resource)
-    return sorted(
-        fitting, key=lambda r: (r.capacity if r.capacity is not None else 10**9, r.name.lower())
-    )
-
-
-def _pending_query(actor: User):
-    query = select(Booking).where(Booking.status == "pending")
-    if not actor.is_coordinator:
-        admin = actor.admin_organisation_ids()
-        query = query.join(Resource, Resource.id == Booking.resource_id).where(
-            Resource.owner_organisation_id.in_(admin or {-1})
-        )
-    return query
-
-
-def pending_for(actor: User) -> list[Booking]:
-    """The pending bookings the actor can decide, oldest request first."""
-    query = _pending_query(actor).order_by(Booking.created_at, Booking.id)
-    return list(db.session.scalars(query))
-
-
-def pending_count(actor: User) -> int:
-    """How many bookings wait for the actor's decision (the menu's badge)."""
-    subquery = _pending_query(actor).with_only_columns(Booking.id).subquery()
-    return db.session.scalar(select(func.count()).select_from(subquery))
-
-
-def staff_resources(person: User) -> list[Resource]:
-    """The shared-staff resources that are this person's working time."""
-    return list(
-        db.session.scalars(
-            select(Resource).where(Resource.staff_user_id == person.id).order_by(Resource.name)
-        )
-    )
-
-
-def staff_schedule(person: User, start: datetime, end: datetime) -> list[Booking]:
-    """What a shared staff member is booked for between ``start`` and ``end``, in order."""
-    ids = [r.id for r in staff_resources(person)]
-    if not ids:
-        return []
-    return list(
-        db.session.scalars(
-            select(Booking)
-            .where(
-                Booking.resource_id.in_(ids),
-                Booking.status.in_(HOLDING),
-                Booking.start_at < end,
-                Booking.end_at > start,
-            )
-            .order_by(Booking.start_at, Booking.id)
-        )
-    )

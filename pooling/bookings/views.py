@@ -20,7 +20,7 @@ from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from pooling.bookings import permissions, services
+from pooling.bookings import permissions, queries, services
 from pooling.bookings import shares as co_organisation
 from pooling.bookings.forms import (
     BookingForm,
@@ -69,8 +69,8 @@ def approvals_badge() -> dict:
     approver = approves_anything(current_user)
     return {
         "approves_anything": approver,
-        "pending_approvals": services.pending_count(current_user) if approver else 0,
-        "is_staff_person": bool(services.staff_resources(current_user)),
+        "pending_approvals": queries.pending_count(current_user) if approver else 0,
+        "is_staff_person": bool(queries.staff_resources(current_user)),
     }
 
 
@@ -86,7 +86,7 @@ def booking_helpers() -> dict:
         "can_check_in_now": lambda b: services.can_check_in_now(current_user, b),
         "can_check_out_now": lambda b: services.can_check_out_now(current_user, b),
         "can_approve": lambda b: permissions.can_approve(current_user, b),
-        "title_visible": lambda b: services.title_visible(current_user, b),
+        "title_visible": lambda b: queries.title_visible(current_user, b),
         "describe_series": lambda s: (
             describe_rrule(
                 s.rrule, s.bookings[0].start_at.astimezone(pole_tz()).date(), str(get_locale())
@@ -339,11 +339,11 @@ def new():
 
 
 def _render_detail(booking_id: int, status: int = 200, **forms):
-    booking = services.get_booking(current_user, booking_id)
+    booking = queries.get_booking(current_user, booking_id)
     occurrences = []
     if booking.series_id is not None:
-        occurrences = services.list_bookings(
-            current_user, services.BookingFilter(series_id=booking.series_id), limit=600
+        occurrences = queries.list_bookings(
+            current_user, queries.BookingFilter(series_id=booking.series_id), limit=600
         )
     return render_template(
         "bookings/detail.html",
@@ -365,7 +365,7 @@ def detail(booking_id: int):
 @bp.route("/<int:booking_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit(booking_id: int):
-    booking = services.get_booking(current_user, booking_id)
+    booking = queries.get_booking(current_user, booking_id)
     if not permissions.can_change_booking(current_user, booking):
         raise NotAllowed(_("You cannot change this booking."))
     form = EditBookingForm()
@@ -437,7 +437,7 @@ def cancel(booking_id: int):
 @login_required
 def cancel_following(booking_id: int):
     form = CancelForm()
-    booking = services.get_booking(current_user, booking_id)
+    booking = queries.get_booking(current_user, booking_id)
     if booking.series_id is None:
         return cancel(booking_id)
     return _act(
@@ -548,7 +548,7 @@ def mine():
     form.scope.data = scope
     status = form.status.data if form.status.data in STATUSES else None
     now = utcnow()
-    filters = services.BookingFilter(
+    filters = queries.BookingFilter(
         resource_id=form.resource_id.data if isinstance(form.resource_id.data, int) else None,
         user_id=current_user.id if scope == "mine" else None,
         organisation_id=int(scope) if scope != "mine" else None,
@@ -556,7 +556,7 @@ def mine():
     )
     if when == "upcoming":
         filters.start = now
-        rows = services.list_bookings(current_user, filters, limit=MINE_LIMIT)
+        rows = queries.list_bookings(current_user, filters, limit=MINE_LIMIT)
     else:
         rows = past_bookings(current_user, filters, now, limit=MINE_LIMIT)
     return render_template(
@@ -581,7 +581,7 @@ def approvals():
         )
     return render_template(
         "bookings/approvals.html",
-        rows=services.pending_for(current_user),
+        rows=queries.pending_for(current_user),
         decision_form=DecisionForm(),
     )
 
@@ -590,13 +590,13 @@ def approvals():
 @login_required
 def schedule():
     """A shared staff member's own schedule: who booked their time, for the coming weeks."""
-    resources = services.staff_resources(current_user)
+    resources = queries.staff_resources(current_user)
     if not resources:
         abort(404)
     today = datetime.now(pole_tz()).date()
     start, _end = local_day_bounds(today)
     end = local_day_bounds(today + timedelta(weeks=8))[1]
-    bookings = services.staff_schedule(current_user, start, end)
+    bookings = queries.staff_schedule(current_user, start, end)
     days: dict[date, list] = {}
     for booking in bookings:
         days.setdefault(booking.start_at.astimezone(pole_tz()).date(), []).append(booking)

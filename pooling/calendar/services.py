@@ -27,7 +27,7 @@ from werkzeug.routing import RequestRedirect
 from pooling.accounts.models import User
 from pooling.accounts.secrets import digest
 from pooling.audit.services import record
-from pooling.bookings import services as bookings
+from pooling.bookings import queries as booking_queries
 from pooling.bookings.models import Booking
 from pooling.calendar import external
 from pooling.calendar.feeds import FeedEvent, build_calendar, etag_of, event_uid, ical_status
@@ -199,7 +199,7 @@ def _booking_link(base_url: str):
 
 def _event_for(viewer: User, booking: Booking, link) -> FeedEvent:
     """The calendar event of one booking as ``viewer`` may see it (call under their locale)."""
-    visible = bookings.title_visible(viewer, booking)
+    visible = booking_queries.title_visible(viewer, booking)
     resource = booking.resource
     if visible:
         summary = booking.title or resource.name
@@ -254,7 +254,7 @@ def feed_content(secret: str, *, base_url: str, now: datetime | None = None) -> 
     feed = _active_feed(secret)
     viewer = feed.user
     start, end = feed_window(now)
-    filters = bookings.BookingFilter(
+    filters = booking_queries.BookingFilter(
         start=start,
         end=end,
         statuses=("pending", "confirmed", "cancelled"),
@@ -263,7 +263,7 @@ def feed_content(secret: str, *, base_url: str, now: datetime | None = None) -> 
         resource_id=feed.resource_id if feed.scope == "resource" else None,
     )
     query = (
-        bookings.bookings_query(viewer, filters)
+        booking_queries.bookings_query(viewer, filters)
         .where(
             or_(
                 Booking.status != "cancelled",
@@ -290,7 +290,7 @@ def feed_content(secret: str, *, base_url: str, now: datetime | None = None) -> 
 
 def booking_calendar(actor: User, booking_id: int, *, base_url: str) -> FeedContent:
     """One booking as a calendar file, for "add to my calendar". Raises NotFound."""
-    booking = bookings.get_booking(actor, booking_id)
+    booking = booking_queries.get_booking(actor, booking_id)
     with force_locale(actor.locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
         event = _event_for(actor, booking, _booking_link(base_url))
         body = build_calendar(

@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from pooling.bookings.models import STATUSES
-from pooling.bookings.services import free_resources, title_visible
+from pooling.bookings.queries import free_resources, title_visible
 from pooling.calendar import queries
 from pooling.calendar.forms import FindForm, PlanningForm
 from pooling.calendar.planning import CLOSED, FREE, PARTIAL, TAKEN

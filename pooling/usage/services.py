@@ -22,7 +22,7 @@ from sqlalchemy import func, select
 from pooling.accounts.models import User
 from pooling.audit.services import record
 from pooling.bookings.models import Booking, BookingShare
-from pooling.bookings.services import check_window
+from pooling.bookings.queries import check_window
 from pooling.core.db import utcnow
 from pooling.core.errors import NotAllowed, NotFound, RuleViolation
 from pooling.core.time import MAX_REPORT_DAYS, pole_tz

@@ -10,10 +10,12 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from sqlalchemy import func, select
 
+from pooling.bookings import queries as booking_queries
 from pooling.bookings import services as bookings
 from pooling.calendar import services
 from pooling.calendar.models import ExternalBusyTime, ExternalCalendar
 from pooling.extensions import db
+from pooling.resources.services import CatalogueFilter
 from tests.calendar.conftest import paris
 from tests.conftest import csrf_token
 from tests.factories import make_resource
@@ -166,9 +168,9 @@ def test_synced_busy_times_make_the_resource_unavailable(app, api, pole, account
     assert ok.status_code == 201
     ok = book(api(pole.bob), accountant, "2027-01-14T10:00:00+01:00", "2027-01-14T11:00:00+01:00")
     assert ok.status_code == 201
-    found = bookings.free_resources(
+    found = booking_queries.free_resources(
         pole.alice,
-        bookings.CatalogueFilter(kind="staff"),
+        CatalogueFilter(kind="staff"),
         paris(2027, 1, 26, 10, 30),
         paris(2027, 1, 26, 11),
     )
