@@ -52,7 +52,7 @@ def refused_on_shares(response) -> str:
 
 def test_the_booking_organisation_must_keep_a_share(api, pole):
     response = create(api, pole.alice, pole.room, [{"organisation_id": pole.scop.id, "share": 1}])
-    refused_on_shares(response)
+    assert refused_on_shares(response)
     # Nor may it keep nothing.
     response = create(
         api,
@@ -63,7 +63,7 @@ def test_the_booking_organisation_must_keep_a_share(api, pole):
             {"organisation_id": pole.scop.id, "share": 1},
         ],
     )
-    refused_on_shares(response)
+    assert refused_on_shares(response)
 
 
 def test_shares_must_add_up_to_one(api, pole):
@@ -76,7 +76,7 @@ def test_shares_must_add_up_to_one(api, pole):
             {"organisation_id": pole.scop.id, "share": "0.4"},
         ],
     )
-    refused_on_shares(response)
+    assert refused_on_shares(response)
 
 
 @pytest.mark.parametrize("tiny", ["1e-30", 1e-30, "0.0000004"])
@@ -90,7 +90,7 @@ def test_a_share_that_rounds_to_zero_is_refused_not_a_server_error(api, pole, ti
             {"organisation_id": pole.jardins.id, "share": "1"},
         ],
     )
-    refused_on_shares(response)
+    assert refused_on_shares(response)
 
 
 @pytest.mark.parametrize("organisation_id", [99999999999, 2**31, 10**30, -1, 0, 424242])
@@ -104,7 +104,7 @@ def test_an_unknown_organisation_is_refused_whatever_the_size_of_its_id(api, pol
             {"organisation_id": organisation_id, "share": "0.5"},
         ],
     )
-    refused_on_shares(response)
+    assert refused_on_shares(response)
 
 
 def test_an_inactive_organisation_is_refused(api, pole):
@@ -120,7 +120,7 @@ def test_an_inactive_organisation_is_refused(api, pole):
             {"organisation_id": closed.id, "share": "0.5"},
         ],
     )
-    refused_on_shares(response)
+    assert refused_on_shares(response)
 
 
 def test_shares_are_rounded_to_six_decimals_before_they_are_checked(api, pole):
