@@ -155,6 +155,8 @@ class TestingConfig(DevelopmentConfig):
     # Tests compute their dates from today; a weekday they pick must not turn into a public
     # holiday on some dates of the year. The tests of holidays set the calendar themselves.
     POOLING_HOLIDAYS = "none"
+    # Every API answer is checked against the schema its operation declares.
+    API_CHECK_ANSWERS = True
 
 
 class ProductionConfig(Config):

@@ -4,28 +4,19 @@ hits), reopen. Thin handlers over ``pooling.bookings.closures``."""
 from __future__ import annotations
 
 from flask import Response, jsonify
-from flask_babel import gettext as _
 
 from pooling.api import bp
-from pooling.api.helpers import (
-    actor,
-    check_shape,
-    instant,
-    int_arg,
-    interval_args,
-    json_body,
-    list_response,
-    local_text,
-    utc_text,
-)
+from pooling.api.helpers import actor, interval, list_response, local_text, utc_text
+from pooling.api.operations import operation
+from pooling.api.schemas.closures import Closure, ClosureCreate, ClosureCreated, ClosureQuery
+from pooling.api.schemas.common import Page
 from pooling.bookings import closures
-from pooling.core.errors import RuleViolation
 from pooling.extensions import db
 
 
-def closure_json(closure, affected=None) -> dict:
-    """The API's shape of a closure (with ``affected_bookings`` right after creating it)."""
-    body = {
+def closure_json(closure) -> dict:
+    """The API's shape of a closure."""
+    return {
         "id": closure.id,
         "resource_id": closure.resource_id,
         "start": utc_text(closure.start_at),
@@ -34,51 +25,47 @@ def closure_json(closure, affected=None) -> dict:
         "end_local": local_text(closure.end_at),
         "reason": closure.reason,
     }
-    if affected is not None:
-        body["affected_bookings"] = [booking.id for booking in affected]
-    return body
 
 
 @bp.get("/closures")
-def list_closures() -> Response:
-    window = interval_args("start", "end")
-    start, end = window if window is not None else (None, None)
-    items = closures.list_closures(actor(), int_arg("resource_id", minimum=1), start, end)
-    return list_response(items, closure_json)
+@operation(
+    "Closures of a resource (with the pole's) or all",
+    tag="resources",
+    query=ClosureQuery,
+    answers={200: Page[Closure]},
+    errors=(404,),
+)
+def list_closures(query: ClosureQuery) -> Response:
+    """A page of closures, by start."""
+    start, end = interval(query, "start", "end") or (None, None)
+    items = closures.list_closures(actor(), query.resource_id, start, end)
+    return list_response(items, closure_json, query)
 
 
 @bp.post("/closures")
-def create_closure() -> Response:
-    closures.ensure_can_close(actor())
-    body = json_body()
-    check_shape(
-        body,
-        {
-            "resource_id": "integer?",
-            "start": "text",
-            "end": "text",
-            "reason": "text",
-            "cancel_bookings": "boolean?",
-        },
-    )
-    missing = [name for name in ("start", "end", "reason") if body.get(name) in (None, "")]
-    if missing:
-        message = _("This field is required.")
-        raise RuleViolation(message, code="required", fields={name: [message] for name in missing})
-    start = instant(body["start"], "start")
-    end = instant(body["end"], "end")
+@operation(
+    "Close a resource or the whole pole (coordinator)",
+    tag="resources",
+    body=ClosureCreate,
+    answers={201: ClosureCreated},
+    errors=(403, 404),
+    guard=closures.ensure_can_close,
+)
+def create_closure(body: ClosureCreate) -> Response:
+    """The closure keeps or cancels the bookings it overlaps, as ``cancel_bookings`` says."""
     outcome = closures.close(
         actor(),
-        body.get("resource_id"),
-        start,
-        end,
-        body["reason"],
-        cancel_bookings=bool(body.get("cancel_bookings")),
+        body.resource_id,
+        body.start,
+        body.end,
+        body.reason,
+        cancel_bookings=body.cancel_bookings,
     )
     db.session.commit()
     response = jsonify(
         {
-            **closure_json(outcome.closure, outcome.affected),
+            **closure_json(outcome.closure),
+            "affected_bookings": [booking.id for booking in outcome.affected],
             "cancelled_bookings": [booking.id for booking in outcome.cancelled],
         }
     )
@@ -87,6 +74,12 @@ def create_closure() -> Response:
 
 
 @bp.delete("/closures/<int:closure_id>")
+@operation(
+    "Reopen: remove a closure (coordinator)",
+    tag="resources",
+    answers={204: "Removed; its time can be booked again."},
+    errors=(403, 404),
+)
 def delete_closure(closure_id: int):
     closures.remove(actor(), closure_id)
     db.session.commit()

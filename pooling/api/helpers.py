@@ -182,13 +182,13 @@ def optional_instant(name: str) -> datetime | None:
     return instant(value, name) if value not in (None, "") else None
 
 
-def interval_args(start_name: str, end_name: str) -> tuple[datetime, datetime] | None:
-    """Two query parameters that make an interval: both or neither, with offsets, end after start.
+def interval(query, start_name: str, end_name: str) -> tuple[datetime, datetime] | None:
+    """Two instants of a validated query that make an interval: both or neither, end after start.
 
     Returns None when both are absent. Raises RuleViolation (422) naming the faulty parameter.
     """
-    start = optional_instant(start_name)
-    end = optional_instant(end_name)
+    start = getattr(query, start_name)
+    end = getattr(query, end_name)
     if start is None and end is None:
         return None
     if start is None or end is None:
@@ -199,6 +199,18 @@ def interval_args(start_name: str, end_name: str) -> tuple[datetime, datetime] |
         message = _("The end must be after the start.")
         raise RuleViolation(message, code="end_before_start", fields={end_name: [message]})
     return start, end
+
+
+def interval_args(start_name: str, end_name: str) -> tuple[datetime, datetime] | None:
+    """Two query parameters that make an interval (see ``interval``)."""
+
+    class _Args:
+        pass
+
+    args = _Args()
+    setattr(args, start_name, optional_instant(start_name))
+    setattr(args, end_name, optional_instant(end_name))
+    return interval(args, start_name, end_name)
 
 
 def int_arg(name: str, *, minimum: int | None = None, maximum: int = MAX_ID) -> int | None:
@@ -263,13 +275,17 @@ def money_text(value: Decimal | None) -> str | None:
     return f"{Decimal(value).quantize(Decimal('0.01'))}"
 
 
-def page(items: list, *, limit_default: int = 100) -> tuple[list, str | None]:
+def page(items: list, query=None) -> tuple[list, str | None]:
     """Cut a list into pages: ``{"items": [...], "next": URL|null}`` driven by ?limit and ?page.
 
-    At most ``MAX_PAGE`` items per page; ``next`` is the absolute URL of the following page.
+    ``query`` is the validated ``Paging`` query (read from the request when not given). At
+    most ``MAX_PAGE`` items per page; ``next`` is the absolute URL of the following page.
     """
-    limit = min(int_arg("limit", minimum=1) or limit_default, MAX_PAGE)
-    number = int_arg("page", minimum=1) or 1
+    if query is not None:
+        limit, number = query.limit, query.page
+    else:
+        limit = min(int_arg("limit", minimum=1) or 100, MAX_PAGE)
+        number = int_arg("page", minimum=1) or 1
     start = (number - 1) * limit
     chunk = items[start : start + limit]
     next_url = None
@@ -284,9 +300,9 @@ def page(items: list, *, limit_default: int = 100) -> tuple[list, str | None]:
     return chunk, next_url
 
 
-def list_response(items: list, serialise) -> Response:
+def list_response(items: list, serialise, query=None) -> Response:
     """A page of ``items`` as ``{"items": [...], "next": URL|null}``."""
-    chunk, next_url = page(items)
+    chunk, next_url = page(items, query)
     return jsonify(items=[serialise(item) for item in chunk], next=next_url)
 
 

@@ -11,7 +11,7 @@ from typing import Any
 
 from flask import Response, jsonify
 
-from pooling.api import bp
+from pooling.api import bp, document
 from pooling.api.helpers import MAX_ID, MAX_PAGE
 from pooling.organisations.models import ORGANISATION_KINDS
 from pooling.resources.models import RESOURCE_KINDS
@@ -1393,6 +1393,10 @@ def _paths() -> dict[str, dict]:
 
 def build_document() -> dict:
     """The whole OpenAPI 3.1 document."""
+    paths = _paths()
+    for path, item in document.build()[0].items():
+        paths.setdefault(path, {}).update(item)
+    schemas = {**_schemas(), **document.build()[1]}
     return {
         "openapi": "3.1.0",
         "info": {
@@ -1424,7 +1428,7 @@ def build_document() -> dict:
                 "feeds",
             )
         ],
-        "paths": _paths(),
+        "paths": paths,
         "components": {
             "securitySchemes": {
                 "bearerAuth": {
@@ -1439,7 +1443,7 @@ def build_document() -> dict:
                     "description": "The browser session; unsafe methods need X-CSRFToken.",
                 },
             },
-            "schemas": _schemas(),
+            "schemas": schemas,
             "parameters": _parameters(),
             "responses": {
                 name: answer(description, ref("Error"))

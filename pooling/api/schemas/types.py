@@ -1,0 +1,147 @@
+"""Field types shared by the API's schemas: instants, identifiers, counts, money, text.
+
+Each refuses a wrong value with a stable code and a translated message (a
+``PydanticCustomError``), which ``pooling.api.operations`` turns into the contract's
+``{"error", "message", "fields"}`` answer.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
+from typing import Annotated, Any
+
+from flask_babel import gettext as _
+from pydantic import AfterValidator, BeforeValidator, Field, WithJsonSchema
+from pydantic_core import PydanticCustomError
+
+from pooling.core.text import control_characters_message, has_control_characters
+from pooling.core.time import (
+    EARLIEST_YEAR,
+    LATEST_YEAR,
+    NaiveTime,
+    OutOfRange,
+    parse_instant,
+)
+
+# Identifiers are 32-bit integers in the database; a larger number names nothing.
+MAX_ID = 2**31 - 1
+# At most this many items in one page of a list.
+MAX_PAGE = 500
+
+INSTANT_SCHEMA = {
+    "type": "string",
+    "format": "date-time",
+    "description": (
+        f"ISO 8601 with an offset or Z, in the years {EARLIEST_YEAR} to {LATEST_YEAR}; "
+        "answers give UTC with Z."
+    ),
+    "examples": ["2026-12-01T09:00:00+01:00"],
+}
+LOCAL_SCHEMA = {
+    "type": "string",
+    "format": "date-time",
+    "description": "The same instant in the pole's time zone, with its offset.",
+}
+
+
+def _instant(value: Any, *, keep_offset: bool) -> datetime:
+    """An ISO 8601 text with an offset as an aware datetime; a custom error otherwise."""
+    if isinstance(value, datetime):
+        return value
+    if not isinstance(value, str):
+        raise PydanticCustomError("invalid_time", _("Not an ISO 8601 date and time."))
+    try:
+        return parse_instant(value, keep_offset=keep_offset)
+    except NaiveTime:
+        raise PydanticCustomError(
+            "naive_time",
+            _("Give the time with an offset or Z, e.g. 2026-12-01T09:00:00+01:00."),
+        ) from None
+    except OutOfRange:
+        raise PydanticCustomError(
+            "time_out_of_range",
+            _(
+                "Give a date between the years %(first)s and %(last)s.",
+                first=EARLIEST_YEAR,
+                last=LATEST_YEAR,
+            ),
+        ) from None
+    except (ValueError, TypeError, OverflowError):
+        raise PydanticCustomError("invalid_time", _("Not an ISO 8601 date and time.")) from None
+
+
+# An instant in UTC (query parameters, filters).
+Instant = Annotated[
+    datetime,
+    BeforeValidator(lambda value: _instant(value, keep_offset=False)),
+    WithJsonSchema(INSTANT_SCHEMA, mode="validation"),
+    WithJsonSchema({"type": "string", "format": "date-time"}, mode="serialization"),
+]
+# An instant with the offset it was given in: the wall-clock time that was meant (bookings).
+WallInstant = Annotated[
+    datetime,
+    BeforeValidator(lambda value: _instant(value, keep_offset=True)),
+    WithJsonSchema(INSTANT_SCHEMA, mode="validation"),
+    WithJsonSchema({"type": "string", "format": "date-time"}, mode="serialization"),
+]
+# An instant in an answer: UTC with Z, or in the pole's time zone with its offset.
+UtcText = Annotated[str, WithJsonSchema({"type": "string", "format": "date-time"})]
+LocalText = Annotated[str, WithJsonSchema(LOCAL_SCHEMA)]
+
+# A database identifier, and a count of things (a quantity, minutes...).
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+Count = Annotated[int, Field(ge=0, le=MAX_ID)]
+WholeNumber = Annotated[int, Field(ge=-MAX_ID - 1, le=MAX_ID)]
+
+
+def _one_line(value: str) -> str:
+    if has_control_characters(value):
+        raise PydanticCustomError("validation_error", str(control_characters_message()))
+    return value
+
+
+def _multi_line(value: str) -> str:
+    if has_control_characters(value, multiline=True):
+        raise PydanticCustomError(
+            "validation_error", str(control_characters_message(multiline=True))
+        )
+    return value
+
+
+# Text written on one line (names, titles), and text that may span lines (descriptions).
+Line = Annotated[str, AfterValidator(_one_line)]
+Paragraph = Annotated[str, AfterValidator(_multi_line)]
+
+
+def _amount(value: Any) -> Decimal:
+    """A money amount from a JSON number or a text such as ``"1234.50"``."""
+    if isinstance(value, bool) or not isinstance(value, int | float | str | Decimal):
+        raise PydanticCustomError("invalid_amount", _("A number is expected."))
+    try:
+        amount = Decimal(str(value).strip())
+    except InvalidOperation:
+        raise PydanticCustomError("invalid_amount", _("A number is expected.")) from None
+    if not amount.is_finite():
+        raise PydanticCustomError("invalid_amount", _("A number is expected."))
+    return amount
+
+
+# Money in a request: a number or a text with at most two decimals ("1234.50" or 1234.5).
+AmountIn = Annotated[
+    Decimal,
+    BeforeValidator(_amount),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "string", "pattern": r"^-?[0-9]+(\.[0-9]{1,2})?$"},
+                {"type": "number"},
+            ]
+        }
+    ),
+]
+# Money in an answer: a text with two decimals.
+Money = Annotated[
+    str,
+    WithJsonSchema({"type": "string", "pattern": r"^-?[0-9]+\.[0-9]{2}$", "examples": ["1234.50"]}),
+]
