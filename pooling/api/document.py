@@ -120,6 +120,8 @@ def _answer(model, refs) -> dict:
         return {"description": "Done."}
     if isinstance(model, str):
         return {"description": model}
+    if isinstance(model, dict):
+        return model
     doc = (model.__doc__ or "").strip().splitlines()
     if not doc and model.__pydantic_generic_metadata__["origin"] is not None:
         item = model.__pydantic_generic_metadata__["args"][0]
@@ -176,5 +178,7 @@ def build(app=None) -> tuple[dict, dict]:
         item["responses"] = responses
         if spec.public:
             item["security"] = []
+        elif spec.security is not None:
+            item["security"] = spec.security
         paths.setdefault(path, {})[method] = item
     return paths, schemas

@@ -11,9 +11,8 @@ are also checked against their declared schema.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import wraps
-from typing import Any
 
 from flask import Response, current_app, request
 from flask_babel import gettext as _
@@ -33,7 +32,7 @@ class Operation:
 
     summary: str
     tag: str
-    answers: dict[int, type[BaseModel] | str | None]
+    answers: dict[int, type[BaseModel] | str | dict | None]
     body: type[BaseModel] | None = None
     body_required: bool = True
     query: type[BaseModel] | None = None
@@ -41,14 +40,14 @@ class Operation:
     public: bool = False
     description: str | None = None
     headers: tuple[dict, ...] = ()
-    extra: dict[str, Any] = field(default_factory=dict)
+    security: list | None = None
 
 
 def operation(
     summary: str,
     *,
     tag: str,
-    answers: dict[int, type[BaseModel] | str | None],
+    answers: dict[int, type[BaseModel] | str | dict | None],
     body: type[BaseModel] | None = None,
     body_required: bool = True,
     query: type[BaseModel] | None = None,
@@ -56,11 +55,14 @@ def operation(
     public: bool = False,
     headers: tuple[dict, ...] = (),
     guard=None,
+    security: list | None = None,
 ):
     """Declare an endpoint's messages; the handler receives ``body=`` and ``query=``.
 
-    ``answers`` maps each success status to its response model (or to a description
-    when the answer has no body). ``errors`` lists the error statuses it may give besides
+    ``answers`` maps each status to its response model, to a description when the answer
+    has no body, or to a whole OpenAPI response object (a calendar file, a web page).
+    ``headers`` are OpenAPI parameter objects read from headers; ``security`` replaces the
+    document's default (a token or the session). ``errors`` lists the error statuses it may give besides
     the usual ones (401 unless ``public``, 400 and 422 with a body or query, 429).
     ``guard(actor)``, when given, runs before the input is read: who may not call the
     endpoint at all gets its 403, whatever they sent.
@@ -78,6 +80,7 @@ def operation(
             public=public,
             description=(view.__doc__ or "").strip() or None,
             headers=headers,
+            security=security,
         )
 
         @wraps(view)
@@ -204,7 +207,7 @@ def check_answer(spec: Operation, response) -> None:
     if not isinstance(response, Response):
         response = current_app.make_response(response)
     model = spec.answers.get(response.status_code)
-    if model is None or isinstance(model, str) or not response.is_json:
+    if not isinstance(model, type) or not response.is_json:
         return
     try:
         model.model_validate(json.loads(response.get_data()))
