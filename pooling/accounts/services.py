@@ -72,6 +72,7 @@ class PersonInput:
 
 
 def check_person(data: PersonInput, *, unique: bool = True) -> dict[str, list[str]]:
+    """The field errors of a new person's values (``unique``: the e-mail must be new)."""
     errors: dict[str, list[str]] = {}
     email = normalise_email(data.email)
     if not EMAIL_RE.match(email) or len(email) > 254:

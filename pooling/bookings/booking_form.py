@@ -7,8 +7,8 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from flask import request
-from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from pooling.bookings import services
@@ -17,20 +17,14 @@ from pooling.bookings.recurrence_form import RecurrenceChoice, RecurrenceChoiceE
 from pooling.core.templating import local_range
 from pooling.core.time import NonexistentLocalTime, local_to_utc, pole_tz
 from pooling.organisations.services import list_organisations
+from pooling.resources.describe import weekday_names
 from pooling.resources.models import RESOURCE_KINDS
 from pooling.resources.services import CatalogueFilter, search_resources
 
 
-def _weekday_names() -> list[str]:
-    from babel.dates import get_day_names
-
-    names = get_day_names("wide", locale=get_locale())
-    return [str(names[i]) for i in range(7)]
-
-
 def booking_form() -> BookingForm:
     """The form with the resources grouped by kind and the organisations one may book for."""
-    form = BookingForm(weekday_names=_weekday_names())
+    form = BookingForm(weekday_names=weekday_names())
     groups: dict[str, list[tuple[int, str]]] = {}
     for resource in search_resources(current_user, CatalogueFilter()):
         label = str(RESOURCE_KINDS.get(resource.kind, resource.kind))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask_babel import gettext as _
 
 from pooling.dashboards.services import Dashboard, Occupancy
+from pooling.resources.describe import weekday_names
 
 
 def _blank(value) -> object:
@@ -12,16 +13,8 @@ def _blank(value) -> object:
 
 
 def weekday_labels() -> list[str]:
-    """Translated weekday names, Monday first."""
-    return [
-        _("Monday"),
-        _("Tuesday"),
-        _("Wednesday"),
-        _("Thursday"),
-        _("Friday"),
-        _("Saturday"),
-        _("Sunday"),
-    ]
+    """The weekday names in the reader's language, Monday first, capitalised as labels."""
+    return [name[:1].upper() + name[1:] for name in weekday_names()]
 
 
 def dashboard_table(dashboard: Dashboard, name: str) -> tuple[list[str], list[list]] | None:
