@@ -196,7 +196,8 @@ def main() -> None:
     from pooling import create_app
     from pooling.accounts.models import User
     from pooling.bookings.models import Booking
-    from pooling.dashboards import queries, report, services
+    from pooling.core.time import pole_tz
+    from pooling.dashboards import periods, queries, report, services
     from pooling.dashboards.queries import Scope, SqlTime
     from pooling.extensions import db
     from pooling.usage import services as usage_services
@@ -213,8 +214,8 @@ def main() -> None:
             db.select(User).where(User.is_coordinator.is_(True)).limit(1)
         )
         now = datetime(YEAR, 12, 31, 12, tzinfo=UTC)
-        year = services.make_period("year", date(YEAR, 6, 1))
-        month = services.make_period("month", date(YEAR, 10, 1))
+        year = periods.make_period("year", date(YEAR, 6, 1))
+        month = periods.make_period("month", date(YEAR, 10, 1))
         rows = db.session.scalar(
             db.select(db.func.count())
             .select_from(Booking)
@@ -232,7 +233,7 @@ def main() -> None:
             asked = asked or services.DashboardFilter()
             return lambda: services.build_dashboard(coordinator, period, asked, now=now)
 
-        time_ = SqlTime(services.pole_tz(), year.start, year.end)
+        time_ = SqlTime(pole_tz(), year.start, year.end)
         scope = Scope()
         floor_ms = median_ms(floor)
         print(
@@ -263,9 +264,7 @@ def main() -> None:
             ),
             (
                 "  open hours (opening hours - closures)",
-                lambda: services.open_seconds(
-                    queries.resources_in_scope(scope), year, services.pole_tz()
-                ),
+                lambda: services.open_seconds(queries.resources_in_scope(scope), year, pole_tz()),
             ),
         ]
         for label, run in measures:

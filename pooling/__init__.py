@@ -95,6 +95,7 @@ def register_blueprints(app: Flask) -> None:
     from pooling.accounts.views import bp as accounts_bp
     from pooling.api import bp as api_bp
     from pooling.audit.views import bp as audit_bp
+    from pooling.bookings.closure_views import bp as closures_bp
     from pooling.bookings.views import bp as bookings_bp
     from pooling.calendar.feed_views import bp as feeds_bp
     from pooling.calendar.views import bp as calendar_bp
@@ -113,6 +114,7 @@ def register_blueprints(app: Flask) -> None:
         accounts_bp,
         organisations_bp,
         resources_bp,
+        closures_bp,
         bookings_bp,
         calendar_bp,
         feeds_bp,

@@ -66,7 +66,7 @@ def users() -> None:
 @click.option("--invite", is_flag=True, help="Print a one-time link to set the password instead.")
 def users_create(email, name, organisation_slug, role, locale, password_stdin, invite):
     """Create a person; the password is read from standard input. Prints the id."""
-    from pooling.accounts import services
+    from pooling.accounts import invitations, services
     from pooling.organisations.services import get_organisation_by_slug
 
     password = None
@@ -89,7 +89,7 @@ def users_create(email, name, organisation_slug, role, locale, password_stdin, i
                 password=password,
             ),
         )
-        secret = services.invite(SYSTEM, user) if invite else None
+        secret = invitations.invite(SYSTEM, user) if invite else None
     except DomainError as error:
         _fail(error)
     db.session.commit()
@@ -108,13 +108,13 @@ def _invitation_url(secret: str) -> str:
 @click.option("--email", required=True)
 def users_invite(email):
     """Print a one-time link for a person to set their password."""
-    from pooling.accounts import services
+    from pooling.accounts import invitations, services
 
     user = services.find_user_by_email(email)
     if user is None:
         raise click.ClickException(f"No person has the e-mail address {email}.")
     try:
-        secret = services.invite(SYSTEM, user)
+        secret = invitations.invite(SYSTEM, user)
     except DomainError as error:
         _fail(error)
     db.session.commit()

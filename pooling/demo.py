@@ -9,6 +9,7 @@ from decimal import Decimal
 from babel.dates import format_date
 from sqlalchemy import select
 
+from pooling.accounts import memberships
 from pooling.accounts import services as accounts
 from pooling.accounts.models import User
 from pooling.core.actors import SYSTEM
@@ -242,7 +243,7 @@ def load_demo() -> list[tuple[str, str, str]]:
                 ),
             )
             if second:
-                accounts.add_membership(SYSTEM, user, by_slug[second], "member")
+                memberships.add_membership(SYSTEM, user, by_slug[second], "member")
         # The roles in the words of the (French) interface.
         words = {"org_admin": "référent·e", "member": "membre"}
         label = "coordination" if coordinator else f"{words[role]} ({by_slug[slug].name})"

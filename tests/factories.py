@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 from decimal import Decimal
 
+from pooling.accounts import memberships
 from pooling.accounts import services as accounts
 from pooling.accounts.models import Membership
 from pooling.core.actors import SYSTEM
@@ -67,7 +68,7 @@ def make_coordinator(**kwargs):
 
 
 def add_membership(user, organisation, role="member") -> Membership:
-    membership = accounts.add_membership(SYSTEM, user, organisation, role)
+    membership = memberships.add_membership(SYSTEM, user, organisation, role)
     db.session.commit()
     return membership
 

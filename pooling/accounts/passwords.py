@@ -1,9 +1,10 @@
-"""Password hashing with Argon2id, and the shape a new password must have."""
+"""Password hashing with Argon2id, and the shape a new password must have (and why not)."""
 
 from __future__ import annotations
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from flask_babel import gettext as _
 
 _hasher = PasswordHasher()
 
@@ -66,3 +67,12 @@ def password_problem(password: str) -> str | None:
     if password.lower() in COMMON_PASSWORDS or len(set(password)) < 3:
         return "too_common"
     return None
+
+
+def password_message(problem: str) -> str:
+    """The translated sentence for a rule ``password_problem`` names."""
+    return {
+        "too_short": _("The password must have at least 10 characters."),
+        "too_long": _("The password is too long."),
+        "too_common": _("This password is too common; a short sentence is easier and safer."),
+    }[problem]

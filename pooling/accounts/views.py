@@ -18,7 +18,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.exceptions import TooManyRequests
 
-from pooling.accounts import services
+from pooling.accounts import invitations, organisation_people, profile, services
 from pooling.accounts.forms import (
     ActionForm,
     AttachPersonForm,
@@ -114,7 +114,7 @@ def login():
 def logout():
     # A copy of the old session cookie must not work any more: rotate the session token,
     # which signs the person out in every browser.
-    services.end_sessions(_actor())
+    profile.end_sessions(_actor())
     db.session.commit()
     logout_user()
     session.clear()
@@ -128,7 +128,7 @@ def logout():
 @bp.route("/invitation/<secret>", methods=["GET", "POST"])
 def accept_invitation(secret: str):
     try:
-        invitation = services.open_invitation(secret)
+        invitation = invitations.open_invitation(secret)
     except DomainError as error:
         return render_template("errors/error.html", status=404, message=error.message), 404
     if invitation.organisation_id is not None:
@@ -136,7 +136,7 @@ def accept_invitation(secret: str):
     form = SetPasswordForm()
     if form.validate_on_submit():
         try:
-            user = services.accept_invitation(secret, form.password.data)
+            user = invitations.accept_invitation(secret, form.password.data)
         except DomainError as error:
             db.session.rollback()
             _put_errors(form, error, "password")
@@ -155,7 +155,7 @@ def _join_organisation(secret: str, invitation):
         if not current_user.is_authenticated:
             return redirect(url_for("accounts.login", next=request.path))
         ActionForm()  # the CSRF token is checked for every POST by CSRFProtect
-        membership = services.accept_proposal(_actor(), secret)
+        membership = invitations.accept_proposal(_actor(), secret)
         db.session.commit()
         flash(_("You now also belong to %(org)s.", org=membership.organisation.name), "success")
         return redirect(url_for("home.index"))
@@ -200,7 +200,7 @@ def change_password():
     form = ChangePasswordForm(prefix="pw")
     if form.validate_on_submit():
         try:
-            services.set_password(
+            profile.set_password(
                 _actor(), form.password.data, current_password=form.current_password.data
             )
         except DomainError as error:
@@ -220,7 +220,7 @@ def change_language():
     form = LanguageForm(prefix="lang")
     if form.validate_on_submit():
         try:
-            services.set_locale(_actor(), form.locale.data)
+            profile.set_locale(_actor(), form.locale.data)
         except DomainError as error:
             db.session.rollback()
             _put_errors(form, error, "locale")
@@ -259,7 +259,7 @@ def revoke_token(token_id: int):
 
 
 def _people_page(slug: str, status: int = 200, **forms):
-    overview = services.people_overview(_actor(), slug)
+    overview = organisation_people.people_overview(_actor(), slug)
     forms.setdefault("person_form", PersonForm(prefix="add", formdata=None))
     forms.setdefault("attach_form", AttachPersonForm(prefix="attach", formdata=None))
     return render_template(
@@ -296,7 +296,7 @@ def add_person(slug: str):
     form = PersonForm(prefix="add")
     if form.validate_on_submit():
         try:
-            name, secret = services.add_person_to_organisation(
+            name, secret = organisation_people.add_person_to_organisation(
                 _actor(),
                 slug,
                 services.PersonInput(
@@ -326,11 +326,15 @@ def add_person(slug: str):
 @bp.post("/organisations/<slug>/people/attach")
 @login_required
 def attach_person(slug: str):
-    services.require_attacher(_actor(), slug)  # a referent is refused before any validation
+    organisation_people.require_attacher(
+        _actor(), slug
+    )  # a referent is refused before any validation
     form = AttachPersonForm(prefix="attach")
     if form.validate_on_submit():
         try:
-            membership = services.attach_person(_actor(), slug, form.email.data, form.role.data)
+            membership = organisation_people.attach_person(
+                _actor(), slug, form.email.data, form.role.data
+            )
         except RuleViolation as error:
             db.session.rollback()
             _put_errors(form, error, "email")
@@ -368,7 +372,7 @@ def _person_action(slug: str, act, message):
 @login_required
 def reinvite(slug: str, membership_id: int):
     try:
-        user, secret, resetting = services.reinvite_person(_actor(), slug, membership_id)
+        user, secret, resetting = organisation_people.reinvite_person(_actor(), slug, membership_id)
     except RuleViolation as error:
         db.session.rollback()
         flash(error.message, "error")
@@ -382,7 +386,7 @@ def reinvite(slug: str, membership_id: int):
                 "Their current password keeps working until the link is used, and they are told "
                 "in their inbox. %(link)s",
                 name=user.name,
-                hours=services.RESET_LINK_HOURS,
+                hours=invitations.RESET_LINK_HOURS,
                 link=url_for("accounts.accept_invitation", secret=secret, _external=True),
             ),
             "success",
@@ -401,7 +405,9 @@ def change_role(slug: str, membership_id: int):
         return _people_page(slug, 422)
     return _person_action(
         slug,
-        lambda: services.set_person_role(_actor(), slug, membership_id, form.role.data).user,
+        lambda: (
+            organisation_people.set_person_role(_actor(), slug, membership_id, form.role.data).user
+        ),
         lambda user: _("The role of %(name)s is changed.", name=user.name),
     )
 
@@ -411,7 +417,7 @@ def change_role(slug: str, membership_id: int):
 def remove_person(slug: str, membership_id: int):
     return _person_action(
         slug,
-        lambda: services.remove_person(_actor(), slug, membership_id),
+        lambda: organisation_people.remove_person(_actor(), slug, membership_id),
         lambda user: _("%(name)s no longer belongs to this organisation.", name=user.name),
     )
 
@@ -421,7 +427,7 @@ def remove_person(slug: str, membership_id: int):
 def deactivate_person(slug: str, membership_id: int):
     return _person_action(
         slug,
-        lambda: services.set_person_active(_actor(), slug, membership_id, False),
+        lambda: organisation_people.set_person_active(_actor(), slug, membership_id, False),
         lambda user: _("%(name)s can no longer sign in.", name=user.name),
     )
 
@@ -431,6 +437,6 @@ def deactivate_person(slug: str, membership_id: int):
 def reactivate_person(slug: str, membership_id: int):
     return _person_action(
         slug,
-        lambda: services.set_person_active(_actor(), slug, membership_id, True),
+        lambda: organisation_people.set_person_active(_actor(), slug, membership_id, True),
         lambda user: _("%(name)s can sign in again.", name=user.name),
     )

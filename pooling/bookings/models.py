@@ -69,6 +69,9 @@ class Booking(db.Model):
         ),
         Index("ix_bookings_resource_span", "resource_id", "start_at", "end_at"),
         Index("ix_bookings_organisation_start", "organisation_id", "start_at"),
+        # The dashboards read every booking of a period whatever its resource or
+        # organisation: without this index a week or a month reads the whole table.
+        Index("ix_bookings_start_at", "start_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

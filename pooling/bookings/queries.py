@@ -27,6 +27,8 @@ from pooling.resources.permissions import can_see_resource
 from pooling.resources.services import CatalogueFilter, public_holidays, search_resources
 
 MAX_WINDOW_DAYS = 400
+# A booking holds its units while pending or confirmed, until its end or an early check-out.
+HOLDS_UNITS = (Booking.status.in_(HOLDING), HELD_UNTIL > Booking.start_at)
 
 
 def get_booking(actor: User, booking_id: int) -> Booking:
@@ -158,8 +160,7 @@ def timeline_facts(
         Booking.start_at < end,
         Booking.start_at >= start - reach,
         HELD_UNTIL > start,
-        HELD_UNTIL > Booking.start_at,
-        Booking.status.in_(HOLDING),
+        *HOLDS_UNITS,
     )
     if exclude_id is not None:
         query = query.where(Booking.id != exclude_id)
@@ -248,6 +249,18 @@ def availability(actor: User, resource_id: int, start: datetime, end: datetime) 
     return timeline(resource.quantity, open_, taken, start, end, closures)
 
 
+def holding_bookings() -> Select:
+    """(resource_id, id, start_at, end_at, quantity) of the bookings holding units, ``end_at``
+    being when the units are given back (an early check-out ends the hold)."""
+    return select(
+        Booking.resource_id,
+        Booking.id,
+        Booking.start_at,
+        HELD_UNTIL.label("end_at"),
+        Booking.quantity,
+    ).where(*HOLDS_UNITS)
+
+
 def held_units(resources, start: datetime, end: datetime) -> list[tuple[int, Taken]]:
     """Units held on these resources (anything with ``id`` and ``quantity``) over [start, end):
     live bookings, one query, and busy times of their external calendars (every unit), one query."""
@@ -256,18 +269,8 @@ def held_units(resources, start: datetime, end: datetime) -> list[tuple[int, Tak
     ids = [r.id for r in resources]
     quantities = {r.id: r.quantity for r in resources}
     rows = db.session.execute(
-        select(
-            Booking.resource_id,
-            Booking.id,
-            Booking.start_at,
-            HELD_UNTIL.label("end_at"),
-            Booking.quantity,
-        ).where(
-            Booking.resource_id.in_(ids),
-            Booking.status.in_(HOLDING),
-            Booking.start_at < end,
-            HELD_UNTIL > start,
-            HELD_UNTIL > Booking.start_at,
+        holding_bookings().where(
+            Booking.resource_id.in_(ids), Booking.start_at < end, HELD_UNTIL > start
         )
     )
     held = [(r.resource_id, Taken(r.start_at, r.end_at, r.quantity, r.id)) for r in rows]

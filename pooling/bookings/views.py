@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
-from decimal import Decimal
 from typing import Any
 
 from flask import (
@@ -20,10 +19,9 @@ from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from pooling.bookings import permissions, queries, services
+from pooling.bookings import booking_form, permissions, queries, services
 from pooling.bookings import shares as co_organisation
 from pooling.bookings.forms import (
-    BookingForm,
     CancelForm,
     DecisionForm,
     EditBookingForm,
@@ -33,21 +31,15 @@ from pooling.bookings.forms import (
 from pooling.bookings.models import HOLDING, STATUSES
 from pooling.bookings.preview import approves_anything, past_bookings, preview_booking
 from pooling.bookings.recurrence_form import (
-    RecurrenceChoice,
-    RecurrenceChoiceError,
-    build_rrule,
     describe_rrule,
 )
 from pooling.core.db import utcnow
 from pooling.core.errors import Conflict, DomainError, NotAllowed
 from pooling.core.form_errors import place_field_errors
-from pooling.core.templating import local_range
-from pooling.core.time import NonexistentLocalTime, local_day_bounds, local_to_utc, pole_tz
+from pooling.core.time import local_day_bounds, pole_tz
 from pooling.core.urls import is_safe_next
 from pooling.extensions import db
 from pooling.organisations.forms import ConfirmForm
-from pooling.organisations.services import list_organisations
-from pooling.resources.models import RESOURCE_KINDS
 from pooling.resources.services import CatalogueFilter, search_resources
 
 bp = Blueprint("bookings", __name__, url_prefix="/bookings")
@@ -130,170 +122,12 @@ def _dates_of(error: DomainError) -> list[tuple[datetime, datetime]]:
     return dates
 
 
-# ---------------------------------------------------------------- the booking form
-
-
-def _weekday_names() -> list[str]:
-    from babel.dates import get_day_names
-
-    names = get_day_names("wide", locale=get_locale())
-    return [str(names[i]) for i in range(7)]
-
-
-def _booking_form() -> BookingForm:
-    """The form with the resources grouped by kind and the organisations one may book for."""
-    form = BookingForm(weekday_names=_weekday_names())
-    groups: dict[str, list[tuple[int, str]]] = {}
-    for resource in search_resources(current_user, CatalogueFilter()):
-        label = str(RESOURCE_KINDS.get(resource.kind, resource.kind))
-        groups.setdefault(label, []).append((resource.id, resource.name))
-    form.resource_id.choices = groups
-    if current_user.is_coordinator:
-        organisations = list_organisations(include_inactive=False)
-    else:
-        organisations = sorted(
-            (m.organisation for m in current_user.memberships if m.organisation.active),
-            key=lambda o: o.name.lower(),
-        )
-    form.organisation_id.choices = [("", _("Choose…"))] + [(o.id, o.name) for o in organisations]
-    form.show_organisation = current_user.is_coordinator or len(organisations) > 1
-    # Co-organisers are other organisations: one's own organisation keeps the rest.
-    own = {o.id for o in organisations} if not form.show_organisation else set()
-    form.co_organisation_id.choices = [("", _("Nobody"))] + [
-        (o.id, o.name) for o in list_organisations(include_inactive=False) if o.id not in own
-    ]
-    return form
-
-
-def _prefill(form: BookingForm) -> None:
-    """Values from the query string (the calendar links here with local wall times)."""
-    args = request.args
-    if args.get("resource_id", "").isdigit():
-        form.resource_id.data = int(args["resource_id"])
-    if args.get("quantity", "").isdigit() and int(args["quantity"]) > 0:
-        form.quantity.data = int(args["quantity"])
-    start = end = None
-    try:
-        if args.get("start"):
-            start = datetime.fromisoformat(args["start"]).replace(tzinfo=None)
-        if args.get("end"):
-            end = datetime.fromisoformat(args["end"]).replace(tzinfo=None)
-    except ValueError:
-        start = end = None
-    if start is not None:
-        form.date.data = start.date()
-        form.start_time.data = start.time()
-    if end is not None:
-        form.end_time.data = end.time()
-        if (
-            start is not None
-            and end.date() != start.date()
-            and end.time().isoformat() != "00:00:00"
-        ):
-            form.end_date.data = end.date()
-
-
-def _local(form, day: date, clock, field) -> datetime | None:
-    """A local wall time to UTC; a time skipped by the clocks going forward is an error."""
-    try:
-        return local_to_utc(datetime.combine(day, clock), pole_tz(), strict=True)
-    except NonexistentLocalTime:
-        field.errors = [
-            *field.errors,
-            _(
-                "This local time does not exist: the clocks skip an hour that night "
-                "(daylight-saving change)."
-            ),
-        ]
-        return None
-
-
-def _recurrence_message(code: str) -> str:
-    return {
-        "frequency": _("Choose how the booking repeats."),
-        "interval": _("Repeat every 1 to 52 days, weeks or months."),
-        "weekday": _("Tick the days of the week."),
-        "start": _("Give the date."),
-        "until_missing": _("Give the last date."),
-        "until_before_start": _("The last date cannot be before the first."),
-        "count": _("Give the number of times."),
-    }.get(code, code)
-
-
-def _request_from(form: BookingForm) -> services.BookingRequest | None:
-    """The service's request from a valid form; None (with errors on the form) if it cannot be."""
-    start = _local(form, form.date.data, form.start_time.data, form.start_time)
-    end_day = form.end_date.data or form.date.data
-    if form.end_date.data is None and form.end_time.data == datetime.min.time():
-        end_day = form.date.data + timedelta(days=1)  # "until midnight" ends the same day
-    end = _local(form, end_day, form.end_time.data, form.end_time)
-    recurrence = None
-    try:
-        recurrence = build_rrule(
-            RecurrenceChoice(
-                frequency=form.repeat.data or "none",
-                start=form.date.data,
-                interval=form.interval.data or 1,
-                weekdays=list(form.weekdays.data or []),
-                ending=form.ending.data or "count",
-                count=form.count.data,
-                until=form.until.data,
-            )
-        )
-    except RecurrenceChoiceError as error:
-        field = getattr(form, error.field)
-        field.errors = [*field.errors, _recurrence_message(error.code)]
-        return None
-    if start is None or end is None:
-        return None
-    shares = None
-    if form.co_organisation_id.data:
-        own = form.organisation_id.data or getattr(current_user.organisation, "id", None)
-        other_share = Decimal(form.co_share.data or 50) / 100
-        shares = [(own, 1 - other_share), (form.co_organisation_id.data, other_share)]
-    return services.BookingRequest(
-        resource_id=form.resource_id.data,
-        start=start,
-        end=end,
-        title=form.title.data or "",
-        quantity=form.quantity.data or 1,
-        organisation_id=form.organisation_id.data,
-        shares=shares,
-        recurrence=recurrence,
-        on_conflict=form.on_conflict.data or "fail",
-    )
-
-
-def _booked_message(result: services.BookingResult, description: str) -> str:
-    first = result.bookings[0]
-    if result.series is None:
-        text = _(
-            "Booked: %(resource)s, %(when)s.",
-            resource=first.resource.name,
-            when=local_range(first.start_at, first.end_at),
-        )
-    else:
-        text = ngettext(
-            "Booked: %(resource)s, %(num)s date (%(rule)s).",
-            "Booked: %(resource)s, %(num)s dates (%(rule)s).",
-            len(result.bookings),
-            resource=first.resource.name,
-            rule=description,
-        )
-    if first.status == "pending":
-        text += " " + _("It awaits approval by the organisation that lends this resource.")
-    if result.skipped:
-        skipped = "; ".join(local_range(s["start"], s["end"]) for s in result.skipped)
-        text += " " + _("Not booked (taken or refused): %(dates)s.", dates=skipped)
-    return text
-
-
 @bp.route("/new", methods=["GET", "POST"])
 @login_required
 def new():
-    form = _booking_form()
+    form = booking_form.booking_form()
     if request.method == "GET":
-        _prefill(form)
+        booking_form.prefill(form)
     status = 200
     preview = None
     refused_dates: list[tuple[datetime, datetime]] = []
@@ -301,7 +135,7 @@ def new():
     action = request.form.get("action", "confirm")
     if form.is_submitted():
         status = 422
-        booking_request = _request_from(form) if form.validate() else None
+        booking_request = booking_form.request_from(form) if form.validate() else None
         if booking_request is not None:
             description = describe_rrule(
                 booking_request.recurrence, form.date.data, str(get_locale())
@@ -322,7 +156,7 @@ def new():
             else:
                 if action != "preview":
                     db.session.commit()
-                    flash(_booked_message(result, description), "success")
+                    flash(booking_form.booked_message(result, description), "success")
                     if result.series is not None:
                         return redirect(url_for("bookings.mine"))
                     return redirect(url_for("bookings.detail", booking_id=result.bookings[0].id))
@@ -381,9 +215,11 @@ def edit(booking_id: int):
     if form.is_submitted():
         status = 422
         if form.validate():
-            start = _local(form, form.date.data, form.start_time.data, form.start_time)
+            start = booking_form.local_instant(
+                form, form.date.data, form.start_time.data, form.start_time
+            )
             end_day = form.end_date.data or form.date.data
-            end = _local(form, end_day, form.end_time.data, form.end_time)
+            end = booking_form.local_instant(form, end_day, form.end_time.data, form.end_time)
             if start is not None and end is not None:
                 change = services.BookingChange(
                     start=start, end=end, title=form.title.data or "", quantity=form.quantity.data

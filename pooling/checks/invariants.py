@@ -13,7 +13,8 @@ from operator import attrgetter
 
 from sqlalchemy import func, or_, select
 
-from pooling.bookings.models import HELD_UNTIL, HOLDING, Booking, BookingShare, Series
+from pooling.bookings.models import HOLDING, Booking, BookingShare, Series
+from pooling.bookings.queries import holding_bookings
 from pooling.calendar.models import ExternalBusyTime, ExternalCalendar
 from pooling.costing.document import PeriodAllocation
 from pooling.costing.models import Cost, CostPeriod
@@ -121,14 +122,7 @@ def over_capacity() -> list[Violation]:
     }
     # Held until an early check-out, as the booking engine counts them.
     rows = db.session.execute(
-        select(
-            Booking.resource_id,
-            Booking.id,
-            Booking.start_at,
-            HELD_UNTIL.label("end_at"),
-            Booking.quantity,
-        )
-        .where(Booking.status.in_(HOLDING), HELD_UNTIL > Booking.start_at)
+        holding_bookings()
         .order_by(Booking.resource_id, Booking.start_at, Booking.id)
         .execution_options(yield_per=_ROWS_PER_FETCH)
     )

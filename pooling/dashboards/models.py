@@ -1,14 +1,13 @@
-"""In-kind valuation rates, and the index the dashboards read bookings by period through."""
+"""In-kind valuation rates."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, Numeric, String
+from sqlalchemy import CheckConstraint, ForeignKey, Numeric, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from pooling.bookings.models import Booking
 from pooling.core.db import UTCDateTime, utcnow
 from pooling.extensions import db
 
@@ -36,8 +35,3 @@ class InKindRate(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     resource = relationship("Resource")
-
-
-# The dashboards read every booking of a period whatever its resource or organisation:
-# without this index a week or a month reads the whole table.
-bookings_by_start = Index("ix_bookings_start_at", Booking.start_at)

@@ -15,14 +15,12 @@ from pooling.core.time import pole_tz
 from pooling.costing import services as costing
 from pooling.dashboards import permissions, queries
 from pooling.dashboards.models import InKindRate
+from pooling.dashboards.periods import Period
 from pooling.dashboards.queries import Scope, SqlTime
+from pooling.dashboards.rounding import hours_of, percent_of, rounded
 from pooling.dashboards.services import (
     DashboardFilter,
     Occupancy,
-    Period,
-    _hours,
-    _percent,
-    _round,
     build_dashboard,
     periods_overlapping,
 )
@@ -75,7 +73,7 @@ def build_report(actor: User, period: Period, *, now: datetime | None = None) ->
         occupancy_total=dashboard.occupancy_total,
         bookings=bookings,
         bookings_by_others=by_others,
-        share_by_others=_percent(Decimal(by_others), Decimal(bookings)),
+        share_by_others=percent_of(Decimal(by_others), Decimal(bookings)),
         in_kind=in_kind,
         in_kind_total=sum((line.value for line in in_kind), Decimal("0.00")),
         costs=_costs(actor, period),
@@ -117,10 +115,10 @@ def _in_kind_lines(lending: list[dict]) -> list[InKindLine]:
     lines = []
     for row in db.session.execute(query):
         rate = by_resource.get(row.id, by_kind.get(row.kind))
-        hours = _hours(used.get(row.id))
+        hours = hours_of(used.get(row.id))
         if rate is None or not hours:
             continue
-        lines.append(InKindLine(row.name, row.owner, hours, rate, _round(hours * rate)))
+        lines.append(InKindLine(row.name, row.owner, hours, rate, rounded(hours * rate)))
     return lines
 
 

@@ -1,4 +1,4 @@
-"""The dashboard and the activity report, assembled from aggregate queries for an actor.
+"""The dashboard's figures, assembled from aggregate queries for an actor.
 
 Coordinators see the whole pole and may filter by organisation. Referents see the same
 dashboard limited to their own organisation's usage (hours, trend, heatmap, cancellations,
@@ -10,24 +10,23 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from datetime import datetime
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from dateutil.relativedelta import relativedelta
 from flask_babel import gettext as _
 from sqlalchemy import select
 
 from pooling.accounts.models import User
-from pooling.audit.services import record
 from pooling.bookings.availability import open_spans, subtract
 from pooling.core.db import utcnow
 from pooling.core.errors import NotAllowed, RuleViolation
-from pooling.core.time import MAX_REPORT_DAYS, local_day_bounds, pole_tz
+from pooling.core.time import pole_tz
 from pooling.costing import services as costing
 from pooling.dashboards import permissions, queries
-from pooling.dashboards.models import InKindRate
+from pooling.dashboards.periods import Period
 from pooling.dashboards.queries import Scope, SqlTime
+from pooling.dashboards.rounding import HUNDRED, TENTH, hours_of, percent_of, rounded
 from pooling.extensions import db
 from pooling.organisations.models import Organisation
 from pooling.organisations.permissions import can_read_usage_and_costs
@@ -35,86 +34,7 @@ from pooling.resources.models import RESOURCE_KINDS, Resource
 from pooling.usage import services as usage_services
 from pooling.usage.models import DEFAULT_LATE_CANCEL_HOURS
 
-PERIOD_KINDS = ("week", "month", "quarter", "year", "custom")
-HUNDRED = Decimal(100)
-CENT = Decimal("0.01")
 RANKED = 5
-
-
-def _round(value, places: Decimal = CENT) -> Decimal:
-    return Decimal(str(value or 0)).quantize(places, rounding=ROUND_HALF_UP)
-
-
-def _hours(seconds) -> Decimal:
-    return _round(Decimal(str(seconds or 0)) / 3600)
-
-
-def _percent(part: Decimal, whole: Decimal) -> Decimal | None:
-    if not whole:
-        return None
-    return _round(Decimal(part) * HUNDRED / Decimal(whole), Decimal("0.1"))
-
-
-# ---------------------------------------------------------------- periods
-
-
-@dataclass(frozen=True)
-class Period:
-    """Local calendar days ``first``..``last`` (inclusive) and their UTC bounds ``[start, end)``."""
-
-    kind: str
-    first: date
-    last: date
-    start: datetime
-    end: datetime
-
-    def months(self) -> list[str]:
-        """The local months the period touches, as 'YYYY-MM'."""
-        found, cursor = [], self.first.replace(day=1)
-        while cursor <= self.last:
-            found.append(cursor.strftime("%Y-%m"))
-            cursor += relativedelta(months=1)
-        return found
-
-    @property
-    def slug(self) -> str:
-        return f"{self.first.isoformat()}_{self.last.isoformat()}"
-
-
-def make_period(
-    kind: str,
-    on: date,
-    first: date | None = None,
-    last: date | None = None,
-    tz: ZoneInfo | None = None,
-) -> Period:
-    """The local calendar week (Monday first), month, quarter or year containing ``on``,
-    or the custom days ``first``..``last``. Raises RuleViolation for an impossible custom range.
-    """
-    tz = tz or pole_tz()
-    if kind == "week":
-        first = on - timedelta(days=on.weekday())
-        last = first + timedelta(days=6)
-    elif kind == "month":
-        first = on.replace(day=1)
-        last = first + relativedelta(months=1) - timedelta(days=1)
-    elif kind == "quarter":
-        first = date(on.year, 3 * ((on.month - 1) // 3) + 1, 1)
-        last = first + relativedelta(months=3) - timedelta(days=1)
-    elif kind == "year":
-        first, last = date(on.year, 1, 1), date(on.year, 12, 31)
-    else:
-        kind = "custom"
-        if first is None or last is None:
-            message = _("Give the first and the last day.")
-            raise RuleViolation(message, code="period_incomplete", fields={"end": [message]})
-        if last < first:
-            message = _("The last day must not be before the first day.")
-            raise RuleViolation(message, code="end_before_start", fields={"end": [message]})
-        if (last - first).days > MAX_REPORT_DAYS:
-            message = _("Ask for at most %(days)s days at once.", days=MAX_REPORT_DAYS)
-            raise RuleViolation(message, code="period_too_long", fields={"end": [message]})
-    return Period(kind, first, last, local_day_bounds(first, tz)[0], local_day_bounds(last, tz)[1])
 
 
 # ---------------------------------------------------------------- scope
@@ -295,23 +215,23 @@ def spread_demand(groups: list[dict]) -> list[list[Decimal]]:
             minutes[cell // 24][cell % 24] += taken * weight
             position += taken
             remaining -= taken
-    return [[_round(Decimal(str(value)) / 60) for value in day] for day in minutes]
+    return [[rounded(Decimal(str(value)) / 60) for value in day] for day in minutes]
 
 
 def _occupancy(key, label, kind, open_s: float, booked_s, unit_s, quantity: int) -> Occupancy:
-    open_hours = _hours(open_s)
-    capacity = _hours(Decimal(str(open_s)) * quantity)
-    unit_hours = _hours(unit_s)
+    open_hours = hours_of(open_s)
+    capacity = hours_of(Decimal(str(open_s)) * quantity)
+    unit_hours = hours_of(unit_s)
     return Occupancy(
         key=key,
         label=label,
         kind=kind,
         kind_label=str(RESOURCE_KINDS.get(kind, kind)),
         open_hours=open_hours,
-        booked_hours=_hours(booked_s),
+        booked_hours=hours_of(booked_s),
         unit_hours=unit_hours,
         capacity_hours=capacity,
-        rate=_percent(unit_hours, capacity),
+        rate=percent_of(unit_hours, capacity),
     )
 
 
@@ -410,8 +330,8 @@ def build_dashboard(
 def _kind_occupancy(key: str, kind: str, values: list[float]) -> Occupancy:
     open_s, booked_s, unit_s, capacity_s = values
     row = _occupancy(key, str(RESOURCE_KINDS.get(kind, kind)), kind, open_s, booked_s, unit_s, 1)
-    row.capacity_hours = _hours(capacity_s)
-    row.rate = _percent(row.unit_hours, row.capacity_hours)
+    row.capacity_hours = hours_of(capacity_s)
+    row.rate = percent_of(row.unit_hours, row.capacity_hours)
     return row
 
 
@@ -432,7 +352,7 @@ def _usage_and_trend(
     windows = usage_services.entries_by_window(bounds, now=now)
     everyone = [entry for entries in windows for entry in entries if _in_scope(entry, scope)]
     grand_total = sum((entry.unit_hours for entry in everyone), Decimal(0))
-    pole_hours = _round(sum((entry.hours for entry in everyone), Decimal(0)))
+    pole_hours = rounded(sum((entry.hours for entry in everyone), Decimal(0)))
 
     def mine(entry) -> bool:
         return scope.organisation_id is None or entry.organisation_id == scope.organisation_id
@@ -446,7 +366,7 @@ def _usage_and_trend(
             unit_hours=row.unit_hours,
             meter=row.meter,
             bookings=row.bookings,
-            share=_round(row.share * HUNDRED, Decimal("0.1")) if grand_total else None,
+            share=rounded(row.share * HUNDRED, TENTH) if grand_total else None,
             late_cancellations=row.late_cancellations,
         )
         for row in rows
@@ -457,8 +377,8 @@ def _usage_and_trend(
     for label, entries in zip(time.months, windows, strict=True):
         kept = [e for e in entries if _in_scope(e, scope) and mine(e)]
         months[label] = (
-            _round(sum((e.hours for e in kept), Decimal(0))),
-            _round(sum((e.unit_hours for e in kept), Decimal(0))),
+            rounded(sum((e.hours for e in kept), Decimal(0))),
+            rounded(sum((e.unit_hours for e in kept), Decimal(0))),
         )
     trend = [
         Trend(month, *(values or (Decimal("0.00"), Decimal("0.00"))))
@@ -495,183 +415,3 @@ def current_cost_split(actor: User, period: Period) -> dict | None:
             for total in document["totals"]
         ],
     }
-
-
-# ---------------------------------------------------------------- in-kind valuation
-
-
-def in_kind_rates(actor: User) -> list[InKindRate]:
-    """The valuations set so far (kinds first). Raises NotAllowed."""
-    if not permissions.can_set_in_kind_rates(actor):
-        raise NotAllowed(_("Only coordinators value in-kind contributions."))
-    rates = db.session.scalars(select(InKindRate))
-    return sorted(
-        rates, key=lambda rate: (rate.kind is None, rate.kind or "", rate.resource_id or 0)
-    )
-
-
-def in_kind_subjects() -> list[tuple[str, str]]:
-    """What can be valued: every kind, and every resource owned by a member organisation."""
-    subjects = [(f"kind:{key}", str(label)) for key, label in RESOURCE_KINDS.items()]
-    owned = select(Resource.id, Resource.name).where(Resource.owner_organisation_id.is_not(None))
-    subjects += [(f"resource:{row.id}", row.name) for row in db.session.execute(owned)]
-    return subjects
-
-
-def set_in_kind_rate(actor: User, subject: str, hourly_rate) -> InKindRate | None:
-    """Set (or, with an empty rate, remove) the hourly value of a kind or of a lent resource.
-
-    Raises NotAllowed, RuleViolation (unknown subject, negative or malformed rate).
-    """
-    if not permissions.can_set_in_kind_rates(actor):
-        raise NotAllowed(_("Only coordinators value in-kind contributions."))
-    if subject not in dict(in_kind_subjects()):
-        message = _("Choose a kind or a resource lent by a member organisation.")
-        raise RuleViolation(message, code="unknown_subject", fields={"subject": [message]})
-    kind_or_resource, _sep, value = subject.partition(":")
-    where = (
-        InKindRate.kind == value
-        if kind_or_resource == "kind"
-        else InKindRate.resource_id == int(value)
-    )
-    existing = db.session.scalar(select(InKindRate).where(where))
-    before = {"hourly_rate": str(existing.hourly_rate)} if existing else None
-    if hourly_rate in (None, ""):
-        if existing is not None:
-            db.session.delete(existing)
-            db.session.flush()
-            record(actor, "dashboard.in_kind_rate", existing, before=before, after=None)
-        return None
-    try:
-        rate = _round(Decimal(str(hourly_rate).replace(",", ".")))
-    except ArithmeticError:
-        rate = Decimal(-1)
-    if rate < 0:
-        message = _("Give an amount per hour of zero or more.")
-        raise RuleViolation(message, code="invalid_rate", fields={"hourly_rate": [message]})
-    if existing is None:
-        existing = InKindRate(
-            kind=value if kind_or_resource == "kind" else None,
-            resource_id=int(value) if kind_or_resource == "resource" else None,
-            hourly_rate=rate,
-        )
-        db.session.add(existing)
-    existing.hourly_rate = rate
-    existing.updated_by_id = actor.id
-    db.session.flush()
-    record(
-        actor, "dashboard.in_kind_rate", existing, before=before, after={"hourly_rate": str(rate)}
-    )
-    return existing
-
-
-# ---------------------------------------------------------------- tables for the CSV exports
-
-
-def _blank(value) -> object:
-    return "" if value is None else value
-
-
-def weekday_labels() -> list[str]:
-    """Translated weekday names, Monday first."""
-    return [
-        _("Monday"),
-        _("Tuesday"),
-        _("Wednesday"),
-        _("Thursday"),
-        _("Friday"),
-        _("Saturday"),
-        _("Sunday"),
-    ]
-
-
-def dashboard_table(dashboard: Dashboard, name: str) -> tuple[list[str], list[list]] | None:
-    """The header and rows of one of the dashboard's tables (as shown beside its chart)."""
-
-    def occupancy_rows(rows: list[Occupancy]) -> list[list]:
-        return [
-            [
-                row.label,
-                row.kind_label,
-                row.open_hours,
-                row.booked_hours,
-                row.unit_hours,
-                row.capacity_hours,
-                _blank(row.rate),
-            ]
-            for row in rows
-        ]
-
-    occupancy_header = [
-        _("Resource"),
-        _("Kind"),
-        _("Open hours"),
-        _("Booked hours"),
-        _("Unit-hours"),
-        _("Open unit-hours"),
-        _("Occupancy (percent)"),
-    ]
-    attendance = dashboard.attendance
-    tables = {
-        "occupancy": (occupancy_header, occupancy_rows(dashboard.occupancy_by_resource)),
-        "kinds": (
-            [_("Kind")] + occupancy_header[2:],
-            [row[1:] for row in occupancy_rows(dashboard.occupancy_by_kind)],
-        ),
-        "usage": (
-            [
-                _("Member organisation"),
-                _("Hours"),
-                _("Unit-hours"),
-                _("Meter units (km)"),
-                _("Bookings"),
-                _("Late cancellations charged"),
-                _("Share of unit-hours (percent)"),
-            ],
-            [
-                [
-                    row.name,
-                    row.hours,
-                    row.unit_hours,
-                    row.meter,
-                    row.bookings,
-                    row.late_cancellations,
-                    _blank(row.share),
-                ]
-                for row in dashboard.usage
-            ],
-        ),
-        "trend": (
-            [_("Month"), _("Hours"), _("Unit-hours")],
-            [[row.month, row.hours, row.unit_hours] for row in dashboard.trend],
-        ),
-        "heatmap": (
-            [_("Weekday")] + [f"{hour:02d}:00" for hour in range(24)],
-            [
-                [label] + list(row)
-                for label, row in zip(weekday_labels(), dashboard.heatmap, strict=True)
-            ],
-        ),
-        "attendance": (
-            [_("Figure"), _("Count")],
-            [
-                [_("Cancellations"), attendance.cancelled],
-                [
-                    _(
-                        "Late cancellations (less than %(hours)s h before)",
-                        hours=attendance.notice_hours,
-                    ),
-                    attendance.late_cancelled,
-                ],
-                [_("No-shows"), attendance.no_shows],
-                [_("Pending approvals in the period"), attendance.pending_in_period],
-                [_("Pending approvals still to decide"), attendance.pending_now],
-            ],
-        ),
-        "ranking": (
-            [_("Rank")] + occupancy_header,
-            [[_("Most used")] + row for row in occupancy_rows(dashboard.most_used)]
-            + [[_("Least used")] + row for row in occupancy_rows(dashboard.least_used)],
-        ),
-    }
-    return tables.get(name)

@@ -11,8 +11,8 @@ from flask_login import current_user, login_required
 from pooling.core.csv_export import csv_response
 from pooling.core.errors import DomainError, NotAllowed, RuleViolation
 from pooling.core.time import pole_tz, utcnow
+from pooling.dashboards import exports, periods, permissions, services, valuation
 from pooling.dashboards import report as reports
-from pooling.dashboards import services
 from pooling.dashboards.forms import DashboardFilterForm, InKindRateForm, ReportPeriodForm
 from pooling.extensions import db
 
@@ -25,19 +25,17 @@ def _today() -> date:
     return utcnow().astimezone(pole_tz()).date()
 
 
-def _read_filters() -> tuple[DashboardFilterForm, services.Period | None, services.DashboardFilter]:
+def _read_filters() -> tuple[DashboardFilterForm, periods.Period | None, services.DashboardFilter]:
     """The period and filters of the query string; the period is None when it is impossible."""
-    if not services.permissions.can_view_dashboard(current_user):
+    if not permissions.can_view_dashboard(current_user):
         abort(403)
     form = DashboardFilterForm(request.args)
     form.set_choices(services.filter_choices(current_user))
     form.validate()
-    kind = form.period.data if form.period.data in services.PERIOD_KINDS else "month"
+    kind = form.period.data if form.period.data in periods.PERIOD_KINDS else "month"
     period = None
     try:
-        period = services.make_period(
-            kind, form.on.data or _today(), form.start.data, form.end.data
-        )
+        period = periods.make_period(kind, form.on.data or _today(), form.start.data, form.end.data)
     except RuleViolation as error:
         for name, messages in error.fields.items():
             getattr(form, name).errors = list(messages)
@@ -61,9 +59,9 @@ def index():
         "dashboards/index.html",
         form=form,
         dashboard=dashboard,
-        weekdays=services.weekday_labels(),
+        weekdays=exports.weekday_labels(),
         args=request.args.to_dict(),
-        pole_wide=services.permissions.can_view_pole_dashboard(current_user),
+        pole_wide=permissions.can_view_pole_dashboard(current_user),
     )
 
 
@@ -76,12 +74,12 @@ def export(name: str):
     if period is None:
         abort(422)
     dashboard = services.build_dashboard(current_user, period, asked)
-    header, rows = services.dashboard_table(dashboard, name)
+    header, rows = exports.dashboard_table(dashboard, name)
     return csv_response(f"dashboard-{name}-{period.slug}.csv", header, rows)
 
 
-def _report_period() -> tuple[ReportPeriodForm, services.Period | None]:
-    if not services.permissions.can_view_report(current_user):
+def _report_period() -> tuple[ReportPeriodForm, periods.Period | None]:
+    if not permissions.can_view_report(current_user):
         abort(403)
     form = ReportPeriodForm(request.args)
     form.validate()
@@ -89,7 +87,7 @@ def _report_period() -> tuple[ReportPeriodForm, services.Period | None]:
     first = form.start.data or date(today.year, 1, 1)
     last = form.end.data or date(today.year, 12, 31)
     try:
-        return form, services.make_period("custom", today, first, last)
+        return form, periods.make_period("custom", today, first, last)
     except RuleViolation as error:
         form.end.errors = list(error.fields.get("end", [error.message]))
         return form, None
@@ -124,15 +122,15 @@ def report_csv():
 @bp.route("/in-kind", methods=["GET", "POST"])
 @login_required
 def in_kind():
-    if not services.permissions.can_set_in_kind_rates(current_user):
+    if not permissions.can_set_in_kind_rates(current_user):
         abort(403)
     form = InKindRateForm()
-    subjects = services.in_kind_subjects()
+    subjects = valuation.in_kind_subjects()
     form.subject.choices = subjects
     status = 200
     if form.validate_on_submit():
         try:
-            services.set_in_kind_rate(current_user, form.subject.data, form.hourly_rate.data)
+            valuation.set_in_kind_rate(current_user, form.subject.data, form.hourly_rate.data)
         except NotAllowed:
             db.session.rollback()
             abort(403)
@@ -153,6 +151,6 @@ def in_kind():
     return render_template(
         "dashboards/in_kind.html",
         form=form,
-        rates=services.in_kind_rates(current_user),
+        rates=valuation.in_kind_rates(current_user),
         labels=dict(subjects),
     ), status

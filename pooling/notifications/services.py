@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 
 from flask_babel import format_date, format_time, ngettext
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 
 from pooling.core.db import utcnow
@@ -69,91 +70,69 @@ def _when(params: dict) -> str:
     return f"{format_date(instant, 'full')}, {format_time(instant, 'HH:mm')}"
 
 
-def message(notification: Notification) -> str:
-    """The notification's text in the reader's language, with the date in local time."""
-    p = {
-        "resource": "",
-        "organisation": "",
-        "reason": "",
-        "by": "",
-        "count": 1,
-        **(notification.params or {}),
-    }
-    p["when"] = _when(p)
-    reason = p["reason"] or _("no reason given")
-    texts = {
-        "booking_pending": lambda: ngettext(
+# What each kind of notification says; the values come from its params (see ``message``).
+_TEXTS = {
+    "booking_submitted": _l("Your booking of %(resource)s on %(when)s awaits approval."),
+    "booking_approved": _l("Your booking of %(resource)s on %(when)s is approved."),
+    "booking_rejected": _l("Your booking of %(resource)s on %(when)s is refused: %(reason)s"),
+    "share_accepted": _l("%(organisation)s accepted its share of %(resource)s on %(when)s."),
+    "share_declined": _l(
+        "%(organisation)s declined its share of %(resource)s on %(when)s; it stays with "
+        "your organisation."
+    ),
+    "booking_cancelled": _l("The booking of %(resource)s on %(when)s was cancelled by %(by)s."),
+    "membership_proposed": _l(
+        "%(organisation)s invites you to join it. Open the link its referent sends you, "
+        "signed in with this account, to accept."
+    ),
+    "password_reset_link": _l(
+        "%(by)s issued a one-time link to reset your password. Your current password keeps "
+        "working until the link is used; if you did not ask for it, tell the pole's "
+        "coordinators."
+    ),
+    "booking_cancelled_closure": _l(
+        "Your booking of %(resource)s on %(when)s is cancelled: closed (%(reason)s)."
+    ),
+}
+
+
+def _counted_text(kind: str, count: int, values: dict) -> str | None:
+    """The texts that name how many dates a series notification covers."""
+    if kind == "booking_pending":
+        return ngettext(
             "Booking awaiting your approval: %(resource)s on %(when)s for %(organisation)s.",
             "Booking awaiting your approval: %(resource)s from %(when)s for %(organisation)s "
             "(%(num)s dates).",
-            int(p["count"] or 1),
-            resource=p["resource"],
-            when=p["when"],
-            organisation=p["organisation"],
-        ),
-        "booking_submitted": lambda: _(
-            "Your booking of %(resource)s on %(when)s awaits approval.",
-            resource=p["resource"],
-            when=p["when"],
-        ),
-        "booking_approved": lambda: _(
-            "Your booking of %(resource)s on %(when)s is approved.",
-            resource=p["resource"],
-            when=p["when"],
-        ),
-        "booking_rejected": lambda: _(
-            "Your booking of %(resource)s on %(when)s is refused: %(reason)s",
-            resource=p["resource"],
-            when=p["when"],
-            reason=reason,
-        ),
-        "share_proposed": lambda: ngettext(
+            count,
+            **values,
+        )
+    if kind == "share_proposed":
+        return ngettext(
             "%(organisation)s proposes that your organisation carries %(share)s %% of %(resource)s "
             "on %(when)s: accept or decline it in your inbox.",
             "%(organisation)s proposes that your organisation carries %(share)s %% of %(resource)s "
             "from %(when)s (%(num)s dates): accept or decline each in your inbox.",
-            int(p["count"] or 1),
-            organisation=p["organisation"],
-            share=p.get("share", ""),
-            resource=p["resource"],
-            when=p["when"],
-        ),
-        "share_accepted": lambda: _(
-            "%(organisation)s accepted its share of %(resource)s on %(when)s.",
-            organisation=p["organisation"],
-            resource=p["resource"],
-            when=p["when"],
-        ),
-        "share_declined": lambda: _(
-            "%(organisation)s declined its share of %(resource)s on %(when)s; it stays with "
-            "your organisation.",
-            organisation=p["organisation"],
-            resource=p["resource"],
-            when=p["when"],
-        ),
-        "booking_cancelled": lambda: _(
-            "The booking of %(resource)s on %(when)s was cancelled by %(by)s.",
-            resource=p["resource"],
-            when=p["when"],
-            by=p["by"],
-        ),
-        "membership_proposed": lambda: _(
-            "%(organisation)s invites you to join it. Open the link its referent sends you, "
-            "signed in with this account, to accept.",
-            organisation=p["organisation"],
-        ),
-        "password_reset_link": lambda: _(
-            "%(by)s issued a one-time link to reset your password. Your current password keeps "
-            "working until the link is used; if you did not ask for it, tell the pole's "
-            "coordinators.",
-            by=p["by"],
-        ),
-        "booking_cancelled_closure": lambda: _(
-            "Your booking of %(resource)s on %(when)s is cancelled: closed (%(reason)s).",
-            resource=p["resource"],
-            when=p["when"],
-            reason=reason,
-        ),
+            count,
+            **values,
+        )
+    return None
+
+
+def message(notification: Notification) -> str:
+    """The notification's text in the reader's language, with the date in local time."""
+    values = {
+        "resource": "",
+        "organisation": "",
+        "reason": "",
+        "by": "",
+        "share": "",
+        "count": 1,
+        **(notification.params or {}),
     }
-    render = texts.get(notification.kind)
-    return render() if render else notification.kind
+    values["when"] = _when(values)
+    values["reason"] = values["reason"] or _("no reason given")
+    counted = _counted_text(notification.kind, int(values["count"] or 1), values)
+    if counted is not None:
+        return counted
+    text = _TEXTS.get(notification.kind)
+    return str(text) % values if text is not None else notification.kind

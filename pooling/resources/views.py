@@ -1,4 +1,7 @@
-"""The resource catalogue pages: search, detail with rules and closures, and their management."""
+"""The resource catalogue pages: search, detail with rules and closures, and their management.
+
+Adding and removing closures, which may cancel bookings, is in ``pooling.bookings.closure_views``.
+"""
 
 from __future__ import annotations
 
@@ -6,15 +9,12 @@ from datetime import timedelta
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from pooling.accounts.services import active_people
-from pooling.bookings import closures
 from pooling.core.errors import DomainError, NotAllowed
 from pooling.core.form_errors import place_field_errors
 from pooling.core.time import pole_tz, utcnow
-from pooling.core.urls import is_safe_next
 from pooling.extensions import db
 from pooling.organisations.forms import ConfirmForm
 from pooling.organisations.services import list_organisations
@@ -56,12 +56,12 @@ def descriptions() -> dict:
     }
 
 
-def _require_coordinator() -> None:
+def require_coordinator() -> None:
     if not can_manage_resources(current_user):
         raise NotAllowed(_("Only the pole's coordinators can manage resources."))
 
 
-def _show_errors(form, error: DomainError, aliases: dict | None = None) -> None:
+def show_errors(form, error: DomainError, aliases: dict | None = None) -> None:
     """A service's field messages next to the fields (``aliases`` renames them); others flashed."""
     _placed, unplaced = place_field_errors(form, error, aliases=aliases)
     for name, messages in unplaced.items():
@@ -94,13 +94,13 @@ def index():
 HOLIDAYS_AHEAD_DAYS = 120
 
 
-def _coming_holidays() -> list:
+def coming_holidays() -> list:
     """The public holidays of the next four months, so nobody is surprised by them."""
     now = utcnow()
     return services.public_holidays(now, now + timedelta(days=HOLIDAYS_AHEAD_DAYS))
 
 
-def _detail(resource, closure_form: ClosureForm, status: int = 200):
+def render_detail(resource, closure_form: ClosureForm, status: int = 200):
     rules = resource.rules
     return render_template(
         "resources/detail.html",
@@ -108,7 +108,7 @@ def _detail(resource, closure_form: ClosureForm, status: int = 200):
         opening_hours=describe.describe_opening_hours(rules["opening_hours"]),
         rule_lines=describe.describe_rules(rules),
         closures=services.upcoming_closures(resource.id, utcnow()),
-        holidays=_coming_holidays() if resource.closed_on_public_holidays else [],
+        holidays=coming_holidays() if resource.closed_on_public_holidays else [],
         closure_form=closure_form,
     ), status
 
@@ -117,7 +117,7 @@ def _detail(resource, closure_form: ClosureForm, status: int = 200):
 @login_required
 def detail(resource_id: int):
     resource = services.get_resource(current_user, resource_id)
-    return _detail(resource, ClosureForm())
+    return render_detail(resource, ClosureForm())
 
 
 def _values_from(form: ResourceForm) -> dict | None:
@@ -147,7 +147,7 @@ def _owner_choices(resource=None) -> list:
 @bp.route("/new", methods=["GET", "POST"])
 @login_required
 def create():
-    _require_coordinator()
+    require_coordinator()
     form = ResourceForm(organisations=_owner_choices(), people=active_people())
     if request.method == "GET":
         form.fill_opening_hours(services.default_opening_hours())
@@ -159,7 +159,7 @@ def create():
                 resource = services.create_resource(current_user, values)
             except DomainError as error:
                 db.session.rollback()
-                _show_errors(form, error)
+                show_errors(form, error)
             else:
                 db.session.commit()
                 flash(_("%(name)s is added to the catalogue.", name=resource.name), "success")
@@ -186,7 +186,7 @@ def edit(resource_id: int):
                 services.update_resource(current_user, resource_id, values)
             except DomainError as error:
                 db.session.rollback()
-                _show_errors(form, error)
+                show_errors(form, error)
             else:
                 db.session.commit()
                 flash(_("The changes are saved."), "success")
@@ -196,7 +196,7 @@ def edit(resource_id: int):
 
 def _set_active(resource_id: int, active: bool):
     if not ConfirmForm().validate_on_submit():
-        _require_coordinator()
+        require_coordinator()
         flash(_("The form has expired; please try again."), "error")
         return redirect(url_for("resources.detail", resource_id=resource_id))
     resource = services.update_resource(current_user, resource_id, {"active": active})
@@ -220,112 +220,3 @@ def deactivate(resource_id: int):
 @login_required
 def reactivate(resource_id: int):
     return _set_active(resource_id, True)
-
-
-CLOSURE_FIELDS = {"end": "end_on", "start": "start_on", "reason": "reason"}
-
-
-def _add_closure(form: ClosureForm, resource_id: int | None, resource=None):
-    """Validate the closure form and close; True when written, False on errors, or the
-    confirmation page when the closure hits bookings and the coordinator has not chosen
-    yet whether to cancel or keep them."""
-    if not form.validate_on_submit():
-        return False
-    instants = form.instants()
-    if instants is None:
-        return False
-    reason = (form.reason.data or "").strip()
-    decision = form.decision.data if form.decision.data in ("cancel", "keep") else None
-    try:
-        if decision is None:
-            hit = closures.preview_closure(current_user, resource_id, *instants, reason)
-            if hit:
-                db.session.rollback()
-                return render_template(
-                    "resources/closure_confirm.html",
-                    form=form,
-                    resource=resource,
-                    bookings=hit,
-                    period=describe.describe_closure(*instants, pole_tz()),
-                    action=request.path,
-                )
-        outcome = closures.close(
-            current_user, resource_id, *instants, reason, cancel_bookings=decision == "cancel"
-        )
-    except DomainError as error:
-        if error.status != 422:
-            raise
-        db.session.rollback()
-        _show_errors(form, error, CLOSURE_FIELDS)
-        return False
-    db.session.commit()
-    if outcome.cancelled:
-        flash(
-            ngettext(
-                "The closure is added; %(num)d booking is cancelled and its booker told.",
-                "The closure is added; %(num)d bookings are cancelled and their bookers told.",
-                len(outcome.cancelled),
-            ),
-            "success",
-        )
-    elif outcome.affected:
-        flash(
-            ngettext(
-                "The closure is added; %(num)d booking during it is kept.",
-                "The closure is added; %(num)d bookings during it are kept.",
-                len(outcome.affected),
-            ),
-            "success",
-        )
-    else:
-        flash(_("The closure is added."), "success")
-    return True
-
-
-@bp.post("/<int:resource_id>/closures")
-@login_required
-def add_closure(resource_id: int):
-    _require_coordinator()
-    resource = services.get_resource(current_user, resource_id)
-    form = ClosureForm()
-    done = _add_closure(form, resource.id, resource)
-    if done is True:
-        return redirect(url_for("resources.detail", resource_id=resource_id))
-    if done is not False:
-        return done
-    return _detail(resource, form, 422)
-
-
-@bp.route("/closures", methods=["GET", "POST"], endpoint="closures")
-@login_required
-def closures_page():
-    _require_coordinator()
-    form = ClosureForm()
-    status = 200
-    if request.method == "POST":
-        done = _add_closure(form, None)
-        if done is True:
-            return redirect(url_for("resources.closures"))
-        if done is not False:
-            return done
-        status = 422
-    return render_template(
-        "resources/closures.html",
-        form=form,
-        closures=services.upcoming_closures(None, utcnow()),
-        holidays=_coming_holidays(),
-    ), status
-
-
-@bp.post("/closures/<int:closure_id>/delete")
-@login_required
-def delete_closure(closure_id: int):
-    _require_coordinator()
-    if ConfirmForm().validate_on_submit():
-        closures.remove(current_user, closure_id)
-        db.session.commit()
-        flash(_("The closure is removed."), "success")
-    else:
-        flash(_("The form has expired; please try again."), "error")
-    target = request.form.get("next")
-    return redirect(target if is_safe_next(target) else url_for("resources.closures"))

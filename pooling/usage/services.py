@@ -127,6 +127,25 @@ def set_late_cancel_hours(actor: User, hours) -> UsageSettings:
 # ---------------------------------------------------------------- measurement
 
 
+# The columns read as they are, in the order of ``BookingFacts``' first fields (booking id,
+# resource id, kind, organisation id, ...); the fields after them are derived per row.
+_FACT_COLUMNS = (
+    Booking.id,
+    Booking.resource_id,
+    Resource.kind,
+    Booking.organisation_id,
+    Booking.start_at,
+    Booking.end_at,
+    Booking.status,
+    Booking.quantity,
+    Booking.cancelled_at,
+    Booking.checked_in_at,
+    Booking.checked_out_at,
+    Booking.meter_start,
+    Booking.meter_end,
+)
+
+
 def booking_facts(start: datetime, end: datetime) -> list[BookingFacts]:
     """The bookings that may count in ``[start, end)``: confirmed or cancelled, near the window.
 
@@ -152,64 +171,20 @@ def booking_facts(start: datetime, end: datetime) -> list[BookingFacts]:
     ):
         shares[booking_id].append((organisation_id, Decimal(share), status))
     rows = db.session.execute(
-        select(
-            Booking.id,
-            Booking.resource_id,
-            Resource.kind,
-            Booking.organisation_id,
-            Booking.start_at,
-            Booking.end_at,
-            Booking.status,
-            Booking.quantity,
-            Booking.cancelled_at,
-            Booking.checked_in_at,
-            Booking.checked_out_at,
-            Booking.meter_start,
-            Booking.meter_end,
-            Resource.meter_unit,
-            Booking.confirmed_at,
-        )
+        select(*_FACT_COLUMNS, Resource.meter_unit, Booking.confirmed_at)
         .join(Resource, Resource.id == Booking.resource_id)
         .where(*near)
         .order_by(Booking.start_at, Booking.id)
     ).tuples()
-    return [
-        BookingFacts(
-            booking_id,
-            resource_id,
-            kind,
-            organisation_id,
-            start_at,
-            end_at,
-            status,
-            quantity,
-            cancelled_at,
-            checked_in_at,
-            checked_out_at,
-            meter_start,
-            meter_end,
-            counted_shares(organisation_id, shares[booking_id]) if booking_id in shares else (),
-            bool(meter_unit),
-            confirmed_at is not None,
+    facts = []
+    for *columns, meter_unit, confirmed_at in rows:
+        booking = BookingFacts(
+            *columns, check_in_expected=bool(meter_unit), was_confirmed=confirmed_at is not None
         )
-        for (
-            booking_id,
-            resource_id,
-            kind,
-            organisation_id,
-            start_at,
-            end_at,
-            status,
-            quantity,
-            cancelled_at,
-            checked_in_at,
-            checked_out_at,
-            meter_start,
-            meter_end,
-            meter_unit,
-            confirmed_at,
-        ) in rows
-    ]
+        if booking.booking_id in shares:
+            booking.shares = counted_shares(booking.organisation_id, shares[booking.booking_id])
+        facts.append(booking)
+    return facts
 
 
 def manual_entries(start: datetime, end: datetime) -> list[UsageEntry]:

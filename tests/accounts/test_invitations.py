@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from pooling.accounts import services
+from pooling.accounts import organisation_people, services
 from pooling.accounts.models import Invitation, User
 from pooling.accounts.passwords import verify_password
 from pooling.core.db import utcnow
@@ -23,7 +23,7 @@ def invited_person(referent=None):
     """A new person added to an organisation by its referent; returns (person, secret)."""
     if referent is None:
         referent = make_user(make_organisation(slug="ateliers"), role="org_admin")
-    _name, secret = services.add_person_to_organisation(
+    _name, secret = organisation_people.add_person_to_organisation(
         referent, "ateliers", services.PersonInput(email="nina@example.org", name="Nina")
     )
     db.session.commit()

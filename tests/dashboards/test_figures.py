@@ -9,7 +9,8 @@ import pytest
 
 from pooling.core.errors import NotAllowed
 from pooling.dashboards import services
-from pooling.dashboards.services import DashboardFilter, make_period
+from pooling.dashboards.periods import make_period
+from pooling.dashboards.services import DashboardFilter
 from tests.dashboards.fixture import NOW, PARIS, build_pole
 
 D = Decimal
