@@ -8,7 +8,7 @@ Thin handlers over ``pooling.costing.periods`` and ``pooling.costing.allocations
 
 from __future__ import annotations
 
-from flask import Response, jsonify
+from flask import Response, jsonify, request
 
 from pooling.api import bp
 from pooling.api.helpers import actor, created, list_response
@@ -54,6 +54,13 @@ def cost_input(body: CostCreate) -> CostInput:
         management_coefficient=body.management_coefficient,
         planned_hours=None if planned is None else {p.organisation_id: p.hours for p in planned},
     )
+
+
+def period_to_change(user) -> None:
+    """The guard of a coordinator's act on a period: 403, then 404 for an unknown period,
+    come before what is wrong with the body (422)."""
+    periods.ensure_can_change_costs(user)
+    periods.get_period(user, request.view_args["period_id"])
 
 
 @bp.get("/cost-periods")
@@ -110,7 +117,7 @@ def get_cost_period(period_id: int) -> Response:
     body=CostCreate,
     answers={201: Cost},
     errors=(403, 404, 409),
-    guard=periods.ensure_can_change_costs,
+    guard=period_to_change,
 )
 def create_cost(period_id: int, body: CostCreate) -> Response:
     """Add a cost to an open period; 409 once the period is closed."""
@@ -166,7 +173,7 @@ def close_cost_period(period_id: int) -> Response:
     body=CostPeriodReopen,
     answers={200: CostPeriod},
     errors=(403, 404, 409),
-    guard=periods.ensure_can_change_costs,
+    guard=period_to_change,
 )
 def reopen_cost_period(period_id: int, body: CostPeriodReopen) -> Response:
     """409 when the period is open; 422 without a reason."""
