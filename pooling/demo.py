@@ -266,8 +266,8 @@ def load_demo() -> list[tuple[str, str, str]]:
 def _load_costs(by_slug: dict[str, Organisation]) -> None:
     """This month's cost period with the pole's usual charges (once)."""
     from pooling.core.time import pole_tz
-    from pooling.costing import services as costing
     from pooling.costing.models import CostPeriod
+    from pooling.costing.periods import CostInput, PeriodInput, add_cost, create_period
 
     if db.session.scalar(select(CostPeriod.id).limit(1)) is not None:
         return
@@ -275,12 +275,12 @@ def _load_costs(by_slug: dict[str, Organisation]) -> None:
     first = today.replace(day=1)
     last = (first + timedelta(days=32)).replace(day=1) - timedelta(days=1)
     coordinator = accounts.find_user_by_email("coordination@demo.pooling.fr")
-    period = costing.create_period(
+    period = create_period(
         coordinator,
-        costing.PeriodInput(
+        PeriodInput(
             name=format_date(first, "MMMM y", locale="fr").capitalize(),
-            start=first.isoformat(),
-            end=last.isoformat(),
+            start=first,
+            end=last,
             provisional=True,
         ),
     )
@@ -289,26 +289,31 @@ def _load_costs(by_slug: dict[str, Organisation]) -> None:
         dict(
             label="Loyer Salle Jaurès",
             category="rent",
-            amount="900.00",
-            subsidy="300.00",
+            amount=Decimal("900.00"),
+            subsidy=Decimal("300.00"),
             rule="usage",
             resource_id=rooms["Salle Jaurès"].id,
             paid_by_organisation_id=by_slug["cc-val"].id,
             paid_by_given=True,
         ),
-        dict(label="Assurance multirisque", category="insurance", amount="240.00", rule="equal"),
+        dict(
+            label="Assurance multirisque",
+            category="insurance",
+            amount=Decimal("240.00"),
+            rule="equal",
+        ),
         dict(
             label="Énergie de la Maison des coopérations",
             category="energy",
-            amount="410.00",
+            amount=Decimal("410.00"),
             rule="weighted",
         ),
         dict(
             label="Entretien de la camionnette",
             category="maintenance",
-            amount="180.00",
+            amount=Decimal("180.00"),
             rule="fixed_plus_usage",
-            fixed_share="0.30",
+            fixed_share=Decimal("0.30"),
             resource_id=rooms["Camionnette Kangoo"].id,
             usage_unit="meter",
             paid_by_organisation_id=by_slug["ressourcerie"].id,
@@ -319,15 +324,15 @@ def _load_costs(by_slug: dict[str, Organisation]) -> None:
             category="salary",
             rule="usage",
             resource_id=rooms["Comptable partagée — Sophie"].id,
-            loaded_hourly_cost="31.40",
-            management_coefficient="1.08",
+            loaded_hourly_cost=Decimal("31.40"),
+            management_coefficient=Decimal("1.08"),
             paid_by_organisation_id=by_slug["pole"].id,
             paid_by_given=True,
         ),
     ]
     for values in costs:
         try:
-            costing.add_cost(coordinator, period.id, costing.CostInput(**values))
+            add_cost(coordinator, period.id, CostInput(**values))
         except DomainError:  # a cost the demo data cannot carry: the demo goes on without it
             continue
     db.session.flush()

@@ -1,27 +1,28 @@
-"""Usage in the API: measured usage over a window, manual usage lines, the cancellation notice."""
+"""Usage in the API: measured usage over a window, manual usage lines, the cancellation notice.
+
+Thin handlers over ``pooling.usage.services``.
+"""
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import Response, jsonify
-from flask_babel import gettext as _
 
 from pooling.api import bp
-from pooling.api.helpers import (
-    actor,
-    check_shape,
-    choice_arg,
-    created,
-    interval_args,
-    json_body,
-    list_response,
-    utc_text,
+from pooling.api.helpers import actor, created, interval, list_response, utc_text
+from pooling.api.operations import operation
+from pooling.api.schemas.common import Page
+from pooling.api.schemas.usage import (
+    ManualUsage,
+    ManualUsageCreate,
+    UsageLine,
+    UsageQuery,
+    UsageSettings,
+    UsageSettingsChange,
+    UsageWindow,
 )
-from pooling.core.errors import RuleViolation
 from pooling.extensions import db
 from pooling.usage import services
-from pooling.usage.services import GROUPINGS, ManualUsageInput
+from pooling.usage.services import ManualUsageInput
 
 
 def usage_row_json(row: services.UsageRow) -> dict:
@@ -41,22 +42,20 @@ def usage_row_json(row: services.UsageRow) -> dict:
     }
 
 
-def _window():
-    window = interval_args("start", "end")
-    if window is None:
-        message = _("Give start and end.")
-        raise RuleViolation(message, code="window_required", fields={"start": [message]})
-    return window
-
-
 @bp.get("/usage")
-def get_usage() -> Response:
+@operation(
+    "Measured usage over a window",
+    tag="usage",
+    query=UsageQuery,
+    answers={200: Page[UsageLine]},
+    errors=(403,),
+    guard=services.require_usage_reader,
+)
+def get_usage(query: UsageQuery) -> Response:
     """Usage over [start, end) grouped by organisation (default), resource or kind."""
-    services.require_usage_reader(actor())
-    start, end = _window()
-    group_by = choice_arg("group_by", GROUPINGS) or "organisation"
-    rows = services.usage_report(actor(), start, end, group_by)
-    return list_response(rows, usage_row_json)
+    start, end = interval(query, "start", "end")
+    rows = services.usage_report(actor(), start, end, query.group_by)
+    return list_response(rows, usage_row_json, query)
 
 
 def manual_json(line) -> dict:
@@ -74,54 +73,53 @@ def manual_json(line) -> dict:
 
 
 @bp.get("/usage/manual")
-def list_manual_usage() -> Response:
-    """Manual usage lines of [start, end)."""
-    services.require_usage_reader(actor())
-    start, end = _window()
-    return list_response(services.list_manual_usage(actor(), start, end), manual_json)
+@operation(
+    "Manual usage lines of a window",
+    tag="usage",
+    query=UsageWindow,
+    answers={200: Page[ManualUsage]},
+    errors=(403,),
+    guard=services.require_usage_reader,
+)
+def list_manual_usage(query: UsageWindow) -> Response:
+    """Manual usage lines of [start, end), by day; referents see their organisations' only."""
+    start, end = interval(query, "start", "end")
+    return list_response(services.list_manual_usage(actor(), start, end), manual_json, query)
 
 
 @bp.get("/usage/manual/<int:line_id>")
+@operation(
+    "One manual usage line",
+    tag="usage",
+    answers={200: ManualUsage},
+    errors=(403, 404),
+)
 def get_manual_usage(line_id: int) -> Response:
     return jsonify(manual_json(services.get_manual_usage(actor(), line_id)))
 
 
 @bp.post("/usage/manual")
-def create_manual_usage() -> Response:
-    """Record usage by hand (coordinators): {organisation_id, resource_id? | kind?, date,
-    hours, quantity?, meter?, reason}."""
-    body = json_body()
-    check_shape(
-        body,
-        {
-            "organisation_id": "integer",
-            "resource_id": "integer?",
-            "kind": "text?",
-            "date": "text",
-            "hours": "number",
-            "quantity": "integer?",
-            "meter": "number?",
-            "reason": "text",
-        },
-    )
-    used_on = None
-    if body.get("date"):
-        try:
-            used_on = date.fromisoformat(body["date"])
-        except ValueError:
-            message = _("Give a date as 2027-01-31.")
-            raise RuleViolation(message, fields={"date": [message]}) from None
+@operation(
+    "Record usage by hand, with a reason (coordinator)",
+    tag="usage",
+    body=ManualUsageCreate,
+    answers={201: ManualUsage},
+    errors=(403,),
+    guard=services.ensure_can_record_usage,
+)
+def create_manual_usage(body: ManualUsageCreate) -> Response:
+    """The line counts on its day for its organisation, on its resource, its kind or the pole."""
     line = services.add_manual_usage(
         actor(),
         ManualUsageInput(
-            organisation_id=body.get("organisation_id"),
-            resource_id=body.get("resource_id"),
-            kind=body.get("kind"),
-            used_on=used_on,
-            hours=body.get("hours"),
-            quantity=body.get("quantity", 1),
-            meter=body.get("meter"),
-            reason=body.get("reason"),
+            organisation_id=body.organisation_id,
+            resource_id=body.resource_id,
+            kind=body.kind,
+            used_on=body.date,
+            hours=body.hours,
+            quantity=body.quantity or 1,
+            meter=body.meter,
+            reason=body.reason,
         ),
     )
     db.session.commit()
@@ -129,16 +127,26 @@ def create_manual_usage() -> Response:
 
 
 @bp.get("/usage/settings")
+@operation(
+    "The late-cancellation notice",
+    tag="usage",
+    answers={200: UsageSettings},
+)
 def get_usage_settings() -> Response:
     """The late-cancellation notice in hours."""
     return jsonify(late_cancel_hours=services.late_cancel_hours())
 
 
 @bp.patch("/usage/settings")
-def update_usage_settings() -> Response:
-    """Set the late-cancellation notice (coordinators): {late_cancel_hours}."""
-    body = json_body()
-    check_shape(body, {"late_cancel_hours": "integer"})
-    services.set_late_cancel_hours(actor(), body.get("late_cancel_hours"))
+@operation(
+    "Set the late-cancellation notice (coordinator)",
+    tag="usage",
+    body=UsageSettingsChange,
+    answers={200: UsageSettings},
+    errors=(403,),
+    guard=services.ensure_can_set_notice,
+)
+def update_usage_settings(body: UsageSettingsChange) -> Response:
+    services.set_late_cancel_hours(actor(), body.late_cancel_hours)
     db.session.commit()
     return jsonify(late_cancel_hours=services.late_cancel_hours())

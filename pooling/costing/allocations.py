@@ -245,7 +245,7 @@ def reopen_period(actor: User, period_id: int, reason: str | None) -> CostPeriod
     period = period_for_write(actor, period_id)
     if not period.is_closed:
         raise Conflict(_("This period is open."), code="period_open")
-    reason = (reason or "").strip() if isinstance(reason, str) else ""
+    reason = (reason or "").strip()
     if not reason:
         message = _("Say why the period is reopened.")
         raise RuleViolation(message, code="reason_required", fields={"reason": [message]})

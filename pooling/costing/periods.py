@@ -6,10 +6,9 @@ pooling.costing.allocations, its accounting by pooling.costing.accounting.
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -23,7 +22,6 @@ from pooling.core.time import (
     NaiveTime,
     OutOfRange,
     check_year,
-    parse_instant,
     pole_tz,
     utc_text,
 )
@@ -69,36 +67,54 @@ def costing_violation(error: CostingError) -> RuleViolation:
     return RuleViolation(message, code=error.code, fields={field_name: [message]})
 
 
+# ---------------------------------------------------------------- permissions
+
+
+def ensure_can_read_costs(actor: User) -> None:
+    """Coordinators and referents read the cost sharing. Raises NotAllowed."""
+    if not can_read_usage_and_costs(actor):
+        raise NotAllowed(_("Only coordinators and referents can read the cost sharing."))
+
+
+def ensure_can_open_periods(actor: User) -> None:
+    """Only the pole's coordinators open cost periods. Raises NotAllowed."""
+    if not can_manage_costs(actor):
+        raise NotAllowed(_("Only the pole's coordinators can open cost periods."))
+
+
+def ensure_can_change_costs(actor: User) -> None:
+    """Only the pole's coordinators change costs, close and reopen periods. Raises NotAllowed."""
+    if not can_manage_costs(actor):
+        raise NotAllowed(_("Only the pole's coordinators can change the cost sharing."))
+
+
 # ---------------------------------------------------------------- periods
 
 
 @dataclass
 class PeriodInput:
-    """A period as typed: a name, a start and an end (dates, inclusive, or instants)."""
+    """A period as asked: a name, and a start and an end that are each a day (the end day
+    included) or an instant with an offset; provisional periods are trued up later."""
 
-    name: str | None = None
-    start: object = None
-    end: object = None
+    name: str
+    start: date | datetime | None
+    end: date | datetime | None
     provisional: bool = False
 
 
-DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+def _bound(value: date | datetime, *, is_end: bool) -> datetime:
+    """An instant from a day (local midnight; an end day is included) or an aware instant.
 
-
-def _bound(value, field_name: str, *, is_end: bool) -> datetime:
-    """An instant from a date (local midnight; an end date is included) or an ISO instant."""
+    Raises NaiveTime (an instant without offset), OutOfRange (a year out of bounds).
+    """
     if isinstance(value, datetime):
         if value.tzinfo is None:
             raise NaiveTime(str(value))
         check_year(value)
         return value.astimezone(UTC)
-    if isinstance(value, date):
-        check_year(value)
-        day = value + timedelta(days=1) if is_end else value
-        return datetime.combine(day, time(0), tzinfo=pole_tz()).astimezone(UTC)
-    if isinstance(value, str) and DATE_ONLY.match(value.strip()):
-        return _bound(date.fromisoformat(value.strip()), field_name, is_end=is_end)
-    return parse_instant(value)
+    check_year(value)
+    day = value + timedelta(days=1) if is_end else value
+    return datetime.combine(day, time(0), tzinfo=pole_tz()).astimezone(UTC)
 
 
 def create_period(actor: User, data: PeriodInput) -> CostPeriod:
@@ -108,10 +124,9 @@ def create_period(actor: User, data: PeriodInput) -> CostPeriod:
     local midnights) or instants with an offset; the end must be after the start and the
     period at most MAX_PERIOD_DAYS long.
     """
-    if not can_manage_costs(actor):
-        raise NotAllowed(_("Only the pole's coordinators can open cost periods."))
+    ensure_can_open_periods(actor)
     errors: dict[str, list[str]] = {}
-    name = (data.name or "").strip() if isinstance(data.name, str) else ""
+    name = (data.name or "").strip()
     if not name:
         errors["name"] = [_("Give the period a name.")]
     elif len(name) > 200:
@@ -119,11 +134,11 @@ def create_period(actor: User, data: PeriodInput) -> CostPeriod:
     bounds = {}
     for key, is_end in (("start", False), ("end", True)):
         value = getattr(data, key)
-        if value in (None, ""):
+        if value is None:
             errors[key] = [_("This value is required.")]
             continue
         try:
-            bounds[key] = _bound(value, key, is_end=is_end)
+            bounds[key] = _bound(value, is_end=is_end)
         except NaiveTime:
             errors[key] = [_("Give a date (2027-01-31) or a time with an offset or Z.")]
         except OutOfRange:
@@ -134,7 +149,7 @@ def create_period(actor: User, data: PeriodInput) -> CostPeriod:
                     last=LATEST_YEAR,
                 )
             ]
-        except (ValueError, TypeError, OverflowError):
+        except OverflowError:
             errors[key] = [_("Not a date (2027-01-31) nor an ISO 8601 date and time.")]
     if "start" in bounds and "end" in bounds:
         if bounds["end"] <= bounds["start"]:
@@ -148,7 +163,7 @@ def create_period(actor: User, data: PeriodInput) -> CostPeriod:
         start_at=bounds["start"],
         end_at=bounds["end"],
         status="open",
-        provisional=bool(data.provisional),
+        provisional=data.provisional,
     )
     db.session.add(period)
     db.session.flush()
@@ -169,8 +184,7 @@ def period_summary(period: CostPeriod) -> dict:
 
 def list_periods(actor: User) -> list[CostPeriod]:
     """Every cost period, latest first. Raises NotAllowed (members)."""
-    if not can_read_usage_and_costs(actor):
-        raise NotAllowed(_("Only coordinators and referents can read the cost sharing."))
+    ensure_can_read_costs(actor)
     return list(
         db.session.scalars(
             select(CostPeriod).order_by(CostPeriod.start_at.desc(), CostPeriod.id.desc())
@@ -180,8 +194,7 @@ def list_periods(actor: User) -> list[CostPeriod]:
 
 def get_period(actor: User, period_id: int) -> CostPeriod:
     """One period. Raises NotAllowed (members), NotFound."""
-    if not can_read_usage_and_costs(actor):
-        raise NotAllowed(_("Only coordinators and referents can read the cost sharing."))
+    ensure_can_read_costs(actor)
     period = db.session.get(CostPeriod, period_id)
     if period is None:
         raise NotFound(_("This cost period does not exist."))
@@ -190,8 +203,7 @@ def get_period(actor: User, period_id: int) -> CostPeriod:
 
 def period_for_write(actor: User, period_id: int, *, lock: bool = True) -> CostPeriod:
     """The period a coordinator changes, locked on PostgreSQL. Raises NotAllowed, NotFound."""
-    if not can_manage_costs(actor):
-        raise NotAllowed(_("Only the pole's coordinators can change the cost sharing."))
+    ensure_can_change_costs(actor)
     query = select(CostPeriod).where(CostPeriod.id == period_id)
     if lock and db.session.connection().dialect.name == "postgresql":
         query = query.with_for_update()
@@ -206,46 +218,50 @@ def period_for_write(actor: User, period_id: int, *, lock: bool = True) -> CostP
 
 @dataclass
 class CostInput:
-    """A cost line as typed; ``paid_by_given`` tells an explicit "the pole paid" (null) apart."""
+    """A cost line as asked, typed by the API's body or the page's form; ``add_cost`` checks
+    its rules. ``rule``, ``category``, ``kind`` and ``usage_unit`` are keys of ``RULES``,
+    ``CATEGORIES``, ``RESOURCE_KINDS`` and ``USAGE_UNITS``. ``paid_by_given`` tells an
+    explicit "the pole paid" (``paid_by_organisation_id`` None) from "not said" (the
+    resource's owner, else the pole). ``planned_hours``: a shared staff member's hours
+    planned per organisation id."""
 
-    label: object = None
-    amount: object = None
-    rule: object = None
-    category: object = "other"
-    subsidy: object = None
-    resource_id: object = None
-    kind: object = None
-    fixed_share: object = None
-    paid_by_organisation_id: object = None
+    label: str
+    rule: str
+    amount: Decimal | None = None
+    category: str = "other"
+    subsidy: Decimal | None = None
+    resource_id: int | None = None
+    kind: str | None = None
+    fixed_share: Decimal | None = None
+    paid_by_organisation_id: int | None = None
     paid_by_given: bool = False
-    usage_unit: object = None
-    loaded_hourly_cost: object = None
-    management_coefficient: object = None
-    planned_hours: object = None
-    errors: dict = field(default_factory=dict)
+    usage_unit: str | None = None
+    loaded_hourly_cost: Decimal | None = None
+    management_coefficient: Decimal | None = None
+    planned_hours: dict[int, Decimal] | None = None
 
 
-def _number(value, field_name: str, errors: dict, *, required: bool = False) -> Decimal | None:
-    if value in (None, ""):
+def _number(
+    value: Decimal | None, field_name: str, errors: dict, *, required: bool = False
+) -> Decimal | None:
+    """``value`` when given and finite below MAX_AMOUNT; None with a message in ``errors``."""
+    if value is None:
         if required:
             errors[field_name] = [_("This value is required.")]
         return None
-    try:
-        if isinstance(value, bool) or isinstance(value, dict | list):
-            raise InvalidOperation
-        number = Decimal(str(value).strip().replace(",", "."))
-        if not number.is_finite():
-            raise InvalidOperation
-    except (InvalidOperation, ValueError):
+    if not value.is_finite():
         errors[field_name] = [_("A number is expected.")]
         return None
-    if abs(number) >= MAX_AMOUNT:
+    if abs(value) >= MAX_AMOUNT:
         errors[field_name] = [_("This number is too large.")]
         return None
-    return number
+    return value
 
 
-def _money(value, field_name: str, errors: dict, *, required: bool = False) -> Decimal | None:
+def _money(
+    value: Decimal | None, field_name: str, errors: dict, *, required: bool = False
+) -> Decimal | None:
+    """An amount in euros: not negative, at most two decimals."""
     number = _number(value, field_name, errors, required=required)
     if number is None:
         return None
@@ -258,32 +274,19 @@ def _money(value, field_name: str, errors: dict, *, required: bool = False) -> D
     return number.quantize(Decimal("0.01"))
 
 
-def _planned_hours(value, errors: dict) -> dict[str, str] | None:
-    if value in (None, "", [], {}):
-        return None
-    items = value.items() if isinstance(value, dict) else None
-    if isinstance(value, list):
-        try:
-            items = [(item["organisation_id"], item["hours"]) for item in value]
-        except (TypeError, KeyError):
-            items = None
-    if items is None:
-        errors["planned_hours"] = [_("Give a list of {organisation_id, hours}.")]
+def _planned_hours(value: dict[int, Decimal] | None, errors: dict) -> dict[str, str] | None:
+    """Planned hours as stored ({"<organisation id>": "12.50"}): positive, of known organisations."""
+    if not value:
         return None
     planned: dict[str, str] = {}
-    for org_id, hours in items:
-        try:
-            org_key = int(org_id)
-        except (TypeError, ValueError):
-            errors["planned_hours"] = [_("Give a list of {organisation_id, hours}.")]
-            return None
+    for org_id, hours in value.items():
         number = _number(hours, "planned_hours", errors, required=True)
         if number is None:
             return None
-        if number < 0 or db.session.get(Organisation, org_key) is None:
+        if number < 0 or db.session.get(Organisation, org_id) is None:
             errors["planned_hours"] = [_("Give positive hours of existing organisations.")]
             return None
-        planned[str(org_key)] = str(number.quantize(Decimal("0.01")))
+        planned[str(org_id)] = str(number.quantize(Decimal("0.01")))
     return planned
 
 
@@ -302,22 +305,19 @@ def add_cost(actor: User, period_id: int, data: CostInput) -> Cost:
         raise Conflict(
             _("This period is closed: its costs can no longer change."), code="period_closed"
         )
-    errors: dict[str, list[str]] = dict(data.errors)
-    label = data.label.strip() if isinstance(data.label, str) else ""
+    errors: dict[str, list[str]] = {}
+    label = data.label.strip()
     if not label:
         errors["label"] = [_("Give the cost a label.")]
     elif len(label) > 200:
         errors["label"] = [_("At most 200 characters.")]
-    rule = data.rule if isinstance(data.rule, str) else None
-    if rule not in core.RULES:
+    rule = data.rule if data.rule in core.RULES else None
+    if rule is None:
         errors["rule"] = [_("Choose a rule: usage, equal, weighted or fixed + usage.")]
     category = data.category or "other"
     if category not in CATEGORIES:
         errors["category"] = [_("Must be one of: %(choices)s.", choices=", ".join(CATEGORIES))]
-    staff = data.loaded_hourly_cost not in (None, "") or data.management_coefficient not in (
-        None,
-        "",
-    )
+    staff = data.loaded_hourly_cost is not None or data.management_coefficient is not None
     amount = _money(data.amount, "amount", errors, required=not staff)
     if staff and amount is not None:
         errors["amount"] = [
@@ -335,15 +335,14 @@ def add_cost(actor: User, period_id: int, data: CostInput) -> Cost:
             coefficient = None
         if coefficient is not None and coefficient != coefficient.quantize(Decimal("0.0001")):
             errors["management_coefficient"] = [_("At most four decimals.")]
-        if rule not in (None, "usage") and "rule" not in errors:
+        if rule not in (None, "usage"):
             errors["rule"] = [_("A shared staff cost is billed by the hour: use the usage rule.")]
     fixed_share = _number(data.fixed_share, "fixed_share", errors)
     if fixed_share is not None and fixed_share != fixed_share.quantize(Decimal("0.0001")):
         errors["fixed_share"] = [_("At most four decimals.")]
     resource = None
-    if data.resource_id not in (None, ""):
-        if isinstance(data.resource_id, int) and not isinstance(data.resource_id, bool):
-            resource = db.session.get(Resource, data.resource_id)
+    if data.resource_id is not None:
+        resource = db.session.get(Resource, data.resource_id)
         if resource is None:
             errors["resource_id"] = [_("This resource does not exist.")]
     kind = data.kind or None
@@ -353,9 +352,8 @@ def add_cost(actor: User, period_id: int, data: CostInput) -> Cost:
         errors["kind"] = [_("Give a resource or a kind, not both.")]
     paid_by = None
     if data.paid_by_given:
-        if data.paid_by_organisation_id not in (None, ""):
-            if isinstance(data.paid_by_organisation_id, int):
-                paid_by = db.session.get(Organisation, data.paid_by_organisation_id)
+        if data.paid_by_organisation_id is not None:
+            paid_by = db.session.get(Organisation, data.paid_by_organisation_id)
             if paid_by is None:
                 errors["paid_by_organisation_id"] = [_("This organisation does not exist.")]
     elif resource is not None and resource.owner_organisation_id is not None:

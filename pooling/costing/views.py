@@ -12,7 +12,7 @@ from pooling.core.csv_export import csv_response
 from pooling.core.errors import DomainError, NotAllowed
 from pooling.core.form_errors import place_field_errors
 from pooling.core.forms import MAX_NUMBER, whole_number_arg
-from pooling.costing import exports, permissions, services
+from pooling.costing import accounting, allocations, exports, periods, permissions
 from pooling.costing.explain import explain, money_words, number_words
 from pooling.costing.forms import ConfirmForm, CostForm, PeriodForm, ReopenForm
 from pooling.costing.models import RULE_LABELS
@@ -67,9 +67,9 @@ def index():
         status = 422
         if form.validate():
             try:
-                period = services.create_period(
+                period = periods.create_period(
                     current_user,
-                    services.PeriodInput(
+                    periods.PeriodInput(
                         name=form.name.data,
                         start=form.first_day.data,
                         end=form.last_day.data,
@@ -83,14 +83,14 @@ def index():
                 db.session.commit()
                 flash(_("The period was opened."), "success")
                 return redirect(url_for("costing.period", period_id=period.id))
-    periods = services.list_periods(current_user)
+    every_period = periods.list_periods(current_user)
     readable = readable_organisation_ids(current_user)
     mine = [] if readable is None else [o for o in list_organisations() if o.id in readable]
-    return render_template("costing/index.html", periods=periods, form=form, mine=mine), status
+    return render_template("costing/index.html", periods=every_period, form=form, mine=mine), status
 
 
 def _period_page(period_id: int, cost_form: CostForm | None = None, status: int = 200):
-    period = services.get_period(current_user, period_id)
+    period = periods.get_period(current_user, period_id)
     if not permissions.can_manage_costs(current_user):
         readable = readable_organisation_ids(current_user) or set()
         if len(readable) == 1:
@@ -100,7 +100,7 @@ def _period_page(period_id: int, cost_form: CostForm | None = None, status: int 
     document = None
     problem = None
     try:
-        document = services.allocation_of(current_user, period_id)
+        document = allocations.allocation_of(current_user, period_id)
     except DomainError as error:
         problem = error.message
     manage = permissions.can_manage_costs(current_user) and not period.is_closed
@@ -145,10 +145,10 @@ def add_cost(period_id: int):
         return _period_page(period_id, form, 422)
     paid_by = form.paid_by.data
     try:
-        services.add_cost(
+        periods.add_cost(
             current_user,
             period_id,
-            services.CostInput(
+            periods.CostInput(
                 label=form.label.data,
                 amount=form.amount.data,
                 rule=form.rule.data,
@@ -181,7 +181,7 @@ def close(period_id: int):
     form = ConfirmForm()
     if not form.validate():
         abort(400)
-    services.close_period(current_user, period_id)
+    allocations.close_period(current_user, period_id)
     db.session.commit()
     flash(_("The period is closed: its allocation will no longer change."), "success")
     return redirect(url_for("costing.period", period_id=period_id))
@@ -194,7 +194,7 @@ def reopen(period_id: int):
     if not form.validate():
         abort(400)
     try:
-        services.reopen_period(current_user, period_id, form.reason.data)
+        allocations.reopen_period(current_user, period_id, form.reason.data)
     except DomainError as error:
         db.session.rollback()
         if error.status != 422:
@@ -210,7 +210,7 @@ def reopen(period_id: int):
 @login_required
 def statement(period_id: int, organisation_id: int):
     _require_reader()
-    body = services.statement(current_user, period_id, organisation_id)
+    body = allocations.statement(current_user, period_id, organisation_id)
     return render_template("costing/statement.html", s=body, names=_names(body))
 
 
@@ -218,7 +218,7 @@ def statement(period_id: int, organisation_id: int):
 @login_required
 def statement_csv(period_id: int):
     _require_reader()
-    period, rows = services.statement_export(
+    period, rows = allocations.statement_export(
         current_user, period_id, whole_number_arg("organisation_id")
     )
     return csv_response(f"statement-{period.id}.csv", exports.statement_header(), rows)
@@ -227,14 +227,14 @@ def statement_csv(period_id: int):
 @bp.get("/<int:period_id>/accounting.csv")
 @login_required
 def accounting_csv(period_id: int):
-    period, rows = services.accounting_entries(current_user, period_id)
+    period, rows = accounting.accounting_entries(current_user, period_id)
     return csv_response(f"accounting-{period.id}.csv", exports.accounting_header(), rows)
 
 
 @bp.get("/<int:period_id>/compare")
 @login_required
 def compare(period_id: int):
-    body = services.comparison(current_user, period_id)
+    body = allocations.comparison(current_user, period_id)
     return render_template("costing/compare.html", c=body)
 
 
@@ -242,7 +242,7 @@ def compare(period_id: int):
 @login_required
 def true_up(period_id: int):
     _require_reader()
-    body = services.true_up(current_user, period_id)
+    body = allocations.true_up(current_user, period_id)
     return render_template("costing/true_up.html", t=body)
 
 
@@ -268,7 +268,7 @@ def accounting_codes():
         if not form.validate_on_submit():
             abort(400)
         try:
-            changed = services.set_accounting_codes(
+            changed = accounting.set_accounting_codes(
                 current_user, _codes_from_form("org-"), _codes_from_form("res-")
             )
         except DomainError as error:
@@ -279,7 +279,7 @@ def accounting_codes():
             db.session.commit()
             flash(ngettext("%(num)d code saved.", "%(num)d codes saved.", changed), "success")
             return redirect(url_for("costing.accounting_codes"))
-    organisations, resources = services.accounting_code_table(current_user)
+    organisations, resources = accounting.accounting_code_table(current_user)
     submitted = request.form if request.method == "POST" else {}
     return render_template(
         "costing/accounting_codes.html",

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from pooling.accounts.models import User
 from pooling.core.errors import NotAllowed, RuleViolation
 from pooling.core.time import pole_tz
-from pooling.costing import services as costing
+from pooling.costing.allocations import allocation_of
 from pooling.dashboards import permissions, queries
 from pooling.dashboards.models import InKindRate
 from pooling.dashboards.periods import Period
@@ -88,7 +88,7 @@ def _costs(actor: User, period: Period) -> dict | None:
     rows = []
     for cost_period in periods:
         try:
-            document = costing.allocation_of(actor, cost_period.id)
+            document = allocation_of(actor, cost_period.id)
         except RuleViolation:
             continue
         shared = sum(Decimal(line["amount"]) for line in document["lines"])

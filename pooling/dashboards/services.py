@@ -22,7 +22,8 @@ from pooling.bookings.availability import open_spans, subtract
 from pooling.core.db import utcnow
 from pooling.core.errors import NotAllowed, RuleViolation
 from pooling.core.time import pole_tz
-from pooling.costing import services as costing
+from pooling.costing.allocations import allocation_of
+from pooling.costing.periods import list_periods, period_json
 from pooling.dashboards import permissions, queries
 from pooling.dashboards.periods import Period
 from pooling.dashboards.queries import Scope, SqlTime
@@ -391,7 +392,7 @@ def periods_overlapping(actor: User, start: datetime, end: datetime) -> list:
     """The cost periods that overlap ``[start, end)``, latest first (none for members)."""
     if not can_read_usage_and_costs(actor):
         return []
-    return [p for p in costing.list_periods(actor) if p.start_at < end and p.end_at > start]
+    return [p for p in list_periods(actor) if p.start_at < end and p.end_at > start]
 
 
 def current_cost_split(actor: User, period: Period) -> dict | None:
@@ -403,9 +404,9 @@ def current_cost_split(actor: User, period: Period) -> dict | None:
     if not periods:
         return None
     try:
-        document = costing.allocation_of(actor, periods[0].id)
+        document = allocation_of(actor, periods[0].id)
     except RuleViolation as error:
-        return {"period": costing.period_json(periods[0]), "error": error.message, "totals": []}
+        return {"period": period_json(periods[0]), "error": error.message, "totals": []}
     names = {o["id"]: o["name"] for o in document["organisations"]}
     return {
         "period": document["period"],

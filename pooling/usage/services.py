@@ -13,7 +13,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from flask import current_app
 from flask_babel import gettext as _
@@ -44,6 +44,11 @@ GROUPINGS = ("organisation", "resource", "kind")
 # Check-in may start before and check-out end after the booked interval; read that far around.
 ACTUAL_TIME_MARGIN = timedelta(days=1)
 TWO = Decimal("0.01")
+# The late-cancellation notice is at most a month; a manual line counts at most this many units.
+MAX_NOTICE_HOURS = 720
+MAX_UNITS = 100000
+# Hours and meter units of a manual line stay below this.
+MAX_QUANTITY = Decimal("1e8")
 FOUR = Decimal("0.0001")
 
 
@@ -65,16 +70,18 @@ class UsageRow:
 
 @dataclass
 class ManualUsageInput:
-    """A manual usage line as typed: organisation, resource or kind, day, hours, reason."""
+    """A manual usage line as asked (typed by the API's body or the page's form): the
+    organisation, a resource or a kind (a key of ``RESOURCE_KINDS``) or neither, the day,
+    hours, units, meter units and the reason; ``add_manual_usage`` checks its rules."""
 
-    organisation_id: int | None = None
+    organisation_id: int
+    used_on: date
+    hours: Decimal
+    reason: str
     resource_id: int | None = None
     kind: str | None = None
-    used_on: date | None = None
-    hours: object = None
-    quantity: object = 1
-    meter: object = None
-    reason: str | None = None
+    quantity: int = 1
+    meter: Decimal | None = None
 
 
 # ---------------------------------------------------------------- policy
@@ -95,15 +102,20 @@ def late_cancel_hours() -> int:
         return DEFAULT_LATE_CANCEL_HOURS
 
 
-def set_late_cancel_hours(actor: User, hours) -> UsageSettings:
-    """Set the late-cancellation notice in whole hours (0 to 720). Raises NotAllowed, RuleViolation."""
+def ensure_can_set_notice(actor: User) -> None:
+    """Only the pole's coordinators set the late-cancellation notice. Raises NotAllowed."""
     if not permissions.can_record_usage(actor):
         raise NotAllowed(_("Only the pole's coordinators can set the cancellation notice."))
-    try:
-        value = int(str(hours).strip())
-    except (TypeError, ValueError):
-        value = -1
-    if not 0 <= value <= 720:
+
+
+def set_late_cancel_hours(actor: User, hours: int) -> UsageSettings:
+    """Set the late-cancellation notice in whole hours (0 to MAX_NOTICE_HOURS).
+
+    Raises NotAllowed, RuleViolation.
+    """
+    ensure_can_set_notice(actor)
+    value = hours
+    if not 0 <= value <= MAX_NOTICE_HOURS:
         message = _("Give a whole number of hours between 0 and 720.")
         raise RuleViolation(message, code="invalid_notice", fields={"late_cancel_hours": [message]})
     setting = db.session.scalar(select(UsageSettings).order_by(UsageSettings.id).limit(1))
@@ -397,25 +409,22 @@ def no_shows(actor: User, start: datetime, end: datetime, *, now: datetime | Non
 # ---------------------------------------------------------------- manual lines
 
 
-def _decimal(value, field: str, *, required: bool, positive: bool = False) -> Decimal | None:
-    if value in (None, ""):
-        if required:
-            message = _("This value is required.")
-            raise RuleViolation(message, fields={field: [message]})
+def _quantity(
+    value: Decimal | None, field: str, errors: dict, *, positive: bool = False
+) -> Decimal | None:
+    """Hours or meter units: not negative (more than 0 when ``positive``), below MAX_QUANTITY."""
+    if value is None:
         return None
-    try:
-        if isinstance(value, bool):
-            raise InvalidOperation
-        number = Decimal(str(value).strip().replace(",", "."))
-        if not number.is_finite() or number < 0 or number >= Decimal("1e8"):
-            raise InvalidOperation
-    except (InvalidOperation, ValueError):
-        message = _("A positive number is expected.")
-        raise RuleViolation(message, fields={field: [message]}) from None
-    if positive and number == 0:
-        message = _("A positive number is expected.")
-        raise RuleViolation(message, fields={field: [message]})
-    return number.quantize(TWO)
+    if not value.is_finite() or value < 0 or value >= MAX_QUANTITY or (positive and value == 0):
+        errors[field] = [_("A positive number is expected.")]
+        return None
+    return value.quantize(TWO)
+
+
+def ensure_can_record_usage(actor: User) -> None:
+    """Only the pole's coordinators record usage by hand. Raises NotAllowed."""
+    if not permissions.can_record_usage(actor):
+        raise NotAllowed(_("Only the pole's coordinators can record usage by hand."))
 
 
 def add_manual_usage(actor: User, data: ManualUsageInput) -> ManualUsage:
@@ -425,48 +434,26 @@ def add_manual_usage(actor: User, data: ManualUsageInput) -> ManualUsage:
     Raises NotAllowed (not a coordinator), RuleViolation (missing or bad values); nothing is
     written when it raises.
     """
-    if not permissions.can_record_usage(actor):
-        raise NotAllowed(_("Only the pole's coordinators can record usage by hand."))
+    ensure_can_record_usage(actor)
     errors: dict[str, list[str]] = {}
-    organisation = (
-        db.session.get(Organisation, data.organisation_id)
-        if isinstance(data.organisation_id, int)
-        else None
-    )
+    organisation = db.session.get(Organisation, data.organisation_id)
     if organisation is None:
         errors["organisation_id"] = [_("Choose a member organisation.")]
     resource = None
-    if data.resource_id not in (None, ""):
-        resource = (
-            db.session.get(Resource, data.resource_id)
-            if isinstance(data.resource_id, int)
-            else None
-        )
+    if data.resource_id is not None:
+        resource = db.session.get(Resource, data.resource_id)
         if resource is None:
             errors["resource_id"] = [_("This resource does not exist.")]
     kind = data.kind or None
     if kind is not None and kind not in RESOURCE_KINDS:
         errors["kind"] = [_("Must be one of: %(choices)s.", choices=", ".join(RESOURCE_KINDS))]
-    if data.used_on is None:
-        errors["used_on"] = [_("This value is required.")]
     reason = (data.reason or "").strip()
     if not reason:
         errors["reason"] = [_("Say why this usage is recorded by hand.")]
-    hours = meter = None
-    quantity = 1
-    try:
-        hours = _decimal(data.hours, "hours", required=True, positive=True)
-    except RuleViolation as error:
-        errors.update(error.fields)
-    try:
-        meter = _decimal(data.meter, "meter", required=False)
-    except RuleViolation as error:
-        errors.update(error.fields)
-    try:
-        quantity = int(data.quantity or 1)
-        if quantity < 1 or quantity > 100000 or isinstance(data.quantity, bool):
-            raise ValueError
-    except (TypeError, ValueError):
+    hours = _quantity(data.hours, "hours", errors, positive=True)
+    meter = _quantity(data.meter, "meter", errors)
+    quantity = data.quantity
+    if not 1 <= quantity <= MAX_UNITS:
         errors["quantity"] = [_("A whole number of at least 1 is expected.")]
     if errors:
         raise RuleViolation(_("Please correct the highlighted fields."), fields=errors)

@@ -13,8 +13,9 @@ from pooling.bookings import services as bookings
 from pooling.bookings.models import Booking, BookingShare
 from pooling.calendar.models import ExternalBusyTime, ExternalCalendar
 from pooling.checks.invariants import overloads, share_sums
-from pooling.costing import services as costing
+from pooling.costing.allocations import close_period
 from pooling.costing.models import CostPeriod
+from pooling.costing.periods import CostInput, PeriodInput, add_cost, create_period
 from pooling.extensions import db
 from pooling.resources.models import Resource
 from tests.factories import make_coordinator, make_organisation, make_resource, make_user
@@ -84,29 +85,29 @@ def pole(app):
     p.daily = book(
         p.bob, p.chairs, hour(4, 8), hour(4, 10), quantity=6, recurrence="FREQ=DAILY;COUNT=2"
     )
-    p.period = costing.create_period(
+    p.period = create_period(
         p.coordinator,
-        costing.PeriodInput(
-            name="Ce mois-ci", start=date.today() - timedelta(days=10), end=date.today()
+        PeriodInput(name="Ce mois-ci", start=date.today() - timedelta(days=10), end=date.today()),
+    )
+    p.rent = add_cost(
+        p.coordinator,
+        p.period.id,
+        CostInput(
+            label="Loyer", amount=Decimal("1000.00"), subsidy=Decimal("100.01"), rule="equal"
         ),
     )
-    p.rent = costing.add_cost(
+    p.insurance = add_cost(
         p.coordinator,
         p.period.id,
-        costing.CostInput(label="Loyer", amount="1000.00", subsidy="100.01", rule="equal"),
-    )
-    p.insurance = costing.add_cost(
-        p.coordinator,
-        p.period.id,
-        costing.CostInput(
+        CostInput(
             label="Assurance",
-            amount="90.00",
+            amount=Decimal("90.00"),
             rule="weighted",
             paid_by_organisation_id=p.scop.id,
             paid_by_given=True,
         ),
     )
-    costing.close_period(p.coordinator, p.period.id)
+    close_period(p.coordinator, p.period.id)
     db.session.commit()
     p.calendar = ExternalCalendar(
         resource_id=p.room.id, url="https://example.org/agenda.ics", busy_count=2

@@ -89,6 +89,51 @@ def test_a_subsidy_above_the_amount_is_shown_next_to_the_field_and_nothing_is_wr
     assert db.session.scalar(select(func.count(Cost.id))) == 0
 
 
+def _cost_form(token: str, **values) -> dict:
+    return {
+        "csrf_token": token,
+        "label": "Loyer",
+        "category": "rent",
+        "amount": "",
+        "subsidy": "",
+        "resource_id": "0",
+        "kind": "",
+        "rule": "equal",
+        "fixed_share": "",
+        "usage_unit": "",
+        "paid_by": "",
+        "loaded_hourly_cost": "",
+        "management_coefficient": "",
+        **values,
+    }
+
+
+def test_the_cost_form_reads_a_decimal_comma_and_refuses_a_word_next_to_its_field(login, pole):
+    client = login(pole.coordinator)
+    period = CostPeriod(
+        name="Q1", start_at=pole.room.created_at, end_at=pole.room.created_at.replace(year=2030)
+    )
+    db.session.add(period)
+    db.session.commit()
+    url = f"/costs/{period.id}"
+    refused = client.post(
+        f"{url}/costs",
+        data=_cost_form(csrf_token(client, url), amount="cent euros"),
+    )
+    assert refused.status_code == 422
+    page = refused.get_data(as_text=True)
+    assert 'id="amount-error"' in page
+    assert "Un nombre est attendu." in page  # the coordinator reads French
+    assert 'value="cent euros"' in page
+    assert db.session.scalar(select(func.count(Cost.id))) == 0
+    added = client.post(
+        f"{url}/costs", data=_cost_form(csrf_token(client, url), amount="1234,50", subsidy="0,5")
+    )
+    assert added.status_code == 302
+    cost = db.session.scalar(select(Cost))
+    assert (cost.amount, cost.subsidy) == (Decimal("1234.50"), Decimal("0.50"))
+
+
 def test_closing_from_the_page_freezes_the_period(login, api, pole):
     january_usage(pole)
     period_id, _ids = january_period(api, pole)

@@ -312,6 +312,42 @@ def test_bad_costs_are_refused_per_field_and_nothing_is_written(api, pole, cost,
 
 
 @pytest.mark.parametrize(
+    "cost, field",
+    [
+        ({"label": "Loyer", "amount": True, "rule": "equal"}, "amount"),
+        ({"label": "Loyer", "amount": "cent", "rule": "equal"}, "amount"),
+        ({"label": 12, "amount": "100.00", "rule": "equal"}, "label"),
+        (
+            {"label": "Loyer", "amount": "100.00", "rule": "equal", "resource_id": "3"},
+            "resource_id",
+        ),
+        ({"label": "Loyer", "amount": "100.00", "rule": "equal", "kind": "boat"}, "kind"),
+        (
+            {"label": "Loyer", "amount": "100.00", "rule": "equal", "planned_hours": {"1": 3}},
+            "planned_hours",
+        ),
+        ({"label": "Loyer", "amount": "100.00", "rule": "equal", "fixed_share": []}, "fixed_share"),
+    ],
+)
+def test_costs_of_the_wrong_json_types_are_refused_by_field(api, pole, cost, field):
+    client = api(pole.coordinator)
+    period_id = client.post(
+        "/api/v1/cost-periods", json={"name": "Mars", "start": START, "end": END}
+    ).json["id"]
+    response = client.post(f"/api/v1/cost-periods/{period_id}/costs", json=cost)
+    assert response.status_code == 422, response.json
+    assert list(response.json["fields"]) == [field]
+    assert db.session.scalar(select(func.count(Cost.id))) == 0
+
+
+def test_a_cost_on_an_unknown_period_is_not_found_whatever_its_body(api, pole):
+    response = api(pole.coordinator).post(
+        "/api/v1/cost-periods/999999/costs", json={"label": 12, "amount": True}
+    )
+    assert response.status_code == 404
+
+
+@pytest.mark.parametrize(
     "body, field",
     [
         ({"name": "Q1", "start": "2027-03-31", "end": "2027-01-01"}, "end"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -126,19 +127,22 @@ def test_report_page_is_printable(pole, login):
 
 
 def test_dashboard_and_report_show_the_cost_period_split(pole, login):
-    from pooling.costing import services as costing
+    from pooling.costing.allocations import allocation_of
+    from pooling.costing.periods import CostInput, PeriodInput, add_cost, create_period
 
-    period = costing.create_period(
+    period = create_period(
         pole.coordinator,
-        costing.PeriodInput(name="Octobre 2026", start="2026-10-01", end="2026-10-31"),
+        PeriodInput(name="Octobre 2026", start=date(2026, 10, 1), end=date(2026, 10, 31)),
     )
-    costing.add_cost(
+    add_cost(
         pole.coordinator,
         period.id,
-        costing.CostInput(label="Assurance", amount="300.00", subsidy="60.00", rule="equal"),
+        CostInput(
+            label="Assurance", amount=Decimal("300.00"), subsidy=Decimal("60.00"), rule="equal"
+        ),
     )
     db.session.commit()
-    document = costing.allocation_of(pole.coordinator, period.id)
+    document = allocation_of(pole.coordinator, period.id)
     owed = {t["organisation_id"]: t["owed"] for t in document["totals"]}
     page = login(pole.coordinator).get("/dashboard/" + OCTOBER + "&lang=en").get_data(as_text=True)
     assert "Octobre 2026" in page

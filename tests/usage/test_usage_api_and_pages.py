@@ -76,6 +76,36 @@ def test_coordinator_adds_a_manual_line_with_a_reason(api, pole):
     ]
 
 
+@pytest.mark.parametrize(
+    "change, field",
+    [
+        ({"date": "05/03/2027"}, "date"),
+        ({"hours": "six"}, "hours"),
+        ({"hours": 0}, "hours"),
+        ({"quantity": 0}, "quantity"),
+        ({"meter": -1}, "meter"),
+        ({"organisation_id": "1"}, "organisation_id"),
+    ],
+)
+def test_manual_lines_of_wrong_values_are_refused_by_field(api, pole, change, field):
+    body = {"organisation_id": pole.scop.id, "date": "2027-03-05", "hours": 6, "reason": "x"}
+    response = api(pole.coordinator).post("/api/v1/usage/manual", json=body | change)
+    assert response.status_code == 422, response.json
+    assert list(response.json["fields"]) == [field]
+    assert db.session.scalar(select(func.count(ManualUsage.id))) == 0
+
+
+def test_the_notice_is_a_whole_number_of_hours_up_to_a_month(api, pole):
+    client = api(pole.coordinator)
+    for wrong in (721, -1, "24", 2.5):
+        response = client.patch("/api/v1/usage/settings", json={"late_cancel_hours": wrong})
+        assert response.status_code == 422, wrong
+        assert list(response.json["fields"]) == ["late_cancel_hours"]
+    assert client.patch("/api/v1/usage/settings", json={"late_cancel_hours": 720}).json == {
+        "late_cancel_hours": 720
+    }
+
+
 def test_only_coordinators_add_manual_lines(api, pole):
     response = api(pole.referent).post(
         "/api/v1/usage/manual",
