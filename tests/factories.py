@@ -75,7 +75,10 @@ def add_membership(user, organisation, role="member") -> Membership:
 def make_resource(name: str | None = None, **values):
     n = next(_seq)
     values.setdefault("kind", "premises")
-    resource = resources.create_resource(SYSTEM, {"name": name or f"Salle {n}", **values})
+    values.update(values.pop("rules", {}))  # the rules may be nested, as in the API
+    resource = resources.create_resource(
+        SYSTEM, resources.ResourceValues(name=name or f"Salle {n}", **values)
+    )
     db.session.commit()
     return resource
 

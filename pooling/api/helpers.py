@@ -306,6 +306,13 @@ def list_response(items: list, serialise, query=None) -> Response:
     return jsonify(items=[serialise(item) for item in chunk], next=next_url)
 
 
+# What the document says of a 201 answer made by ``created``: the new object's URL.
+LOCATION = {
+    "description": "Created.",
+    "headers": {"Location": {"schema": {"type": "string", "format": "uri"}}},
+}
+
+
 def created(body: dict, endpoint: str, **values) -> Response:
     """A 201 answer with ``body`` and the new object's absolute URL in ``Location``."""
     response = jsonify(body)
