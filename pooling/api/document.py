@@ -102,7 +102,8 @@ def _query_parameters(schema: dict) -> list[dict]:
         choices = prop.get("anyOf", ())
         if len(choices) == 2 and {"type": "null"} in choices:
             prop.pop("anyOf")
-            prop.update(next(choice for choice in choices if choice != {"type": "null"}))
+            # The parameter's own description wins over its type's.
+            prop = {**next(choice for choice in choices if choice != {"type": "null"}), **prop}
         description = prop.pop("description", None)
         parameter: dict[str, Any] = {
             "name": name,
