@@ -24,7 +24,7 @@ def make_organisation(name: str | None = None, **values):
             name=name or f"Organisation {n}",
             slug=values.pop("slug", None),
             kind=values.pop("kind", "association"),
-            weight=values.pop("weight", Decimal("1")),
+            weight=Decimal(str(values.pop("weight", 1))),
             **values,
         ),
     )
