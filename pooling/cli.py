@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from decimal import Decimal, InvalidOperation
 
 import click
 from flask import Flask
@@ -141,6 +142,23 @@ def tokens_create(email, name):
     click.echo(secret)
 
 
+class _Decimal(click.ParamType):
+    """A decimal number given on the command line, e.g. 0.5."""
+
+    name = "decimal"
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, Decimal):
+            return value
+        try:
+            return Decimal(value.strip())
+        except (InvalidOperation, AttributeError):
+            self.fail(f"{value!r} is not a number.", param, ctx)
+
+
+DECIMAL = _Decimal()
+
+
 @click.group()
 def organisations() -> None:
     """Manage member organisations."""
@@ -150,7 +168,7 @@ def organisations() -> None:
 @click.option("--name", required=True)
 @click.option("--slug", default=None)
 @click.option("--kind", default=None)
-@click.option("--weight", default=None)
+@click.option("--weight", type=DECIMAL, default=None, help="The solidarity weight (1 usually).")
 @click.option("--siret", default=None)
 def organisations_create(name, slug, kind, weight, siret):
     """Create a member organisation and print its slug."""

@@ -256,7 +256,9 @@ def load_demo() -> list[tuple[str, str, str]]:
             spec["staff_user_id"] = accounts.find_user_by_email(staff_email).id
         if db.session.scalar(select(Resource.id).where(Resource.name == spec["name"])):
             continue
-        resources.create_resource(SYSTEM, {**spec, "owner_organisation_id": owner.id})
+        resources.create_resource(
+            SYSTEM, resources.ResourceValues(**spec, owner_organisation_id=owner.id)
+        )
     db.session.flush()
     _load_bookings(db.session.scalars(select(User)).all())
     _load_costs(by_slug)

@@ -25,7 +25,7 @@ def make_organisation(name: str | None = None, **values):
             name=name or f"Organisation {n}",
             slug=values.pop("slug", None),
             kind=values.pop("kind", "association"),
-            weight=values.pop("weight", Decimal("1")),
+            weight=Decimal(str(values.pop("weight", 1))),
             **values,
         ),
     )
@@ -76,7 +76,10 @@ def add_membership(user, organisation, role="member") -> Membership:
 def make_resource(name: str | None = None, **values):
     n = next(_seq)
     values.setdefault("kind", "premises")
-    resource = resources.create_resource(SYSTEM, {"name": name or f"Salle {n}", **values})
+    values.update(values.pop("rules", {}))  # the rules may be nested, as in the API
+    resource = resources.create_resource(
+        SYSTEM, resources.ResourceValues(name=name or f"Salle {n}", **values)
+    )
     db.session.commit()
     return resource
 

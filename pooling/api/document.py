@@ -70,6 +70,7 @@ def _models(found) -> list[tuple[type[BaseModel], str]]:
         if spec.query is not None:
             models[(spec.query, "validation")] = None
         for model in spec.answers.values():
+            model = model[0] if isinstance(model, tuple) else model
             if isinstance(model, type):
                 models[(model, "serialization")] = None
     return list(models)
@@ -101,7 +102,8 @@ def _query_parameters(schema: dict) -> list[dict]:
         choices = prop.get("anyOf", ())
         if len(choices) == 2 and {"type": "null"} in choices:
             prop.pop("anyOf")
-            prop.update(next(choice for choice in choices if choice != {"type": "null"}))
+            # The parameter's own description wins over its type's.
+            prop = {**next(choice for choice in choices if choice != {"type": "null"}), **prop}
         description = prop.pop("description", None)
         parameter: dict[str, Any] = {
             "name": name,
@@ -116,6 +118,9 @@ def _query_parameters(schema: dict) -> list[dict]:
 
 
 def _answer(model, refs) -> dict:
+    if isinstance(model, tuple):
+        # (Model, {"headers": ...}): a JSON answer with more said of it.
+        return {**_answer(model[0], refs), **model[1]}
     if model is None:
         return {"description": "Done."}
     if isinstance(model, str):

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from flask import jsonify
-from flask_babel import gettext as _
 
 from pooling.api import bp
-from pooling.api.helpers import actor, check_shape, json_body, list_response, utc_text
+from pooling.api.helpers import actor, list_response, utc_text
+from pooling.api.operations import operation
+from pooling.api.schemas.common import Page, Paging
+from pooling.api.schemas.feeds import Feed, FeedCreate
 from pooling.calendar import services
-from pooling.core.errors import RuleViolation
 from pooling.core.urls import external_url
 from pooling.extensions import db
 
@@ -30,23 +31,28 @@ def feed_json(feed, secret: str | None = None) -> dict:
 
 
 @bp.get("/feeds")
-def list_feeds():
-    return list_response(services.list_feeds(actor()), feed_json)
+@operation("The caller's calendar feeds", tag="feeds", query=Paging, answers={200: Page[Feed]})
+def list_feeds(query: Paging):
+    """The caller's feeds that are not revoked, newest first."""
+    return list_response(services.list_feeds(actor()), feed_json, query)
 
 
 @bp.post("/feeds")
-def create_feed():
-    body = json_body()
-    check_shape(body, {"scope": "text", "resource_id": "integer?", "organisation_id": "integer?"})
-    if not body.get("scope"):
-        message = _("This field is required.")
-        raise RuleViolation(message, code="required", fields={"scope": [message]})
+@operation(
+    "Create a calendar feed (a secret URL)",
+    tag="feeds",
+    body=FeedCreate,
+    answers={201: Feed},
+    errors=(403, 404),
+)
+def create_feed(body: FeedCreate):
+    """The answer is the only one to give the secret URL in full: it is not cached."""
     feed, secret = services.create_feed(
         actor(),
         services.FeedInput(
-            scope=body["scope"],
-            organisation_id=body.get("organisation_id"),
-            resource_id=body.get("resource_id"),
+            scope=body.scope,
+            organisation_id=body.organisation_id,
+            resource_id=body.resource_id,
         ),
     )
     db.session.commit()
@@ -57,6 +63,12 @@ def create_feed():
 
 
 @bp.delete("/feeds/<int:feed_id>")
+@operation(
+    "Revoke a calendar feed (its URL then answers 404)",
+    tag="feeds",
+    answers={204: "Revoked."},
+    errors=(404,),
+)
 def revoke_feed(feed_id: int):
     services.revoke_feed(actor(), feed_id)
     db.session.commit()

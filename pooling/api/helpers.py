@@ -245,17 +245,6 @@ def choice_arg(name: str, choices) -> str | None:
     return value
 
 
-def text_arg(name: str) -> str | None:
-    """The query parameter ``name`` as text without NUL characters, or None when empty."""
-    value = (request.args.get(name) or "").replace("\x00", "").strip()
-    return value or None
-
-
-def bool_arg(name: str) -> bool:
-    """Whether the query parameter ``name`` is set to 1 or true."""
-    return (request.args.get(name) or "").lower() in ("1", "true", "yes")
-
-
 def local_text(value: datetime | None) -> str | None:
     """An instant in the pole's time zone with its offset, e.g. ``2026-12-01T09:00:00+01:00``."""
     if value is None:
@@ -304,6 +293,13 @@ def list_response(items: list, serialise, query=None) -> Response:
     """A page of ``items`` as ``{"items": [...], "next": URL|null}``."""
     chunk, next_url = page(items, query)
     return jsonify(items=[serialise(item) for item in chunk], next=next_url)
+
+
+# What the document says of a 201 answer made by ``created``: the new object's URL.
+LOCATION = {
+    "description": "Created.",
+    "headers": {"Location": {"schema": {"type": "string", "format": "uri"}}},
+}
 
 
 def created(body: dict, endpoint: str, **values) -> Response:

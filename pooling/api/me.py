@@ -4,9 +4,12 @@ from flask import Response, jsonify
 
 from pooling.api import bp
 from pooling.api.helpers import actor
+from pooling.api.operations import operation
+from pooling.api.schemas.me import Me
 
 
 @bp.get("/me")
+@operation("Who am I", tag="me", answers={200: Me})
 def me() -> Response:
     """The caller, their main organisation, their highest role and every membership."""
     user = actor()

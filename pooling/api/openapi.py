@@ -13,6 +13,7 @@ from flask import Response, jsonify
 
 from pooling.api import bp, document
 from pooling.api.helpers import MAX_ID, MAX_PAGE
+from pooling.api.operations import operation as declare
 from pooling.organisations.models import ORGANISATION_KINDS
 from pooling.resources.models import RESOURCE_KINDS
 from pooling.resources.opening_hours import WEEKDAYS
@@ -1456,6 +1457,17 @@ def build_document() -> dict:
 
 
 @bp.get("/openapi.json")
+@declare(
+    "This document",
+    tag="meta",
+    answers={
+        200: {
+            "description": "The OpenAPI 3.1 document.",
+            "content": {"application/json": {"schema": {"type": "object"}}},
+        }
+    },
+    public=True,
+)
 def openapi() -> Response:
     """Serve the OpenAPI document (public, no authentication)."""
     return jsonify(build_document())

@@ -32,7 +32,7 @@ class Operation:
 
     summary: str
     tag: str
-    answers: dict[int, type[BaseModel] | str | dict | None]
+    answers: dict[int, type[BaseModel] | tuple | str | dict | None]
     body: type[BaseModel] | None = None
     body_required: bool = True
     query: type[BaseModel] | None = None
@@ -47,7 +47,7 @@ def operation(
     summary: str,
     *,
     tag: str,
-    answers: dict[int, type[BaseModel] | str | dict | None],
+    answers: dict[int, type[BaseModel] | tuple | str | dict | None],
     body: type[BaseModel] | None = None,
     body_required: bool = True,
     query: type[BaseModel] | None = None,
@@ -59,8 +59,9 @@ def operation(
 ):
     """Declare an endpoint's messages; the handler receives ``body=`` and ``query=``.
 
-    ``answers`` maps each status to its response model, to a description when the answer
-    has no body, or to a whole OpenAPI response object (a calendar file, a web page).
+    ``answers`` maps each status to its response model, to ``(model, {"headers": ...})`` when
+    more is said of the answer, to a description when the answer has no body, or to a whole
+    OpenAPI response object (a calendar file, a web page).
     ``headers`` are OpenAPI parameter objects read from headers; ``security`` replaces the
     document's default (a token or the session). ``errors`` lists the error statuses it may give besides
     the usual ones (401 unless ``public``, 400 and 422 with a body or query, 429).
@@ -207,6 +208,7 @@ def check_answer(spec: Operation, response) -> None:
     if not isinstance(response, Response):
         response = current_app.make_response(response)
     model = spec.answers.get(response.status_code)
+    model = model[0] if isinstance(model, tuple) else model
     if not isinstance(model, type) or not response.is_json:
         return
     try:

@@ -5,49 +5,17 @@ from __future__ import annotations
 from flask import Response, jsonify
 
 from pooling.api import bp
-from pooling.api.helpers import (
-    actor,
-    bool_arg,
-    check_shape,
-    choice_arg,
-    created,
-    int_arg,
-    interval_args,
-    json_body,
-    list_response,
-    text_arg,
-)
+from pooling.api.helpers import LOCATION, actor, created, interval, list_response
+from pooling.api.operations import operation
+from pooling.api.schemas.common import Page
+from pooling.api.schemas.resources import Resource, ResourceInput, ResourceQuery
 from pooling.bookings import queries as booking_queries
 from pooling.extensions import db
 from pooling.resources import services
-from pooling.resources.models import RESOURCE_KINDS, Resource
-
-FIELD_SHAPES = {
-    "name": "text",
-    "kind": "text",
-    "description": "text?",
-    "location": "text?",
-    "unit": "text?",
-    "meter_unit": "text?",
-    "capacity": "integer?",
-    "quantity": "integer",
-    "requires_approval": "boolean",
-    "active": "boolean",
-    "owner_organisation_id": "integer?",
-    "staff_user_id": "integer?",
-    "rules": "object?",
-}
-RULE_SHAPES = {
-    "opening_hours": "object",
-    "slot_minutes": "integer",
-    "min_duration_minutes": "integer?",
-    "max_duration_minutes": "integer?",
-    "min_notice_minutes": "integer",
-    "max_advance_days": "integer",
-}
+from pooling.resources.models import Resource as ResourceRow
 
 
-def resource_json(resource: Resource) -> dict:
+def resource_json(resource: ResourceRow) -> dict:
     """A resource as the API shows it, with its booking rules."""
     return {
         "id": resource.id,
@@ -67,49 +35,76 @@ def resource_json(resource: Resource) -> dict:
     }
 
 
-def _values(body: dict) -> dict:
-    """The body after its shape check; rules may also be given at the top level."""
-    check_shape(body, {**FIELD_SHAPES, **RULE_SHAPES})
-    if isinstance(body.get("rules"), dict):
-        check_shape(body["rules"], RULE_SHAPES)
-    return body
+def _values(body: ResourceInput) -> services.ResourceValues:
+    """The service's values from the body: the fields it gives, the rules at the top level or
+    in ``rules`` (which win); a null empties the field."""
+    given = body.model_dump(exclude_unset=True, exclude={"rules"})
+    if body.rules is not None:
+        given.update(body.rules.model_dump(exclude_unset=True))
+    return services.ResourceValues(
+        **{key: value for key, value in given.items() if value is not None},
+        cleared=frozenset(key for key, value in given.items() if value is None),
+    )
 
 
 @bp.get("/resources")
-def list_resources() -> Response:
+@operation(
+    "Search the shared resources",
+    tag="resources",
+    query=ResourceQuery,
+    answers={200: Page[Resource]},
+)
+def list_resources(query: ResourceQuery) -> Response:
     """The catalogue: filters by kind, text, minimum capacity and a free interval."""
     filters = services.CatalogueFilter(
-        kind=choice_arg("kind", list(RESOURCE_KINDS)),
-        q=text_arg("q"),
-        capacity_min=int_arg("capacity_min", minimum=0),
-        include_inactive=bool_arg("include_inactive"),
+        kind=query.kind,
+        q=query.q,
+        capacity_min=query.capacity_min,
+        include_inactive=query.include_inactive,
     )
-    window = interval_args("available_start", "available_end")
+    window = interval(query, "available_start", "available_end")
     if window is None:
         resources = services.search_resources(actor(), filters)
     else:
         # Only what can take a booking of the whole interval, as the booking engine decides.
         resources = booking_queries.free_resources(actor(), filters, *window)
-    return list_response(resources, resource_json)
+    return list_response(resources, resource_json, query)
 
 
 @bp.get("/resources/<int:resource_id>")
+@operation("One shared resource", tag="resources", answers={200: Resource}, errors=(404,))
 def get_resource(resource_id: int) -> Response:
     """One resource; an inactive one is only shown to coordinators (404 otherwise)."""
     return jsonify(resource_json(services.get_resource(actor(), resource_id)))
 
 
 @bp.post("/resources")
-def create_resource() -> Response:
+@operation(
+    "Add a shared resource (coordinator)",
+    tag="resources",
+    body=ResourceInput,
+    answers={201: (Resource, LOCATION)},
+    errors=(403,),
+    guard=services.ensure_can_add,
+)
+def create_resource(body: ResourceInput) -> Response:
     """Add a resource to the catalogue (coordinators)."""
-    resource = services.create_resource(actor(), _values(json_body()))
+    resource = services.create_resource(actor(), _values(body))
     db.session.commit()
     return created(resource_json(resource), "api.get_resource", resource_id=resource.id)
 
 
 @bp.patch("/resources/<int:resource_id>")
-def update_resource(resource_id: int) -> Response:
+@operation(
+    "Edit, deactivate or reactivate a resource (coordinator)",
+    tag="resources",
+    body=ResourceInput,
+    answers={200: Resource},
+    errors=(403, 404),
+    guard=services.ensure_can_edit,
+)
+def update_resource(resource_id: int, body: ResourceInput) -> Response:
     """Edit, deactivate or reactivate a resource (coordinators)."""
-    resource = services.update_resource(actor(), resource_id, _values(json_body()))
+    resource = services.update_resource(actor(), resource_id, _values(body))
     db.session.commit()
     return jsonify(resource_json(resource))

@@ -14,6 +14,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from pooling.api.operations import operation
 from pooling.calendar import services
 from pooling.calendar.feed_forms import ActionForm, ExternalCalendarForm, FeedForm
 from pooling.calendar.sync import sync_calendar
@@ -52,7 +53,42 @@ def feed_links(feed) -> dict | None:
     return {"https": https, "webcal": "webcal://" + https.split("://", 1)[1]}
 
 
+# What the document says of the calendar files: read by calendar programs and people, not API
+# clients, so their "not found" and "too many" answers are the site's pages.
+HTML_NOT_FOUND = {
+    "description": "No such object, not visible to the caller, or a revoked feed (a web page).",
+    "content": {"text/html": {"schema": {"type": "string"}}},
+}
+HTML_TOO_MANY = {
+    "description": "Too many calls; wait and retry (a web page).",
+    "content": {"text/html": {"schema": {"type": "string"}}},
+}
+IF_NONE_MATCH = {
+    "name": "If-None-Match",
+    "in": "header",
+    "required": False,
+    "schema": {"type": "string"},
+    "description": "An ETag already read.",
+}
+
+
 @bp.get("/ical/<secret>.ics")
+@operation(
+    "A calendar feed (RFC 5545)",
+    tag="feeds",
+    answers={
+        200: {
+            "description": "The calendar.",
+            "headers": {"ETag": {"schema": {"type": "string"}}},
+            "content": {"text/calendar": {"schema": {"type": "string"}}},
+        },
+        304: "Not modified since the ETag sent in If-None-Match.",
+        404: HTML_NOT_FOUND,
+        429: HTML_TOO_MANY,
+    },
+    headers=(IF_NONE_MATCH,),
+    public=True,
+)
 @limiter.limit("120 per minute")
 def feed(secret: str):
     content = services.feed_content(secret, base_url=public_root())
@@ -61,6 +97,23 @@ def feed(secret: str):
 
 
 @bp.get("/bookings/<int:booking_id>.ics")
+@operation(
+    "One booking as an .ics file (signed in)",
+    tag="feeds",
+    answers={
+        200: {
+            "description": "The booking as a calendar.",
+            "content": {"text/calendar": {"schema": {"type": "string"}}},
+        },
+        302: {
+            "description": "Not signed in: a redirection to the sign-in page.",
+            "headers": {"Location": {"schema": {"type": "string"}}},
+        },
+        404: HTML_NOT_FOUND,
+        429: HTML_TOO_MANY,
+    },
+    security=[{"sessionCookie": []}],
+)
 @login_required
 def booking_ics(booking_id: int):
     content = services.booking_calendar(_actor(), booking_id, base_url=public_root())

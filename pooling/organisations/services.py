@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
@@ -20,17 +20,19 @@ from pooling.organisations.permissions import can_manage_organisations
 from pooling.organisations.siret import normalise_siret, siret_valid
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+MAX_WEIGHT = Decimal("10000")
 
 
 @dataclass
 class OrganisationInput:
-    """What a form, the API or the CLI says about an organisation; None means "not given"."""
+    """What a form, the API or the CLI says about an organisation, typed; None means "not
+    given" (the default on creation, unchanged on edit)."""
 
     name: str | None = None
     slug: str | None = None
     kind: str | None = None
     siret: str | None = None
-    weight: Decimal | str | float | int | None = None
+    weight: Decimal | None = None
     active: bool | None = None
 
 
@@ -65,7 +67,8 @@ def get_organisation_by_slug(slug: str) -> Organisation:
 
 
 def _clean(data: OrganisationInput, current: Organisation | None) -> dict:
-    """Check the shape and uniqueness of the fields; returns the values to write."""
+    """Check the rules of the fields (a name, a free identifier, a valid SIRET, a weight above
+    zero); returns the values to write. Raises RuleViolation."""
     errors: dict[str, list[str]] = {}
     values: dict = {}
     if data.name is not None or current is None:
@@ -110,21 +113,17 @@ def _clean(data: OrganisationInput, current: Organisation | None) -> dict:
             )
         values["siret"] = siret or None
     if data.weight is not None or current is None:
-        try:
-            weight = Decimal(str(data.weight if data.weight is not None else "1"))
-            if not weight.is_finite():
-                raise InvalidOperation
-            # Stored with three decimals: 0.0001 would become 0, which the table refuses.
+        weight = data.weight if data.weight is not None else Decimal("1")
+        # Stored with three decimals: 0.0001 would become 0, which the table refuses.
+        if weight.is_finite() and 0 < weight <= MAX_WEIGHT:
             weight = weight.quantize(Decimal("0.001"))
-            if weight <= 0 or weight > Decimal("10000"):
-                raise InvalidOperation
-            values["weight"] = weight
-        except (InvalidOperation, ValueError):
+        if not (weight.is_finite() and 0 < weight <= MAX_WEIGHT):
             errors.setdefault("weight", []).append(
                 _("The weight must be a number greater than 0 (1 is the usual weight).")
             )
+        values["weight"] = weight
     if data.active is not None:
-        values["active"] = bool(data.active)
+        values["active"] = data.active
     if errors:
         raise RuleViolation(_("Please correct the highlighted fields."), fields=errors)
     return values
@@ -149,10 +148,21 @@ def _snapshot(organisation: Organisation) -> dict:
     }
 
 
-def create_organisation(actor, data: OrganisationInput) -> Organisation:
-    """Create a member organisation (coordinators only). Raises NotAllowed, RuleViolation."""
+def ensure_can_add(actor) -> None:
+    """Raises NotAllowed unless the actor may add organisations (coordinators; SYSTEM)."""
     if not can_manage_organisations(require_actor(actor)):
         raise NotAllowed(_("Only the pole's coordinators can add member organisations."))
+
+
+def ensure_can_edit(actor) -> None:
+    """Raises NotAllowed unless the actor may edit organisations (coordinators)."""
+    if not can_manage_organisations(actor):
+        raise NotAllowed(_("Only the pole's coordinators can edit member organisations."))
+
+
+def create_organisation(actor, data: OrganisationInput) -> Organisation:
+    """Create a member organisation (coordinators only). Raises NotAllowed, RuleViolation."""
+    ensure_can_add(actor)
     organisation = Organisation(**_clean(data, None))
     db.session.add(organisation)
     db.session.flush()
@@ -162,8 +172,7 @@ def create_organisation(actor, data: OrganisationInput) -> Organisation:
 
 def update_organisation(actor, org_id: int, data: OrganisationInput) -> Organisation:
     """Edit or (de)activate an organisation (coordinators only)."""
-    if not can_manage_organisations(actor):
-        raise NotAllowed(_("Only the pole's coordinators can edit member organisations."))
+    ensure_can_edit(actor)
     organisation = get_organisation(org_id)
     before = _snapshot(organisation)
     for key, value in _clean(data, organisation).items():

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
 from datetime import datetime
+from typing import Any
 
 from flask import current_app
 from flask_babel import get_locale
@@ -21,16 +23,6 @@ from pooling.resources.models import RESOURCE_KINDS, Closure, Resource, default_
 from pooling.resources.opening_hours import OpeningHoursError, normalise_opening_hours
 from pooling.resources.permissions import can_manage_resources, can_see_resource
 from pooling.resources.public_holidays import PublicHoliday, holidays_between
-
-RULE_KEYS = (
-    "opening_hours",
-    "slot_minutes",
-    "min_duration_minutes",
-    "max_duration_minutes",
-    "min_notice_minutes",
-    "max_advance_days",
-    "closed_on_public_holidays",
-)
 
 
 @dataclass
@@ -72,27 +64,67 @@ def get_resource(actor, resource_id: int) -> Resource:
     return resource
 
 
-def _int_field(values, key, errors, *, minimum=0, maximum=10**6, nullable=False):
-    value = values[key]
-    if value is None or value == "":
-        if nullable:
-            return None
-        errors.setdefault(key, []).append(_("This value is required."))
-        return None
-    if isinstance(value, bool) or not isinstance(value, int | str):
-        errors.setdefault(key, []).append(_("A whole number is expected."))
-        return None
-    try:
-        number = int(value)
-    except ValueError:
-        errors.setdefault(key, []).append(_("A whole number is expected."))
-        return None
-    if number < minimum or number > maximum:
-        errors.setdefault(key, []).append(
-            _("Must be between %(low)s and %(high)s.", low=minimum, high=maximum)
-        )
-        return None
-    return number
+@dataclass(frozen=True)
+class ResourceValues:
+    """What a form, the API or the command line says of a resource, typed.
+
+    None means "not given": the default on creation, unchanged on edit. ``cleared`` names the
+    fields set to nothing (no capacity, no owner, no duration limit, an empty text).
+    """
+
+    name: str | None = None
+    kind: str | None = None
+    description: str | None = None
+    location: str | None = None
+    unit: str | None = None
+    meter_unit: str | None = None
+    capacity: int | None = None
+    quantity: int | None = None
+    requires_approval: bool | None = None
+    active: bool | None = None
+    owner_organisation_id: int | None = None
+    staff_user_id: int | None = None
+    opening_hours: Mapping[str, Any] | None = None
+    slot_minutes: int | None = None
+    min_duration_minutes: int | None = None
+    max_duration_minutes: int | None = None
+    min_notice_minutes: int | None = None
+    max_advance_days: int | None = None
+    closed_on_public_holidays: bool | None = None
+    cleared: frozenset[str] = frozenset()
+
+    def given(self) -> dict[str, Any]:
+        """The fields given a value, by name."""
+        return {
+            item.name: getattr(self, item.name)
+            for item in fields(self)
+            if item.name != "cleared" and getattr(self, item.name) is not None
+        }
+
+
+# Longest texts, and the bounds of the numbers, of a resource.
+TEXT_LIMITS = {"description": 5000, "location": 200, "unit": 40, "meter_unit": 20}
+NUMBER_LIMITS = {
+    "capacity": (1, 100000),
+    "quantity": (1, 100000),
+    "slot_minutes": (1, 1440),
+    "min_duration_minutes": (1, 60 * 24 * 366),
+    "max_duration_minutes": (1, 60 * 24 * 366),
+    "min_notice_minutes": (0, 60 * 24 * 366),
+    "max_advance_days": (1, 3660),
+}
+FLAGS = ("requires_approval", "active", "closed_on_public_holidays")
+# What may be set to nothing; the other fields always hold a value.
+CLEARABLE = frozenset(
+    {
+        *TEXT_LIMITS,
+        "capacity",
+        "owner_organisation_id",
+        "staff_user_id",
+        "min_duration_minutes",
+        "max_duration_minutes",
+    }
+)
 
 
 def _opening_message(code: str) -> str:
@@ -105,108 +137,59 @@ def _opening_message(code: str) -> str:
     }[code]
 
 
-def _clean(values: dict, current: Resource | None) -> dict:
-    """Check every given field; returns the attributes to set. Raises RuleViolation."""
+def _clean(values: ResourceValues, current: Resource | None) -> dict:
+    """Check the rules of a resource; returns the attributes to set. Raises RuleViolation."""
     errors: dict[str, list[str]] = {}
+    given = values.given()
     out: dict = {}
-    creating = current is None
-    rules = values.get("rules") or {}
-    if not isinstance(rules, dict):
-        errors["rules"] = [_("The rules must be an object.")]
-        rules = {}
-    flat = {**{k: v for k, v in values.items() if k != "rules"}, **rules}
-
-    if "name" in flat or creating:
-        name = (flat.get("name") or "").strip() if isinstance(flat.get("name"), str | None) else ""
+    for key in sorted(values.cleared):
+        if key in CLEARABLE:
+            out[key] = "" if key in TEXT_LIMITS else None
+        else:
+            errors[key] = [_("This value is required.")]
+    if "name" in given or current is None:
+        name = (values.name or "").strip()
         if not name:
             errors["name"] = [_("A name is required.")]
         elif len(name) > 200:
             errors["name"] = [_("At most 200 characters.")]
         out["name"] = name
-    if "kind" in flat or creating:
-        if flat.get("kind") not in RESOURCE_KINDS:
+    if "kind" in given or current is None:
+        if values.kind not in RESOURCE_KINDS:
             errors["kind"] = [_("The kind must be premises, equipment or staff.")]
-        out["kind"] = flat.get("kind")
-    for key, limit in (("description", 5000), ("location", 200), ("unit", 40), ("meter_unit", 20)):
-        if key in flat:
-            text = flat[key] if flat[key] is not None else ""
-            if not isinstance(text, str):
-                errors[key] = [_("Text is expected.")]
-            elif len(text) > limit:
+        out["kind"] = values.kind
+    for key, limit in TEXT_LIMITS.items():
+        if key in given:
+            out[key] = given[key].strip()
+            if len(out[key]) > limit:
                 errors[key] = [_("At most %(n)s characters.", n=limit)]
-            else:
-                out[key] = text.strip()
-    if "capacity" in flat:
-        out["capacity"] = _int_field(
-            flat, "capacity", errors, minimum=1, maximum=100000, nullable=True
-        )
-    if "quantity" in flat:
-        out["quantity"] = _int_field(flat, "quantity", errors, minimum=1, maximum=100000)
-    for key in ("requires_approval", "active", "closed_on_public_holidays"):
-        if key in flat:
-            if not isinstance(flat[key], bool):
-                errors[key] = [_("true or false is expected.")]
-            else:
-                out[key] = flat[key]
-    if "owner_organisation_id" in flat:
-        owner_id = flat["owner_organisation_id"]
-        if owner_id in (None, ""):
-            out["owner_organisation_id"] = None
-        elif (
-            isinstance(owner_id, bool)
-            or not isinstance(owner_id, int)
-            or not db.session.get(Organisation, owner_id)
-        ):
+    for key, (low, high) in NUMBER_LIMITS.items():
+        if key in given:
+            out[key] = given[key]
+            if not low <= given[key] <= high:
+                errors[key] = [_("Must be between %(low)s and %(high)s.", low=low, high=high)]
+    if "slot_minutes" in given and "slot_minutes" not in errors and 1440 % values.slot_minutes:
+        errors["slot_minutes"] = [_("The slot must divide a day (5, 10, 15, 30, 60 minutes...).")]
+    out.update({key: given[key] for key in FLAGS if key in given})
+    if "owner_organisation_id" in given:
+        out["owner_organisation_id"] = values.owner_organisation_id
+        if db.session.get(Organisation, values.owner_organisation_id) is None:
             errors["owner_organisation_id"] = [_("This organisation does not exist.")]
-        else:
-            out["owner_organisation_id"] = owner_id
-    if "staff_user_id" in flat:
-        staff_id = flat["staff_user_id"]
-        if staff_id in (None, ""):
-            out["staff_user_id"] = None
-        elif (
-            isinstance(staff_id, bool)
-            or not isinstance(staff_id, int)
-            or not db.session.get(User, staff_id)
-        ):
+    if "staff_user_id" in given:
+        out["staff_user_id"] = values.staff_user_id
+        if db.session.get(User, values.staff_user_id) is None:
             errors["staff_user_id"] = [_("This person does not exist.")]
-        else:
-            out["staff_user_id"] = staff_id
-    if "opening_hours" in flat:
+    if "opening_hours" in given:
         try:
-            out["opening_hours"] = normalise_opening_hours(flat["opening_hours"])
+            out["opening_hours"] = normalise_opening_hours(dict(values.opening_hours))
         except OpeningHoursError as error:
             errors["opening_hours"] = [_opening_message(error.args[0])]
-    if "slot_minutes" in flat:
-        slot = _int_field(flat, "slot_minutes", errors, minimum=1, maximum=1440)
-        if slot is not None and 1440 % slot != 0:
-            errors.setdefault("slot_minutes", []).append(
-                _("The slot must divide a day (5, 10, 15, 30, 60 minutes...).")
-            )
-        out["slot_minutes"] = slot
-    for key in ("min_duration_minutes", "max_duration_minutes"):
-        if key in flat:
-            out[key] = _int_field(
-                flat, key, errors, minimum=1, maximum=60 * 24 * 366, nullable=True
-            )
-    if "min_notice_minutes" in flat:
-        out["min_notice_minutes"] = _int_field(
-            flat, "min_notice_minutes", errors, minimum=0, maximum=60 * 24 * 366
-        )
-    if "max_advance_days" in flat:
-        out["max_advance_days"] = _int_field(
-            flat, "max_advance_days", errors, minimum=1, maximum=3660
-        )
-
     low = out.get("min_duration_minutes", current.min_duration_minutes if current else None)
     high = out.get("max_duration_minutes", current.max_duration_minutes if current else None)
     if low is not None and high is not None and low > high:
         errors.setdefault("max_duration_minutes", []).append(
             _("The maximum duration must not be shorter than the minimum.")
         )
-    unknown = set(rules) - set(RULE_KEYS)
-    if unknown:
-        errors["rules"] = [_("Unknown rules: %(keys)s.", keys=", ".join(sorted(unknown)))]
     if errors:
         raise RuleViolation(_("Please correct the highlighted fields."), fields=errors)
     return out
@@ -225,14 +208,25 @@ def _snapshot(resource: Resource) -> dict:
     }
 
 
-def create_resource(actor, values: dict) -> Resource:
+def ensure_can_add(actor) -> None:
+    """Raises NotAllowed unless the actor may add resources (coordinators; SYSTEM)."""
+    if not can_manage_resources(require_actor(actor)):
+        raise NotAllowed(_("Only the pole's coordinators can add resources."))
+
+
+def ensure_can_edit(actor) -> None:
+    """Raises NotAllowed unless the actor may edit resources (coordinators)."""
+    if not can_manage_resources(actor):
+        raise NotAllowed(_("Only the pole's coordinators can edit resources."))
+
+
+def create_resource(actor, values: ResourceValues) -> Resource:
     """Add a resource to the catalogue (coordinators; SYSTEM is the command line).
 
     Defaults: open Monday to Friday 08:00-19:00, 15-minute slots, no minimum notice, at most
     365 days ahead, one unit. Raises NotAllowed, RuleViolation.
     """
-    if not can_manage_resources(require_actor(actor)):
-        raise NotAllowed(_("Only the pole's coordinators can add resources."))
+    ensure_can_add(actor)
     attributes = _clean(values, None)
     resource = Resource(
         opening_hours=default_opening_hours(),
@@ -249,10 +243,9 @@ def create_resource(actor, values: dict) -> Resource:
     return resource
 
 
-def update_resource(actor, resource_id: int, values: dict) -> Resource:
+def update_resource(actor, resource_id: int, values: ResourceValues) -> Resource:
     """Edit, deactivate or reactivate a resource (coordinators). Raises NotAllowed, NotFound, RuleViolation."""
-    if not can_manage_resources(actor):
-        raise NotAllowed(_("Only the pole's coordinators can edit resources."))
+    ensure_can_edit(actor)
     resource = db.session.get(Resource, resource_id)
     if resource is None:
         raise NotFound(_("This resource does not exist."))

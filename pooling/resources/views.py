@@ -120,20 +120,24 @@ def detail(resource_id: int):
     return render_detail(resource, ClosureForm())
 
 
-def _values_from(form: ResourceForm) -> dict | None:
-    """The service's values from the form, or None when the opening hours are malformed."""
+def _values_from(form: ResourceForm) -> services.ResourceValues | None:
+    """The service's values from the form, or None when the opening hours are malformed.
+
+    The form shows every field: an empty one is set to nothing (the service refuses that for
+    the fields that must hold a value)."""
     opening_hours = form.opening_hours()
     if opening_hours is None:
         return None
-    values = {key: form[key].data for key in RESOURCE_FIELDS}
-    values["owner_organisation_id"] = (
-        int(form.owner_organisation_id.data) if form.owner_organisation_id.data else None
-    )
+    values = {key: form[key].data for key in (*RESOURCE_FIELDS, *RULE_FIELDS)}
+    owner = form.owner_organisation_id.data
+    values["owner_organisation_id"] = int(owner) if owner else None
     staff = form.staff_user_id.data
     values["staff_user_id"] = int(staff) if staff and str(staff).isdigit() else None
-    values["rules"] = {key: form[key].data for key in RULE_FIELDS}
-    values["rules"]["opening_hours"] = opening_hours
-    return values
+    return services.ResourceValues(
+        **values,
+        opening_hours=opening_hours,
+        cleared=frozenset(key for key, value in values.items() if value is None),
+    )
 
 
 def _owner_choices(resource=None) -> list:
@@ -199,7 +203,9 @@ def _set_active(resource_id: int, active: bool):
         require_coordinator()
         flash(_("The form has expired; please try again."), "error")
         return redirect(url_for("resources.detail", resource_id=resource_id))
-    resource = services.update_resource(current_user, resource_id, {"active": active})
+    resource = services.update_resource(
+        current_user, resource_id, services.ResourceValues(active=active)
+    )
     db.session.commit()
     if active:
         flash(_("%(name)s can be booked again.", name=resource.name), "success")

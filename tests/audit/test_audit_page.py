@@ -13,9 +13,9 @@ def test_coordinator_reads_resource_changes_with_before_and_after(app, login):
     client = login(coordinator)
     client.get("/")  # a signed-in session
     from pooling.extensions import db
-    from pooling.resources.services import update_resource
+    from pooling.resources.services import ResourceValues, update_resource
 
-    update_resource(coordinator, room.id, {"capacity": 20})
+    update_resource(coordinator, room.id, ResourceValues(capacity=20))
     db.session.commit()
     page = client.get("/audit/?object_type=resource")
     text = page.get_data(as_text=True)
