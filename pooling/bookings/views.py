@@ -30,6 +30,7 @@ from pooling.bookings.forms import (
     MeterForm,
     MyBookingsFilterForm,
 )
+from pooling.bookings.messages import recurrence_choice_message
 from pooling.bookings.models import HOLDING, STATUSES
 from pooling.bookings.preview import approves_anything, past_bookings, preview_booking
 from pooling.bookings.recurrence_form import (
@@ -208,18 +209,6 @@ def _local(form, day: date, clock, field) -> datetime | None:
         return None
 
 
-def _recurrence_message(code: str) -> str:
-    return {
-        "frequency": _("Choose how the booking repeats."),
-        "interval": _("Repeat every 1 to 52 days, weeks or months."),
-        "weekday": _("Tick the days of the week."),
-        "start": _("Give the date."),
-        "until_missing": _("Give the last date."),
-        "until_before_start": _("The last date cannot be before the first."),
-        "count": _("Give the number of times."),
-    }.get(code, code)
-
-
 def _request_from(form: BookingForm) -> services.BookingRequest | None:
     """The service's request from a valid form; None (with errors on the form) if it cannot be."""
     start = _local(form, form.date.data, form.start_time.data, form.start_time)
@@ -242,7 +231,7 @@ def _request_from(form: BookingForm) -> services.BookingRequest | None:
         )
     except RecurrenceChoiceError as error:
         field = getattr(form, error.field)
-        field.errors = [*field.errors, _recurrence_message(error.code)]
+        field.errors = [*field.errors, recurrence_choice_message(error.code)]
         return None
     if start is None or end is None:
         return None
