@@ -1,35 +1,54 @@
-"""Bookings, series and availability in the API: thin handlers over bookings.services."""
+"""Bookings, series and availability in the API: thin handlers over the booking use cases
+(``bookings.services``, ``bookings.attendance``, ``bookings.shares``) and reads
+(``bookings.queries``)."""
 
 from __future__ import annotations
 
-from flask import jsonify, request, url_for
-from flask_babel import gettext as _
+from flask import Response, jsonify, request
 from sqlalchemy.exc import IntegrityError
 
 from pooling.api import bp
 from pooling.api.helpers import (
-    MAX_ID,
     actor,
-    choice_arg,
     created,
-    instant,
-    int_arg,
     json_body,
     local_text,
-    optional_instant,
+    page_window,
+    read_page_response,
     utc_text,
 )
-from pooling.bookings import idempotency, services
+from pooling.api.operations import operation
+from pooling.api.schemas.bookings import (
+    Availability,
+    AvailabilityQuery,
+    Booking,
+    BookingCreate,
+    BookingCreated,
+    BookingQuery,
+    BookingUpdate,
+    MeterReading,
+    SeriesCancel,
+    SeriesCancelled,
+)
+from pooling.api.schemas.common import ConflictError, Page, Reason
+from pooling.bookings import attendance, idempotency, services
 from pooling.bookings import queries as booking_queries
 from pooling.bookings import shares as co_organisation
 from pooling.bookings.messages import unavailable_reason
-from pooling.bookings.models import STATUSES
 from pooling.core.database import retry_transient
 from pooling.core.errors import RuleViolation
 from pooling.core.text import control_characters_message, has_control_characters
 from pooling.extensions import db
 
-MAX_PAGE = 500
+IDEMPOTENCY_KEY = {
+    "name": "Idempotency-Key",
+    "in": "header",
+    "required": False,
+    "schema": {"type": "string", "minLength": 1, "maxLength": 200},
+    "description": "Retrying with the same key returns the first answer without booking twice.",
+}
+# What a change of one booking may answer besides the booking.
+CHANGE_ERRORS = (403, 404, 409)
 
 
 def booking_json(booking, viewer=None) -> dict:
@@ -68,58 +87,6 @@ def booking_json(booking, viewer=None) -> dict:
     }
 
 
-def _instant(body: dict, name: str, *, required: bool = True):
-    """The body's instant ``name`` with its own offset (the wall-clock time that was meant)."""
-    value = body.get(name)
-    if value in (None, ""):
-        if required:
-            message = _("This field is required.")
-            raise RuleViolation(message, code="required", fields={name: [message]})
-        return None
-    return instant(value, name, keep_offset=True)
-
-
-def _int(body: dict, name: str, default=None):
-    value = body.get(name, default)
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, int):
-        message = _("A whole number is expected.")
-        raise RuleViolation(message, code="invalid_number", fields={name: [message]})
-    if abs(value) > MAX_ID:
-        message = _("This number is too large.")
-        raise RuleViolation(message, code="invalid_number", fields={name: [message]})
-    return value
-
-
-def _text(body: dict, name: str) -> str | None:
-    value = body.get(name)
-    if value is not None and not isinstance(value, str):
-        message = _("Text is expected.")
-        raise RuleViolation(message, code="invalid_text", fields={name: [message]})
-    return value
-
-
-def _bool(body: dict, name: str) -> bool:
-    value = body.get(name, False)
-    if not isinstance(value, bool):
-        message = _("true or false is expected.")
-        raise RuleViolation(message, code="invalid_boolean", fields={name: [message]})
-    return value
-
-
-def _shares(body: dict):
-    shares = body.get("shares")
-    if shares is None:
-        return None
-    message = _("Shares are a list of {organisation_id, share} objects.")
-    if not isinstance(shares, list) or not all(
-        isinstance(s, dict) and "organisation_id" in s and "share" in s for s in shares
-    ):
-        raise RuleViolation(message, code="invalid_shares", fields={"shares": [message]})
-    return [(s["organisation_id"], s["share"]) for s in shares]
-
-
 def _created_body(result) -> dict:
     if result.series is not None:
         return {
@@ -139,58 +106,74 @@ def _created_body(result) -> dict:
     return booking_json(result.bookings[0])
 
 
-@bp.get("/bookings")
-def list_bookings():
-    status = choice_arg("status", list(STATUSES))
-    filters = booking_queries.BookingFilter(
-        resource_id=int_arg("resource_id"),
-        organisation_id=int_arg("organisation_id"),
-        user_id=int_arg("user_id"),
-        series_id=int_arg("series_id"),
-        start=optional_instant("start"),
-        end=optional_instant("end"),
-        statuses=(status,) if status else None,
-    )
-    limit = min(int_arg("limit", minimum=1) or 100, MAX_PAGE)
-    number = int_arg("page", minimum=1) or 1
-    rows = booking_queries.list_bookings(
-        actor(), filters, limit=limit + 1, offset=(number - 1) * limit
-    )
-    next_url = None
-    if len(rows) > limit:
-        args = request.args.to_dict() | {"page": str(number + 1), "limit": str(limit)}
-        next_url = url_for("api.list_bookings", _external=True, **args)
-    return jsonify(items=[booking_json(b) for b in rows[:limit]], next=next_url)
+def _answer_and_commit(booking) -> Response:
+    """The booking as this request left it, then the commit.
+
+    Read before committing: a change by someone else right after the commit must not show
+    in this request's answer (an approval answered "cancelled").
+    """
+    answer = booking_json(booking)
+    db.session.commit()
+    return jsonify(answer)
 
 
-@bp.post("/bookings")
-@retry_transient
-def create_booking():
-    body = json_body()
+def _idempotency_key() -> str | None:
+    """The ``Idempotency-Key`` header, refused when it holds control characters."""
     key = request.headers.get("Idempotency-Key")
     if key is not None and has_control_characters(key):
         message = str(control_characters_message())
         raise RuleViolation(message, fields={"Idempotency-Key": [message]})
-    fingerprint = idempotency.request_fingerprint(body)
+    return key
+
+
+@bp.get("/bookings")
+@operation("Bookings", tag="bookings", query=BookingQuery, answers={200: Page[Booking]})
+def list_bookings(query: BookingQuery) -> Response:
+    """A page of the bookings the caller may see, by start."""
+    filters = booking_queries.BookingFilter(
+        resource_id=query.resource_id,
+        organisation_id=query.organisation_id,
+        user_id=query.user_id,
+        series_id=query.series_id,
+        start=query.start,
+        end=query.end,
+        statuses=(query.status,) if query.status else None,
+    )
+    rows = booking_queries.list_bookings(actor(), filters, **page_window(query))
+    return read_page_response(rows, booking_json, query)
+
+
+@bp.post("/bookings")
+@operation(
+    "Book a resource (once or recurring)",
+    tag="bookings",
+    body=BookingCreate,
+    answers={201: BookingCreated, 409: ConflictError},
+    errors=(403, 404),
+    headers=(IDEMPOTENCY_KEY,),
+)
+@retry_transient
+def create_booking(body: BookingCreate) -> Response:
+    """A series is all or nothing, unless ``on_conflict`` is ``skip``: then the free dates are
+    booked and the others listed in ``skipped``. A 409 lists the conflicting slots; nothing
+    is written then."""
+    key = _idempotency_key()
+    fingerprint = idempotency.request_fingerprint(json_body())
     if key is not None:
         stored = idempotency.replay(actor(), key, fingerprint)
         if stored is not None:
             return jsonify(stored[1]), stored[0]
-    resource_id = _int(body, "resource_id")
-    if resource_id is None:
-        message = _("This field is required.")
-        raise RuleViolation(message, code="required", fields={"resource_id": [message]})
     booking_request = services.BookingRequest(
-        resource_id=resource_id,
-        start=_instant(body, "start"),
-        end=_instant(body, "end"),
-        title=_text(body, "title") or "",
-        quantity=_int(body, "quantity", 1),
-        organisation_id=_int(body, "organisation_id"),
-        shares=_shares(body),
-        recurrence=_text(body, "recurrence") or None,
-        on_conflict=_text(body, "on_conflict") or "fail",
-        override_rules=_bool(body, "override_rules"),
+        resource_id=body.resource_id,
+        start=body.start,
+        end=body.end,
+        title=body.title,
+        quantity=body.quantity,
+        organisation_id=body.organisation_id,
+        shares=[(s.organisation_id, s.share) for s in body.shares] if body.shares else None,
+        recurrence=body.recurrence or None,
+        on_conflict=body.on_conflict,
+        override_rules=body.override_rules,
     )
     result = services.create_booking(actor(), booking_request)
     response_body = _created_body(result)
@@ -210,125 +193,168 @@ def create_booking():
 
 
 @bp.get("/bookings/<int:booking_id>")
-def get_booking(booking_id: int):
+@operation("One booking", tag="bookings", answers={200: Booking}, errors=(404,))
+def get_booking(booking_id: int) -> Response:
     return jsonify(booking_json(booking_queries.get_booking(actor(), booking_id)))
 
 
-def _answer_and_commit(booking):
-    """The booking as this request left it, then the commit.
-
-    Read before committing: a change by someone else right after the commit must not show
-    in this request's answer (an approval answered "cancelled").
-    """
-    answer = booking_json(booking)
-    db.session.commit()
-    return jsonify(answer)
-
-
 @bp.patch("/bookings/<int:booking_id>")
+@operation(
+    "Move or edit a booking (same checks as booking)",
+    tag="bookings",
+    body=BookingUpdate,
+    answers={200: Booking, 409: ConflictError},
+    errors=(403, 404),
+)
 @retry_transient
-def update_booking(booking_id: int):
-    body = json_body()
+def update_booking(booking_id: int, body: BookingUpdate) -> Response:
     change = services.BookingChange(
-        start=_instant(body, "start", required=False),
-        end=_instant(body, "end", required=False),
-        title=_text(body, "title"),
-        quantity=_int(body, "quantity"),
-        override_rules=_bool(body, "override_rules"),
+        start=body.start,
+        end=body.end,
+        title=body.title,
+        quantity=body.quantity,
+        override_rules=body.override_rules,
     )
-    booking = services.move_booking(actor(), booking_id, change)
-    return _answer_and_commit(booking)
+    return _answer_and_commit(services.move_booking(actor(), booking_id, change))
 
 
 @bp.post("/bookings/<int:booking_id>/cancel")
+@operation(
+    "Cancel a booking (idempotent)",
+    tag="bookings",
+    body=Reason,
+    body_required=False,
+    answers={200: Booking},
+    errors=CHANGE_ERRORS,
+)
 @retry_transient
-def cancel_booking(booking_id: int):
-    body = json_body()
-    booking = services.cancel_booking(actor(), booking_id, _text(body, "reason"))
-    return _answer_and_commit(booking)
+def cancel_booking(booking_id: int, body: Reason) -> Response:
+    """409 ``checked_in`` once the booking is checked in; 409 ``not_active`` for a rejected
+    booking. Serialised with every other change of the booking."""
+    return _answer_and_commit(services.cancel_booking(actor(), booking_id, body.reason))
 
 
 @bp.post("/bookings/<int:booking_id>/approve")
+@operation(
+    "Approve a pending booking (coordinator or referent of the owner)",
+    tag="bookings",
+    body=Reason,
+    body_required=False,
+    answers={200: Booking},
+    errors=CHANGE_ERRORS,
+)
 @retry_transient
-def approve_booking(booking_id: int):
-    body = json_body()
-    booking = services.decide(actor(), booking_id, True, _text(body, "reason"))
-    return _answer_and_commit(booking)
+def approve_booking(booking_id: int, body: Reason) -> Response:
+    """409 ``not_pending`` when the booking was cancelled or rejected meanwhile; 409 with
+    ``conflicts`` when its units were taken meanwhile."""
+    return _answer_and_commit(services.decide(actor(), booking_id, True, body.reason))
 
 
 @bp.post("/bookings/<int:booking_id>/reject")
+@operation(
+    "Reject a pending booking (coordinator or referent of the owner)",
+    tag="bookings",
+    body=Reason,
+    body_required=False,
+    answers={200: Booking},
+    errors=CHANGE_ERRORS,
+)
 @retry_transient
-def reject_booking(booking_id: int):
-    body = json_body()
-    booking = services.decide(actor(), booking_id, False, _text(body, "reason"))
-    return _answer_and_commit(booking)
+def reject_booking(booking_id: int, body: Reason) -> Response:
+    return _answer_and_commit(services.decide(actor(), booking_id, False, body.reason))
 
 
 @bp.post("/bookings/<int:booking_id>/shares/<int:organisation_id>/accept")
+@operation(
+    "Accept an organisation's proposed share of a co-organised booking "
+    "(coordinator or referent of that organisation; idempotent)",
+    tag="bookings",
+    answers={200: Booking},
+    errors=(403, 404),
+)
 @retry_transient
-def accept_share(booking_id: int, organisation_id: int):
+def accept_share(booking_id: int, organisation_id: int) -> Response:
     booking = co_organisation.decide_share(actor(), booking_id, organisation_id, True)
     db.session.commit()
     return jsonify(booking_json(booking))
 
 
 @bp.post("/bookings/<int:booking_id>/shares/<int:organisation_id>/decline")
+@operation(
+    "Decline an organisation's proposed share of a co-organised booking "
+    "(coordinator or referent of that organisation; idempotent)",
+    tag="bookings",
+    answers={200: Booking},
+    errors=(403, 404),
+)
 @retry_transient
-def decline_share(booking_id: int, organisation_id: int):
+def decline_share(booking_id: int, organisation_id: int) -> Response:
     booking = co_organisation.decide_share(actor(), booking_id, organisation_id, False)
     db.session.commit()
     return jsonify(booking_json(booking))
 
 
-def _meter(body: dict):
-    meter = body.get("meter")
-    if meter is not None and (isinstance(meter, bool) or not isinstance(meter, int | float | str)):
-        message = _("The meter reading is a positive number.")
-        raise RuleViolation(message, code="invalid_meter", fields={"meter": [message]})
-    return meter
-
-
 @bp.post("/bookings/<int:booking_id>/check-in")
+@operation(
+    "Record the actual start (and meter reading)",
+    tag="bookings",
+    body=MeterReading,
+    body_required=False,
+    answers={200: Booking},
+    errors=CHANGE_ERRORS,
+)
 @retry_transient
-def check_in(booking_id: int):
-    body = json_body()
-    booking = services.check_in(
-        actor(), booking_id, _meter(body), at=_instant(body, "at", required=False)
-    )
+def check_in(booking_id: int, body: MeterReading) -> Response:
+    """422 with ``fields.at`` outside the window, in the future or backdated without the
+    right; 409 when not confirmed or already checked in."""
+    booking = attendance.check_in(actor(), booking_id, body.meter, at=body.at)
     return _answer_and_commit(booking)
 
 
 @bp.post("/bookings/<int:booking_id>/check-out")
+@operation(
+    "Record the actual end (and meter reading); an early check-out frees the rest",
+    tag="bookings",
+    body=MeterReading,
+    body_required=False,
+    answers={200: Booking},
+    errors=CHANGE_ERRORS,
+)
 @retry_transient
-def check_out(booking_id: int):
-    body = json_body()
-    booking = services.check_out(
-        actor(), booking_id, _meter(body), at=_instant(body, "at", required=False)
-    )
+def check_out(booking_id: int, body: MeterReading) -> Response:
+    """422 with ``fields.at`` before the check-in, in the future or backdated without the
+    right; 409 when not confirmed or already checked out."""
+    booking = attendance.check_out(actor(), booking_id, body.meter, at=body.at)
     return _answer_and_commit(booking)
 
 
 @bp.post("/series/<int:series_id>/cancel")
+@operation(
+    "Cancel a recurring booking, or its occurrences from a date on",
+    tag="bookings",
+    body=SeriesCancel,
+    body_required=False,
+    answers={200: SeriesCancelled},
+    errors=(403, 404),
+)
 @retry_transient
-def cancel_series(series_id: int):
-    body = json_body()
-    cancelled = services.cancel_series(
-        actor(), series_id, _instant(body, "from", required=False), _text(body, "reason")
-    )
+def cancel_series(series_id: int, body: SeriesCancel) -> Response:
+    """Occurrences already checked in stay (they were used)."""
+    cancelled = services.cancel_series(actor(), series_id, body.from_, body.reason)
     db.session.commit()
     return jsonify(series_id=series_id, cancelled=[booking_json(b) for b in cancelled])
 
 
 @bp.get("/resources/<int:resource_id>/availability")
-def resource_availability(resource_id: int):
-    start = optional_instant("start")
-    end = optional_instant("end")
-    if start is None or end is None:
-        message = _("Give both start and end.")
-        raise RuleViolation(
-            message, code="required", fields={"start" if start is None else "end": [message]}
-        )
-    intervals = booking_queries.availability(actor(), resource_id, start, end)
+@operation(
+    "Free quantity over a window",
+    tag="resources",
+    query=AvailabilityQuery,
+    answers={200: Availability},
+    errors=(404,),
+)
+def resource_availability(resource_id: int, query: AvailabilityQuery) -> Response:
+    intervals = booking_queries.availability(actor(), resource_id, query.start, query.end)
     return jsonify(resource_id=resource_id, intervals=[_interval_json(i) for i in intervals])
 
 

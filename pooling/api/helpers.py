@@ -277,16 +277,30 @@ def page(items: list, query=None) -> tuple[list, str | None]:
         number = int_arg("page", minimum=1) or 1
     start = (number - 1) * limit
     chunk = items[start : start + limit]
-    next_url = None
-    if start + limit < len(items):
-        args = request.args.to_dict()
-        args.update(page=str(number + 1), limit=str(limit))
-        next_url = (
-            url_for(request.endpoint, **(request.view_args or {}), _external=True)
-            + "?"
-            + urlencode(args)
-        )
-    return chunk, next_url
+    return chunk, _next_page_url(number, limit) if start + limit < len(items) else None
+
+
+def _next_page_url(number: int, limit: int) -> str:
+    """The absolute URL of page ``number + 1``, with the request's other parameters."""
+    args = request.args.to_dict()
+    args.update(page=str(number + 1), limit=str(limit))
+    return (
+        url_for(request.endpoint, **(request.view_args or {}), _external=True)
+        + "?"
+        + urlencode(args)
+    )
+
+
+def page_window(query) -> dict[str, int]:
+    """``limit`` and ``offset`` to read the page a ``Paging`` query asks for from the database,
+    with one row more, which tells whether a next page exists (see ``read_page_response``)."""
+    return {"limit": query.limit + 1, "offset": (query.page - 1) * query.limit}
+
+
+def read_page_response(rows: list, serialise, query) -> Response:
+    """``{"items": [...], "next": URL|null}`` from rows read with ``page_window(query)``."""
+    next_url = _next_page_url(query.page, query.limit) if len(rows) > query.limit else None
+    return jsonify(items=[serialise(row) for row in rows[: query.limit]], next=next_url)
 
 
 def list_response(items: list, serialise, query=None) -> Response:

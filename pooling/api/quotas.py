@@ -1,9 +1,14 @@
 """Quotas in the API: coordinators set hours per week or month per organisation."""
 
-from flask import jsonify, url_for
+from __future__ import annotations
+
+from flask import Response, jsonify, url_for
 
 from pooling.api import bp
-from pooling.api.helpers import actor, check_shape, int_arg, json_body
+from pooling.api.helpers import actor, list_response
+from pooling.api.operations import operation
+from pooling.api.schemas.common import Page
+from pooling.api.schemas.quotas import Quota, QuotaInput, QuotaQuery
 from pooling.bookings import quotas
 from pooling.extensions import db
 
@@ -20,25 +25,31 @@ def quota_json(quota) -> dict:
 
 
 @bp.get("/quotas")
-def list_quotas():
-    items = quotas.list_quotas(actor(), int_arg("organisation_id"))
-    return jsonify(items=[quota_json(q) for q in items], next=None)
+@operation(
+    "Quotas of hours per organisation", tag="bookings", query=QuotaQuery, answers={200: Page[Quota]}
+)
+def list_quotas(query: QuotaQuery) -> Response:
+    """Coordinators see every quota; others their organisations'."""
+    return list_response(quotas.list_quotas(actor(), query.organisation_id), quota_json, query)
 
 
 @bp.post("/quotas")
-def create_quota():
-    body = json_body()
-    check_shape(
-        body,
-        {"organisation_id": "integer?", "resource_id": "integer?", "resource_kind": "text?"},
-    )
+@operation(
+    "Give an organisation a quota of hours per week or month (coordinator)",
+    tag="bookings",
+    body=QuotaInput,
+    answers={201: Quota},
+    errors=(403,),
+    guard=quotas.ensure_can_set_quotas,
+)
+def create_quota(body: QuotaInput) -> Response:
     quota = quotas.set_quota(
         actor(),
-        body.get("organisation_id"),
-        body.get("hours"),
-        body.get("period", "week"),
-        body.get("resource_id"),
-        body.get("resource_kind"),
+        body.organisation_id,
+        body.hours,
+        body.period,
+        body.resource_id,
+        body.resource_kind,
     )
     db.session.commit()
     response = jsonify(quota_json(quota))
@@ -48,6 +59,12 @@ def create_quota():
 
 
 @bp.delete("/quotas/<int:quota_id>")
+@operation(
+    "Remove a quota (coordinator)",
+    tag="bookings",
+    answers={204: "Removed."},
+    errors=(403, 404),
+)
 def delete_quota(quota_id: int):
     quotas.delete_quota(actor(), quota_id)
     db.session.commit()

@@ -13,6 +13,7 @@ from flask_login import current_user
 
 from pooling.bookings import services
 from pooling.bookings.forms import BookingForm
+from pooling.bookings.messages import recurrence_choice_message
 from pooling.bookings.recurrence_form import RecurrenceChoice, RecurrenceChoiceError, build_rrule
 from pooling.core.templating import local_range
 from pooling.core.time import NonexistentLocalTime, local_to_utc, pole_tz
@@ -90,18 +91,6 @@ def local_instant(form, day: date, clock, field) -> datetime | None:
         return None
 
 
-def _recurrence_message(code: str) -> str:
-    return {
-        "frequency": _("Choose how the booking repeats."),
-        "interval": _("Repeat every 1 to 52 days, weeks or months."),
-        "weekday": _("Tick the days of the week."),
-        "start": _("Give the date."),
-        "until_missing": _("Give the last date."),
-        "until_before_start": _("The last date cannot be before the first."),
-        "count": _("Give the number of times."),
-    }.get(code, code)
-
-
 def request_from(form: BookingForm) -> services.BookingRequest | None:
     """The service's request from a valid form; None (with errors on the form) if it cannot be."""
     start = local_instant(form, form.date.data, form.start_time.data, form.start_time)
@@ -124,7 +113,7 @@ def request_from(form: BookingForm) -> services.BookingRequest | None:
         )
     except RecurrenceChoiceError as error:
         field = getattr(form, error.field)
-        field.errors = [*field.errors, _recurrence_message(error.code)]
+        field.errors = [*field.errors, recurrence_choice_message(error.code)]
         return None
     if start is None or end is None:
         return None

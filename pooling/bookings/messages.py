@@ -102,3 +102,16 @@ def recurrence_message(code: str) -> str:
         "unbounded": _("Give the recurrence an end: COUNT or UNTIL."),
         "too_many": _("A recurrence may have at most 520 occurrences."),
     }.get(code, code)
+
+
+def recurrence_choice_message(code: str) -> str:
+    """What to correct in the booking form's recurrence choices (``RecurrenceChoiceError``)."""
+    return {
+        "frequency": _("Choose how the booking repeats."),
+        "interval": _("Repeat every 1 to 52 days, weeks or months."),
+        "weekday": _("Tick the days of the week."),
+        "start": _("Give the date."),
+        "until_missing": _("Give the last date."),
+        "until_before_start": _("The last date cannot be before the first."),
+        "count": _("Give the number of times."),
+    }.get(code, code)

@@ -1,7 +1,7 @@
 """Read-only views of bookings for the pages: the preview of a request, the approver's badge.
 
-The preview runs the same checks as ``services.create_booking`` (it calls that module's
-helpers, so the rules live in one place) and writes nothing: no lock, no row, no audit, no
+The preview runs the same checks as ``services.create_booking`` (both call
+``queries`` and ``evaluation``, so the rules live in one place) and writes nothing: no lock, no row, no audit, no
 notification. What it says may change by the time the person confirms; the confirmation is
 checked again under the resource lock.
 """
@@ -63,13 +63,13 @@ def preview_booking(
     """
     now = now or utcnow()
     tz = pole_tz()
-    resource = services.bookable_resource(actor, request.resource_id)
-    organisation = services.organisation_for(actor, request.organisation_id)
+    resource = queries.bookable_resource(actor, request.resource_id)
+    organisation = queries.organisation_for(actor, request.organisation_id)
     clean_shares(request.shares, organisation.id)
-    services.clean_title(request.title)
-    quantity = services.clean_quantity(request.quantity)
-    services.check_span(request.start, request.end)
-    occurrences = services.occurrences_of(request, tz)
+    evaluation.clean_title(request.title)
+    quantity = evaluation.clean_quantity(request.quantity)
+    evaluation.check_span(request.start, request.end)
+    occurrences = evaluation.occurrences_of(request.start, request.end, request.recurrence, tz)
 
     rules = queries.resource_rules(resource)
     span_start = min(o.start for o in occurrences)

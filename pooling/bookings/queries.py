@@ -5,6 +5,7 @@ Nothing here writes; the write use cases (``services``) read through these funct
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -15,13 +16,15 @@ from sqlalchemy import Integer, Select, String, cast, func, literal, null, or_, 
 from pooling.accounts.models import Membership, User
 from pooling.bookings import permissions
 from pooling.bookings.availability import Closed, Interval, Taken, open_spans, peak, timeline
+from pooling.bookings.messages import rule_message
 from pooling.bookings.models import HELD_UNTIL, HOLDING, Booking, BookingShare
-from pooling.bookings.rules import ResourceRules, check
+from pooling.bookings.rules import ResourceRules, Violation, check
 from pooling.calendar.models import ExternalBusyTime
 from pooling.core.db import utcnow
-from pooling.core.errors import NotFound, RuleViolation
+from pooling.core.errors import NotAllowed, NotFound, RuleViolation
 from pooling.core.time import pole_tz
 from pooling.extensions import db
+from pooling.organisations.models import Organisation
 from pooling.resources.models import Closure, Resource
 from pooling.resources.permissions import can_see_resource
 from pooling.resources.services import CatalogueFilter, public_holidays, search_resources
@@ -37,6 +40,56 @@ def get_booking(actor: User, booking_id: int) -> Booking:
     if booking is None or not permissions.can_see_booking(actor, booking):
         raise NotFound(_("This booking does not exist."))
     return booking
+
+
+def bookable_resource(
+    actor: User, resource_id: int, *, read: Callable[[int], Resource | None] | None = None
+) -> Resource:
+    """The resource to book, checked for the actor: visible, active, bookable by them.
+
+    ``read`` fetches it (default: a plain read); the services pass
+    ``locks.locked_resource``, which locks the row first and reads it as the last writer left
+    it. Raises NotFound, RuleViolation (inactive), NotAllowed.
+    """
+    resource = read(resource_id) if read else db.session.get(Resource, resource_id)
+    if resource is None or not can_see_resource(actor, resource):
+        raise NotFound(
+            _("This resource does not exist."), fields={"resource_id": [_("Unknown resource.")]}
+        )
+    if not resource.active:
+        message = rule_message(Violation("inactive", {}))
+        raise RuleViolation(message, code="inactive", fields={"resource_id": [message]})
+    if not permissions.can_book(actor, resource):
+        raise NotAllowed(_("You cannot book this resource."))
+    return resource
+
+
+def organisation_for(actor: User, organisation_id: int | None) -> Organisation:
+    """On whose behalf: one of the actor's organisations (any for a coordinator).
+
+    None is the actor's only organisation. Raises RuleViolation, NotAllowed.
+    """
+    mine = [m.organisation for m in actor.memberships if m.organisation.active]
+    if organisation_id is None:
+        if len(mine) == 1:
+            return mine[0]
+        message = (
+            _("Choose on behalf of which of your organisations you book.")
+            if mine
+            else _("Choose on behalf of which organisation you book.")
+        )
+        raise RuleViolation(
+            message, code="organisation_required", fields={"organisation_id": [message]}
+        )
+    organisation = db.session.get(Organisation, organisation_id)
+    if organisation is None or not organisation.active:
+        message = _("This organisation does not exist.")
+        raise RuleViolation(
+            message, code="unknown_organisation", fields={"organisation_id": [message]}
+        )
+    if not actor.is_coordinator and organisation.id not in {o.id for o in mine}:
+        raise NotAllowed(_("You can only book on behalf of your own organisations."))
+    return organisation
 
 
 def title_visible(actor: User, booking: Booking) -> bool:

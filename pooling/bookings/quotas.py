@@ -31,6 +31,12 @@ def list_quotas(actor, organisation_id: int | None = None) -> list[Quota]:
     return list(db.session.scalars(query))
 
 
+def ensure_can_set_quotas(actor) -> None:
+    """Only the pole's coordinators set and remove quotas. Raises NotAllowed."""
+    if not can_override_rules(actor):
+        raise NotAllowed(_("Only the pole's coordinators can set quotas."))
+
+
 def set_quota(
     actor,
     organisation_id,
@@ -44,8 +50,7 @@ def set_quota(
     Exactly one of ``resource_id`` and ``resource_kind``. Coordinators only.
     Raises NotAllowed, RuleViolation.
     """
-    if not can_override_rules(actor):
-        raise NotAllowed(_("Only the pole's coordinators can set quotas."))
+    ensure_can_set_quotas(actor)
     errors: dict[str, list[str]] = {}
     if (
         isinstance(organisation_id, bool)
@@ -100,8 +105,7 @@ def set_quota(
 
 def delete_quota(actor, quota_id: int) -> None:
     """Remove a quota (coordinators)."""
-    if not can_override_rules(actor):
-        raise NotAllowed(_("Only the pole's coordinators can set quotas."))
+    ensure_can_set_quotas(actor)
     quota = db.session.get(Quota, quota_id)
     if quota is None:
         raise NotFound(_("This quota does not exist."))

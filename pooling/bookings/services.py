@@ -1,6 +1,8 @@
-"""Booking use cases: create (once or recurring), move, cancel, approve, check in/out.
+"""Booking use cases: create (once or recurring), move, cancel (one or a series), decide.
 
-Reading (queries, availability, the free-resource search) is ``pooling.bookings.queries``.
+Reading (queries, availability, the free-resource search) is ``pooling.bookings.queries``;
+the request's own rules and the per-occurrence checks are ``pooling.bookings.evaluation``;
+checking in and out is ``pooling.bookings.attendance``.
 
 Every surface (pages, JSON API, command line) calls these functions and gets the same
 rules and errors. Conflict checks run inside the writing transaction after the resource
@@ -13,11 +15,10 @@ documents, then re-reads the booking under them and decides on what it reads the
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
-from decimal import Decimal, InvalidOperation
-from zoneinfo import ZoneInfo
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Literal
 
-from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from sqlalchemy import select
@@ -25,21 +26,21 @@ from sqlalchemy import select
 from pooling.accounts.models import User
 from pooling.audit.services import record
 from pooling.bookings import evaluation, locks, permissions, queries
-from pooling.bookings.availability import Taken, overlaps, peak
-from pooling.bookings.messages import recurrence_message, rule_message
+from pooling.bookings.availability import Taken
+from pooling.bookings.evaluation import conflict_json, refuse_rules, taken_message
+from pooling.bookings.messages import rule_message
 from pooling.bookings.models import HOLDING, STATUSES, Booking, BookingShare, Series
 from pooling.bookings.quotas import QuotaBook
-from pooling.bookings.recurrence import Occurrence, RecurrenceError, expand, occurrence_at
+from pooling.bookings.recurrence import Occurrence
 from pooling.bookings.rules import Violation
 from pooling.bookings.shares import clean_shares, tell_co_organisers
+from pooling.bookings.snapshots import iso, snapshot
 from pooling.core.db import utcnow
 from pooling.core.errors import Conflict, NotAllowed, NotFound, RuleViolation
-from pooling.core.time import local_time_exists, pole_tz, utc_text
+from pooling.core.time import pole_tz
 from pooling.extensions import db
 from pooling.notifications.services import notify
-from pooling.organisations.models import Organisation
 from pooling.resources.models import Resource
-from pooling.resources.permissions import can_see_resource
 
 
 @dataclass
@@ -52,9 +53,9 @@ class BookingRequest:
     title: str = ""
     quantity: int = 1
     organisation_id: int | None = None
-    shares: list[tuple[int, Decimal]] | None = None
+    shares: list[tuple[int, Decimal | str]] | None = None
     recurrence: str | None = None
-    on_conflict: str = "fail"
+    on_conflict: Literal["fail", "skip"] = "fail"
     override_rules: bool = False
 
 
@@ -81,106 +82,6 @@ class BookingChange:
 # ---------------------------------------------------------------- helpers
 
 
-def bookable_resource(actor: User, resource_id: int, *, lock: bool = False) -> Resource:
-    """The resource to book, checked for the actor; with ``lock``, locked and read under the lock.
-
-    Locking first (one ``SELECT ... FOR UPDATE`` on PostgreSQL) reads the resource as the
-    last writer left it, and saves reading it twice.
-    """
-    resource = locks.locked_resource(resource_id) if lock else db.session.get(Resource, resource_id)
-    if resource is None or not can_see_resource(actor, resource):
-        raise NotFound(
-            _("This resource does not exist."), fields={"resource_id": [_("Unknown resource.")]}
-        )
-    if not resource.active:
-        message = rule_message(Violation("inactive", {}))
-        raise RuleViolation(message, code="inactive", fields={"resource_id": [message]})
-    if not permissions.can_book(actor, resource):
-        raise NotAllowed(_("You cannot book this resource."))
-    return resource
-
-
-def organisation_for(actor: User, organisation_id: int | None) -> Organisation:
-    """On whose behalf: one of the actor's organisations (any for a coordinator)."""
-    mine = [m.organisation for m in actor.memberships if m.organisation.active]
-    if organisation_id is None:
-        if len(mine) == 1:
-            return mine[0]
-        message = (
-            _("Choose on behalf of which of your organisations you book.")
-            if mine
-            else _("Choose on behalf of which organisation you book.")
-        )
-        raise RuleViolation(
-            message, code="organisation_required", fields={"organisation_id": [message]}
-        )
-    organisation = db.session.get(Organisation, organisation_id)
-    if organisation is None or not organisation.active:
-        message = _("This organisation does not exist.")
-        raise RuleViolation(
-            message, code="unknown_organisation", fields={"organisation_id": [message]}
-        )
-    if not actor.is_coordinator and organisation.id not in {o.id for o in mine}:
-        raise NotAllowed(_("You can only book on behalf of your own organisations."))
-    return organisation
-
-
-def clean_title(title: str | None) -> str:
-    title = (title or "").strip()
-    if len(title) > 200:
-        message = _("At most 200 characters.")
-        raise RuleViolation(message, code="title_too_long", fields={"title": [message]})
-    return title
-
-
-def clean_quantity(quantity) -> int:
-    if isinstance(quantity, bool) or not isinstance(quantity, int) or quantity < 1:
-        message = _("The quantity is a whole number of at least 1.")
-        raise RuleViolation(message, code="invalid_quantity", fields={"quantity": [message]})
-    return quantity
-
-
-def check_span(start: datetime, end: datetime) -> None:
-    if start.tzinfo is None or end.tzinfo is None:
-        raise ValueError("aware datetimes expected")
-    if end <= start:
-        message = _("The end must be after the start.")
-        raise RuleViolation(message, code="end_before_start", fields={"end": [message]})
-    if end - start > timedelta(days=queries.MAX_WINDOW_DAYS):
-        message = _("A booking may last at most %(days)s days.", days=queries.MAX_WINDOW_DAYS)
-        raise RuleViolation(message, code="max_duration", fields={"end": [message]})
-
-
-def _given_wall_time_missing(value: datetime, tz: ZoneInfo) -> bool:
-    """Whether a time written with one of the pole's offsets reads as a skipped local time."""
-    offset = value.utcoffset()
-    instant = value.astimezone(UTC)
-    pole_offsets = {
-        (instant - timedelta(days=1)).astimezone(tz).utcoffset(),
-        (instant + timedelta(days=1)).astimezone(tz).utcoffset(),
-    }
-    if offset not in pole_offsets or offset == instant.astimezone(tz).utcoffset():
-        return False
-    return not local_time_exists(value.replace(tzinfo=None), tz)
-
-
-def snapshot(booking: Booking) -> dict:
-    """The audited state of a booking."""
-    return {
-        "resource_id": booking.resource_id,
-        "organisation_id": booking.organisation_id,
-        "title": booking.title,
-        "start": booking.start_at.isoformat(),
-        "end": booking.end_at.isoformat(),
-        "quantity": booking.quantity,
-        "status": booking.status,
-    }
-
-
-def _iso(value: datetime) -> str:
-    return value.astimezone(UTC).isoformat()
-
-
 def _slot(occurrence_start: datetime, occurrence_end: datetime, **extra) -> dict:
     return {"start": occurrence_start, "end": occurrence_end, **extra}
 
@@ -192,38 +93,6 @@ def _note_longest(resource: Resource, start: datetime, end: datetime) -> None:
 
 
 # ---------------------------------------------------------------- create
-
-
-def occurrences_of(request: BookingRequest, tz: ZoneInfo) -> list[Occurrence]:
-    """The occurrences ``create_booking`` would consider for this request."""
-    if request.recurrence:
-        local_start = request.start.astimezone(tz).replace(tzinfo=None)
-        wall_duration = request.end.astimezone(tz).replace(tzinfo=None) - local_start
-        try:
-            occurrences = expand(request.recurrence, local_start, wall_duration, tz)
-        except RecurrenceError as error:
-            message = recurrence_message(error.args[0])
-            raise RuleViolation(
-                message, code="invalid_recurrence", fields={"recurrence": [message]}
-            ) from error
-        if not occurrences:
-            message = _("This recurrence gives no date.")
-            raise RuleViolation(
-                message, code="invalid_recurrence", fields={"recurrence": [message]}
-            )
-        return occurrences
-    local_start = request.start.astimezone(tz).replace(tzinfo=None)
-    single = occurrence_at(
-        local_start, request.end.astimezone(tz).replace(tzinfo=None) - local_start, tz
-    )
-    exists = not (
-        _given_wall_time_missing(request.start, tz) or _given_wall_time_missing(request.end, tz)
-    )
-    return [
-        Occurrence(
-            single.local_start, request.start.astimezone(UTC), request.end.astimezone(UTC), exists
-        )
-    ]
 
 
 def create_booking(
@@ -240,20 +109,17 @@ def create_booking(
     now = now or utcnow()
     tz = pole_tz()
     # From here on the resource is locked until the transaction ends.
-    resource = bookable_resource(actor, request.resource_id, lock=True)
-    organisation = organisation_for(actor, request.organisation_id)
+    resource = queries.bookable_resource(actor, request.resource_id, read=locks.locked_resource)
+    organisation = queries.organisation_for(actor, request.organisation_id)
     shares = clean_shares(request.shares, organisation.id)
-    title = clean_title(request.title)
-    quantity = clean_quantity(request.quantity)
-    if request.on_conflict not in ("fail", "skip"):
-        message = _("on_conflict is fail or skip.")
-        raise RuleViolation(message, code="invalid_on_conflict", fields={"on_conflict": [message]})
+    title = evaluation.clean_title(request.title)
+    quantity = evaluation.clean_quantity(request.quantity)
     if request.override_rules and not permissions.can_override_rules(actor):
         raise NotAllowed(_("Only coordinators can book outside the rules."))
-    check_span(request.start, request.end)
+    evaluation.check_span(request.start, request.end)
     skip = request.on_conflict == "skip"
 
-    occurrences = occurrences_of(request, tz)
+    occurrences = evaluation.occurrences_of(request.start, request.end, request.recurrence, tz)
 
     rules = queries.resource_rules(resource)
     span_start = min(o.start for o in occurrences)
@@ -271,7 +137,7 @@ def create_booking(
         else:
             accepted.append((occurrence, broken))
     if refused and not skip:
-        _raise_rules(refused, series=bool(request.recurrence), tz=tz)
+        refuse_rules(refused, series=bool(request.recurrence))
     for occurrence, broken in refused:
         skipped.append(
             _slot(
@@ -318,11 +184,11 @@ def create_booking(
                 len(conflicts),
             )
             if request.recurrence
-            else _taken_message(resource, busy=not any(c["booking_ids"] for c in conflicts)),
-            conflicts=[_conflict_json(c) for c in conflicts],
+            else taken_message(resource, busy=not any(c["booking_ids"] for c in conflicts)),
+            conflicts=[conflict_json(c["start"], c["end"], c.get("booking_id")) for c in conflicts],
         )
     if quota_refused and not skip:
-        _raise_rules(quota_refused, series=bool(request.recurrence), tz=tz)
+        refuse_rules(quota_refused, series=bool(request.recurrence))
     for c in conflicts:
         skipped.append({**c, "reason": "conflict", "message": _("Already taken.")})
     for occurrence, broken in quota_refused:
@@ -333,9 +199,11 @@ def create_booking(
         if conflicts:
             raise Conflict(
                 _("Every occurrence clashes with other bookings; nothing was booked."),
-                conflicts=[_conflict_json(c) for c in conflicts],
+                conflicts=[
+                    conflict_json(c["start"], c["end"], c.get("booking_id")) for c in conflicts
+                ],
             )
-        _raise_rules(refused + quota_refused, series=True, tz=tz)
+        refuse_rules(refused + quota_refused, series=True)
 
     status = (
         "pending"
@@ -392,59 +260,12 @@ def create_booking(
             "booking_pending",
             first,
             resource=resource.name,
-            start=_iso(first.start_at),
+            start=iso(first.start_at),
             organisation=organisation.name,
             count=len(bookings),
         )
     db.session.flush()
     return BookingResult(bookings=bookings, series=series, skipped=skipped)
-
-
-def _taken_message(resource: Resource, *, busy: bool) -> str:
-    """Why the time is taken: other bookings, or only the resource's external calendar."""
-    if busy:
-        return _(
-            "This time is busy in the external calendar of %(resource)s.", resource=resource.name
-        )
-    return _("This time is already taken on %(resource)s.", resource=resource.name)
-
-
-def _conflict_json(conflict: dict) -> dict:
-    return {
-        "start": utc_text(conflict["start"]),
-        "end": utc_text(conflict["end"]),
-        "booking_id": conflict.get("booking_id"),
-    }
-
-
-def _raise_rules(
-    refused: list[tuple[Occurrence, list[Violation]]], *, series: bool, tz: ZoneInfo
-) -> None:
-    first_violation = refused[0][1][0]
-    message = rule_message(first_violation)
-    if series:
-        from flask_babel import format_datetime
-
-        dates = ", ".join(format_datetime(o.start, "short") for o, _v in refused[:5])
-        message = ngettext(
-            "%(num)d occurrence breaks a rule (%(dates)s): %(message)s",
-            "%(num)d occurrences break a rule (%(dates)s): %(message)s",
-            len(refused),
-            dates=dates,
-            message=message,
-        )
-    raise RuleViolation(
-        message,
-        code=first_violation.code,
-        fields={"start": [rule_message(v) for v in refused[0][1]]},
-        occurrences=[
-            {
-                **_conflict_json({"start": o.start, "end": o.end}),
-                "rules": [v.code for v in violations],
-            }
-            for o, violations in refused
-        ],
-    )
 
 
 # ---------------------------------------------------------------- change
@@ -491,9 +312,10 @@ def move_booking(
     resource = booking.resource
     start = change.start.astimezone(UTC) if change.start is not None else booking.start_at
     end = change.end.astimezone(UTC) if change.end is not None else booking.end_at
-    quantity = clean_quantity(change.quantity) if change.quantity is not None else booking.quantity
-    title = clean_title(change.title) if change.title is not None else booking.title
-    check_span(start, end)
+    quantity = booking.quantity if change.quantity is None else change.quantity
+    quantity = evaluation.clean_quantity(quantity)
+    title = booking.title if change.title is None else evaluation.clean_title(change.title)
+    evaluation.check_span(start, end)
     before = snapshot(booking)
     time_changed = (start, end, quantity) != (booking.start_at, booking.end_at, booking.quantity)
     if time_changed and booking.in_use:
@@ -501,7 +323,7 @@ def move_booking(
     overridden: list[str] = []
     if time_changed:
         exists = not any(
-            _given_wall_time_missing(v, tz) for v in (change.start, change.end) if v is not None
+            evaluation.wall_time_missing(v, tz) for v in (change.start, change.end) if v is not None
         )
         occurrence = Occurrence(start.astimezone(tz).replace(tzinfo=None), start, end, exists)
         broken = evaluation.violations(
@@ -515,28 +337,20 @@ def move_booking(
         )
         blocking = evaluation.blocking(broken, change.override_rules)
         if blocking:
-            _raise_rules([(occurrence, blocking)], series=False, tz=tz)
+            refuse_rules([(occurrence, blocking)], series=False)
         overridden = [v.code for v in broken]
         taken = queries.holding(resource, start, end, exclude_id=booking.id)
         held = evaluation.clashing(taken, start, end, quantity, resource.quantity)
         if held is not None:
             clashing = [t.booking_id for t in held]
             raise Conflict(
-                _taken_message(resource, busy=not any(clashing)),
-                conflicts=[
-                    _conflict_json(
-                        {
-                            "start": start,
-                            "end": end,
-                            "booking_id": clashing[0] if clashing else None,
-                        }
-                    )
-                ],
+                taken_message(resource, busy=not any(clashing)),
+                conflicts=[conflict_json(start, end, clashing[0] if clashing else None)],
             )
         over = evaluation.quota_exceeded(quota_book, start, end)
         if over is not None:
             if not change.override_rules:
-                _raise_rules([(occurrence, [over])], series=False, tz=tz)
+                refuse_rules([(occurrence, [over])], series=False)
             overridden.append("quota")
         booking.start_at, booking.end_at, booking.quantity = start, end, quantity
         _note_longest(resource, start, end)
@@ -553,7 +367,7 @@ def move_booking(
                 "booking_pending",
                 booking,
                 resource=resource.name,
-                start=_iso(start),
+                start=iso(start),
                 organisation=booking.organisation.name,
                 count=1,
             )
@@ -625,7 +439,7 @@ def cancel_booking(
             notice,
             booking,
             resource=booking.resource.name,
-            start=_iso(booking.start_at),
+            start=iso(booking.start_at),
             by=actor.name,
             reason=booking.cancel_reason or "",
         )
@@ -673,7 +487,7 @@ def cancel_series(
             "booking_cancelled",
             cancelled[0],
             resource=cancelled[0].resource.name,
-            start=_iso(cancelled[0].start_at),
+            start=iso(cancelled[0].start_at),
             by=actor.name,
         )
     db.session.flush()
@@ -731,7 +545,7 @@ def decide(actor: User, booking_id: int, approve: bool, reason: str | None = Non
         "booking_approved" if approve else "booking_rejected",
         booking,
         resource=booking.resource.name,
-        start=_iso(booking.start_at),
+        start=iso(booking.start_at),
         reason=booking.decision_reason or "",
     )
     db.session.flush()
@@ -745,216 +559,14 @@ def _check_still_free(booking: Booking) -> None:
         message = rule_message(Violation("inactive", {}))
         raise RuleViolation(message, code="inactive")
     taken = queries.holding(resource, booking.start_at, booking.end_at, exclude_id=booking.id)
-    if peak(taken, booking.start_at, booking.end_at) + booking.quantity > resource.quantity:
-        clashing = [
-            t.booking_id
-            for t in taken
-            if overlaps(t.start, t.end, booking.start_at, booking.end_at)
-            and t.booking_id is not None
-        ]
+    held = evaluation.clashing(
+        taken, booking.start_at, booking.end_at, booking.quantity, resource.quantity
+    )
+    if held is not None:
+        clashing = [t.booking_id for t in held if t.booking_id is not None]
         raise Conflict(
-            _("This time is already taken on %(resource)s.", resource=resource.name),
+            taken_message(resource, busy=False),
             conflicts=[
-                _conflict_json(
-                    {
-                        "start": booking.start_at,
-                        "end": booking.end_at,
-                        "booking_id": clashing[0] if clashing else None,
-                    }
-                )
+                conflict_json(booking.start_at, booking.end_at, clashing[0] if clashing else None)
             ],
         )
-
-
-def _meter(value) -> Decimal | None:
-    if value is None:
-        return None
-    try:
-        number = Decimal(str(value))
-        if (
-            isinstance(value, bool)
-            or not number.is_finite()
-            or number < 0
-            or number >= Decimal("1e10")
-        ):
-            raise InvalidOperation
-    except (InvalidOperation, ValueError) as error:
-        message = _("The meter reading is a positive number.")
-        raise RuleViolation(message, code="invalid_meter", fields={"meter": [message]}) from error
-    return number.quantize(Decimal("0.01"))
-
-
-# An ``at`` this far in the past is a backdated entry: for coordinators and approvers, audited.
-BACKDATE_TOLERANCE = timedelta(minutes=15)
-# A device's clock may run this far ahead of the server's: not yet "in the future".
-CLOCK_SKEW = timedelta(minutes=1)
-
-
-def _local(instant: datetime) -> str:
-    from flask_babel import format_datetime
-
-    return format_datetime(instant, "short")
-
-
-def _actual_time(at: datetime | None, now: datetime) -> datetime:
-    """The instant given for a check-in or check-out (default now), never in the future."""
-    moment = (at or now).astimezone(UTC)
-    if moment > now + CLOCK_SKEW:
-        message = _("This time is in the future (it is now %(now)s).", now=_local(now))
-        raise RuleViolation(message, code="at_in_future", fields={"at": [message]})
-    return moment
-
-
-def _check_backdating(actor: User, booking: Booking, moment: datetime, now: datetime) -> None:
-    """An instant more than 15 minutes old only from a coordinator or an approver of the resource."""
-    if moment < now - BACKDATE_TOLERANCE and actor.id not in queries.approver_ids(booking.resource):
-        message = _(
-            "Only a coordinator or an approver of this resource can record a time more than "
-            "%(minutes)s minutes ago; record it now, or ask them.",
-            minutes=int(BACKDATE_TOLERANCE.total_seconds() // 60),
-        )
-        raise RuleViolation(message, code="backdated", fields={"at": [message]})
-
-
-def _record_backdated(actor: User, booking: Booking, act: str, moment: datetime, now: datetime):
-    if moment < now - BACKDATE_TOLERANCE:
-        record(
-            actor,
-            "booking.backdated",
-            booking,
-            after={"act": act, "at": _iso(moment), "recorded_at": _iso(now)},
-        )
-
-
-def check_in_window(booking: Booking) -> tuple[datetime, datetime]:
-    """When a booking can be checked in: from the lead time before its start until its end."""
-    lead = timedelta(minutes=int(current_app.config["POOLING_CHECK_IN_LEAD_MINUTES"]))
-    return booking.start_at - lead, booking.end_at
-
-
-def _used_by(actor: User, booking_id: int, refused: str) -> Booking:
-    booking, _quota = locks.locked_booking(actor, booking_id)
-    if not permissions.can_check_in(actor, booking):
-        raise NotAllowed(refused)
-    return booking
-
-
-def can_check_in_now(actor: User, booking: Booking, now: datetime | None = None) -> bool:
-    """Whether the actor may check the booking in at this moment (the page's button)."""
-    now = now or utcnow()
-    opens, closes = check_in_window(booking)
-    return (
-        booking.resource.records_check_in
-        and booking.status == "confirmed"
-        and not booking.in_use
-        and permissions.can_check_in(actor, booking)
-        and opens <= now < closes
-    )
-
-
-def can_check_out_now(actor: User, booking: Booking, now: datetime | None = None) -> bool:
-    """Whether the actor may check the (checked-in) booking out at this moment (the page's button)."""
-    now = now or utcnow()
-    return (
-        booking.resource.records_check_in
-        and booking.status == "confirmed"
-        and booking.checked_in_at is not None
-        and booking.checked_out_at is None
-        and permissions.can_check_in(actor, booking)
-        and booking.checked_in_at <= now
-    )
-
-
-def check_in(actor: User, booking_id: int, meter=None, *, at: datetime | None = None) -> Booking:
-    """Record the actual start of use (and the meter reading, e.g. the van's km).
-
-    ``at`` (default now) lies from ``POOLING_CHECK_IN_LEAD_MINUTES`` before the start until the
-    end, never in the future; more than 15 minutes old, only from a coordinator or an
-    approver of the resource, and audited as backdated. Raises NotFound, NotAllowed,
-    Conflict (not confirmed, already checked in), RuleViolation (``at`` or ``meter``).
-    """
-    booking = _used_by(actor, booking_id, _("You cannot check in this booking."))
-    if booking.status != "confirmed":
-        raise Conflict(_("Only confirmed bookings can be checked in."), code="not_confirmed")
-    if booking.in_use:
-        raise Conflict(_("This booking is already checked in."), code="already_checked_in")
-    now = utcnow()
-    moment = _actual_time(at, now)
-    opens, closes = check_in_window(booking)
-    if not opens <= moment < closes:
-        message = _(
-            "A check-in is possible from %(start)s to %(end)s.",
-            start=_local(opens),
-            end=_local(closes),
-        )
-        raise RuleViolation(message, code="check_in_outside_booking", fields={"at": [message]})
-    _check_backdating(actor, booking, moment, now)
-    reading = _meter(meter)
-    before = snapshot(booking) | {"checked_in_at": None}
-    booking.checked_in_at = moment
-    booking.meter_start = reading if reading is not None else booking.meter_start
-    booking.updated_at = now
-    record(
-        actor,
-        "booking.check_in",
-        booking,
-        before=before,
-        after={
-            "checked_in_at": moment.isoformat(),
-            "meter": str(booking.meter_start) if booking.meter_start is not None else None,
-        },
-    )
-    _record_backdated(actor, booking, "check_in", moment, now)
-    db.session.flush()
-    return booking
-
-
-def check_out(actor: User, booking_id: int, meter=None, *, at: datetime | None = None) -> Booking:
-    """Record the actual end of use (and the meter reading); the end reading cannot be lower.
-
-    ``at`` (default now) is not before the check-in (or, without one, the check-in window's
-    opening) and never in the future; the backdating rule of ``check_in`` applies. A check-out
-    before the booked end frees the rest of the slot. Raises NotFound, NotAllowed, Conflict
-    (not confirmed, already checked out), RuleViolation (``at`` or ``meter``).
-    """
-    booking = _used_by(actor, booking_id, _("You cannot check out this booking."))
-    if booking.status != "confirmed":
-        raise Conflict(_("Only confirmed bookings can be checked out."), code="not_confirmed")
-    if booking.checked_out_at is not None:
-        raise Conflict(_("This booking is already checked out."), code="already_checked_out")
-    now = utcnow()
-    moment = _actual_time(at, now)
-    if booking.checked_in_at is not None and moment < booking.checked_in_at:
-        message = _(
-            "The check-out cannot be before the check-in (%(start)s).",
-            start=_local(booking.checked_in_at),
-        )
-        raise RuleViolation(message, code="check_out_before_check_in", fields={"at": [message]})
-    opens, _closes = check_in_window(booking)
-    if booking.checked_in_at is None and moment < opens:
-        message = _("A check-out is possible from %(start)s.", start=_local(opens))
-        raise RuleViolation(message, code="check_out_before_check_in", fields={"at": [message]})
-    _check_backdating(actor, booking, moment, now)
-    reading = _meter(meter)
-    if reading is not None and booking.meter_start is not None and reading < booking.meter_start:
-        message = _(
-            "The meter reading at return cannot be lower than at departure (%(start)s).",
-            start=booking.meter_start,
-        )
-        raise RuleViolation(message, code="invalid_meter", fields={"meter": [message]})
-    booking.checked_out_at = moment
-    if reading is not None:
-        booking.meter_end = reading
-    booking.updated_at = now
-    record(
-        actor,
-        "booking.check_out",
-        booking,
-        after={
-            "checked_out_at": moment.isoformat(),
-            "meter": str(booking.meter_end) if booking.meter_end is not None else None,
-        },
-    )
-    _record_backdated(actor, booking, "check_out", moment, now)
-    db.session.flush()
-    return booking

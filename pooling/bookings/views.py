@@ -19,7 +19,7 @@ from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from pooling.bookings import booking_form, permissions, queries, services
+from pooling.bookings import attendance, booking_form, permissions, queries, services
 from pooling.bookings import shares as co_organisation
 from pooling.bookings.forms import (
     CancelForm,
@@ -75,8 +75,8 @@ def booking_helpers() -> dict:
             current_user, organisation_id
         ),
         "can_check_in": lambda b: permissions.can_check_in(current_user, b),
-        "can_check_in_now": lambda b: services.can_check_in_now(current_user, b),
-        "can_check_out_now": lambda b: services.can_check_out_now(current_user, b),
+        "can_check_in_now": lambda b: attendance.can_check_in_now(current_user, b),
+        "can_check_out_now": lambda b: attendance.can_check_out_now(current_user, b),
         "can_approve": lambda b: permissions.can_approve(current_user, b),
         "title_visible": lambda b: queries.title_visible(current_user, b),
         "describe_series": lambda s: (
@@ -297,7 +297,7 @@ def check_in(booking_id: int):
     return _act(
         booking_id,
         form,
-        lambda: services.check_in(current_user, booking_id, form.meter.data),
+        lambda: attendance.check_in(current_user, booking_id, form.meter.data),
         lambda _booking: _("Check-in recorded."),
     )
 
@@ -309,7 +309,7 @@ def check_out(booking_id: int):
     return _act(
         booking_id,
         form,
-        lambda: services.check_out(current_user, booking_id, form.meter.data),
+        lambda: attendance.check_out(current_user, booking_id, form.meter.data),
         lambda _booking: _("Check-out recorded."),
     )
 

@@ -12,7 +12,7 @@ from flask_babel import force_locale
 from sqlalchemy import func, select
 
 from pooling.audit.models import AuditEvent
-from pooling.bookings import services
+from pooling.bookings import attendance, services
 from pooling.bookings.models import Booking, BookingShare, Quota, Series
 from pooling.bookings.services import BookingChange, BookingRequest
 from pooling.core.actors import SYSTEM
@@ -436,17 +436,17 @@ def test_check_in_and_out_with_meter_readings(pole, pinned_clock):
     van = make_resource("Camion", kind="equipment", max_advance_days=800)
     trip = book(pole.alice, van, at(12, 9), at(12, 12))
     pinned_clock.move_to(at(12, 9, 5))
-    services.check_in(pole.alice, trip.id, 12000)
+    attendance.check_in(pole.alice, trip.id, 12000)
     db.session.commit()
     pinned_clock.move_to(at(12, 11, 5))
     with assert_refused(RuleViolation, "invalid_meter", "lower"):
-        services.check_out(pole.alice, trip.id, 11999, at=at(12, 11))
+        attendance.check_out(pole.alice, trip.id, 11999, at=at(12, 11))
     with assert_refused(RuleViolation, "check_out_before_check_in"):
-        services.check_out(pole.alice, trip.id, 12100, at=at(12, 9))
+        attendance.check_out(pole.alice, trip.id, 12100, at=at(12, 9))
     with assert_refused(NotAllowed, "forbidden"):
-        services.check_out(pole.bob, trip.id, 12100, at=at(12, 11))
+        attendance.check_out(pole.bob, trip.id, 12100, at=at(12, 11))
     pinned_clock.move_to(at(12, 11, 50))
-    done = services.check_out(pole.alice, trip.id, "12150.5", at=at(12, 11, 50))
+    done = attendance.check_out(pole.alice, trip.id, "12150.5", at=at(12, 11, 50))
     db.session.commit()
     assert (done.meter_start, done.meter_end) == (Decimal("12000.00"), Decimal("12150.50"))
     assert done.checked_out_at == at(12, 11, 50)

@@ -29,6 +29,7 @@ import pytest
 import time_machine
 from sqlalchemy import func, select
 
+from pooling.bookings import attendance
 from pooling.bookings import services as bookings
 from pooling.bookings import shares as co_organisation
 from pooling.costing.models import Cost, CostPeriod
@@ -51,9 +52,9 @@ def january_usage(pole):
     first = book(pole.alice, pole.room, "2027-01-12T09:00", "2027-01-12T13:00")
     # Checked in and out as it happens (the clock goes to each moment).
     with time_machine.travel(local("2027-01-12T09:30")):
-        bookings.check_in(pole.alice, first.id)
+        attendance.check_in(pole.alice, first.id)
     with time_machine.travel(local("2027-01-12T12:00")):
-        bookings.check_out(pole.alice, first.id)
+        attendance.check_out(pole.alice, first.id)
     db.session.commit()
     book(pole.bob, pole.room, "2027-01-13T14:00", "2027-01-13T19:00")
     shared = book(

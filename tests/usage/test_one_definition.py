@@ -17,6 +17,7 @@ import io
 
 import pytest
 
+from pooling.bookings import attendance
 from pooling.bookings import services as bookings
 from pooling.extensions import db
 from tests.costing.conftest import ALWAYS, book, local
@@ -48,9 +49,9 @@ def december(pole, pinned_clock):
     assert own.status == kept.status == "confirmed" and own.decided_at is None
 
     pinned_clock.move_to(local("2026-12-14T09:00"))
-    bookings.check_in(pole.bob, trip.id, "12000")
+    attendance.check_in(pole.bob, trip.id, "12000")
     pinned_clock.move_to(local("2026-12-14T12:00"))
-    bookings.check_out(pole.bob, trip.id, "12080")
+    attendance.check_out(pole.bob, trip.id, "12080")
     pinned_clock.move_to(local("2026-12-15T12:00"))
     bookings.cancel_booking(pole.bob, cancelled_trip.id, "Panne")
     pinned_clock.move_to(local("2026-12-17T10:00"))

@@ -6,7 +6,7 @@ import pytest
 import time_machine
 from sqlalchemy import func, select
 
-from pooling.bookings import services as bookings
+from pooling.bookings import attendance
 from pooling.extensions import db
 from pooling.usage.models import ManualUsage
 from tests.conftest import csrf_token
@@ -31,9 +31,9 @@ def test_equipment_usage_is_in_unit_hours_grouped_by_kind(api, pole):
 def test_check_out_before_the_booked_end_shortens_the_usage(api, pole):
     booking = book(pole.alice, pole.room, "2027-03-10T09:00", "2027-03-10T17:00")
     with time_machine.travel(local("2027-03-10T10:00")):
-        bookings.check_in(pole.alice, booking.id)
+        attendance.check_in(pole.alice, booking.id)
     with time_machine.travel(local("2027-03-10T11:15")):
-        bookings.check_out(pole.alice, booking.id)
+        attendance.check_out(pole.alice, booking.id)
     db.session.commit()
     items = api(pole.coordinator).get(f"/api/v1/usage?{WINDOW}").json["items"]
     assert [(i["key"], i["hours"]) for i in items] == [(pole.jardins.id, "1.25")]
@@ -42,9 +42,9 @@ def test_check_out_before_the_booked_end_shortens_the_usage(api, pole):
 def test_van_usage_in_km_from_meter_readings(api, pole):
     booking = book(pole.bob, pole.van, "2027-03-10T09:00", "2027-03-10T17:00")
     with time_machine.travel(local("2027-03-10T09:00")):
-        bookings.check_in(pole.bob, booking.id, meter="12000")
+        attendance.check_in(pole.bob, booking.id, meter="12000")
     with time_machine.travel(local("2027-03-10T17:00")):
-        bookings.check_out(pole.bob, booking.id, meter="12084.5")
+        attendance.check_out(pole.bob, booking.id, meter="12084.5")
     db.session.commit()
     items = api(pole.coordinator).get(f"/api/v1/usage?{WINDOW}&group_by=resource").json["items"]
     assert items[0]["meter"] == "84.50"
