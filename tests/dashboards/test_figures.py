@@ -10,14 +10,9 @@ import pytest
 from pooling.core.errors import NotAllowed
 from pooling.dashboards import services
 from pooling.dashboards.services import DashboardFilter, make_period
-from tests.dashboards.fixture import NOW, PARIS, build_pole
+from tests.dashboards.fixture import NOW, PARIS
 
 D = Decimal
-
-
-@pytest.fixture
-def pole(app):
-    return build_pole()
 
 
 def october():
