@@ -8,8 +8,9 @@ or a bearer header) and can snapshot and restore every table (the security matri
 The recipes below are the poles the tests use; the ``pole`` fixture (tests/conftest.py) builds
 the one a test asks for with ``pytest.mark.pole(name, **options)``, else the one its folder
 names with a ``pole_recipe`` fixture, else "bookings". A folder whose tests need bookings or
-costs on top of the people and resources extends the fixture in its conftest
-(``def pole(pole): ...``).
+costs on top of the people and resources extends the fixture: ``def pole(pole, app): ...``
+(naming ``app`` again keeps the test parametrised over the databases: pytest reads only the
+closest definition's arguments when it parametrises).
 """
 
 from __future__ import annotations
