@@ -152,6 +152,28 @@ def api(app):
     return ApiClient
 
 
+@pytest.fixture
+def pole_recipe() -> str:
+    """The recipe of ``tests.world`` that ``pole`` builds for a folder (its conftest may override)."""
+    return "bookings"
+
+
+@pytest.fixture
+def pole(request, app):
+    """The pole of a test, built by ``tests.world.build_pole`` through the real services.
+
+    The recipe is the closest ``pytest.mark.pole(name, **options)`` (on the test or its module),
+    else the folder's ``pole_recipe`` fixture, else "bookings" (two organisations with a member
+    and a referent each, a coordinator, a room, projectors and a workshop lent on approval).
+    """
+    from tests.world import build_pole
+
+    mark = request.node.get_closest_marker("pole")
+    if mark is None:
+        return build_pole(request.getfixturevalue("pole_recipe"), app)
+    return build_pole(*mark.args, app=app, **mark.kwargs)
+
+
 CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
 

@@ -16,18 +16,9 @@ from tests.accounts.conftest import post_login
 from tests.conftest import csrf_token
 from tests.factories import make_coordinator, make_organisation, make_user
 
+pytestmark = pytest.mark.pole("ateliers", fabrique=False)
+
 LINK_RE = re.compile(r"http://localhost(/invitation/[A-Za-z0-9_\-]+)")
-
-
-@pytest.fixture
-def pole(app):
-    ateliers = make_organisation("Les Ateliers", slug="ateliers")
-    return {
-        "ateliers": ateliers,
-        "referent": make_user(ateliers, role="org_admin", name="Rita Référente"),
-        "member": make_user(ateliers, name="Marc Membre"),
-        "coordinator": make_coordinator(name="Claire Coordination"),
-    }
 
 
 def post(client, url: str, data: dict | None = None):

@@ -11,24 +11,11 @@ from pooling.accounts.models import Invitation, Membership, User
 from pooling.audit.models import AuditEvent
 from pooling.extensions import db
 from tests.conftest import csrf_token
-from tests.factories import add_membership, make_coordinator, make_organisation, make_user
+from tests.factories import add_membership, make_user
+
+pytestmark = pytest.mark.pole("ateliers")
 
 LINK_RE = re.compile(r"(http://localhost/invitation/[A-Za-z0-9_\-]+)")
-
-
-@pytest.fixture
-def pole(app):
-    """Two organisations, their people, and a coordinator."""
-    ateliers = make_organisation("Les Ateliers", slug="ateliers")
-    fabrique = make_organisation("La Fabrique", slug="fabrique")
-    return {
-        "ateliers": ateliers,
-        "fabrique": fabrique,
-        "referent": make_user(ateliers, role="org_admin", name="Rita Référente"),
-        "member": make_user(ateliers, name="Marc Membre"),
-        "other_referent": make_user(fabrique, role="org_admin", name="Odile Autre"),
-        "coordinator": make_coordinator(name="Claire Coordination"),
-    }
 
 
 def counts() -> tuple[int, int, int]:

@@ -15,8 +15,7 @@ from pooling.bookings.models import Booking
 from pooling.extensions import db
 from pooling.resources.models import Resource
 from tests.factories import make_coordinator, make_organisation, make_resource, make_user
-
-ALWAYS = {day: [["00:00", "24:00"]] for day in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")}
+from tests.world import ALWAYS_OPEN as ALWAYS
 
 FAR_INSTANTS = [
     "0001-01-01T10:00:00+01:00",

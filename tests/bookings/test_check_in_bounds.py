@@ -13,9 +13,9 @@ from pooling.bookings.models import Booking
 from pooling.calendar.models import ExternalBusyTime, ExternalCalendar
 from pooling.checks.invariants import over_capacity
 from pooling.extensions import db
-from tests.bookings.conftest import SEVEN_DAYS
 from tests.conftest import PINNED_NOW
 from tests.factories import make_resource
+from tests.world import ALWAYS_OPEN as SEVEN_DAYS
 
 pytestmark = pytest.mark.usefixtures("pinned_clock")
 

@@ -18,8 +18,8 @@ from pooling.extensions import db
 from pooling.notifications.models import Notification
 from pooling.notifications.services import message
 from pooling.resources.models import Closure
-from tests.bookings.conftest import SEVEN_DAYS
 from tests.factories import make_resource
+from tests.world import ALWAYS_OPEN as SEVEN_DAYS
 
 PARIS = ZoneInfo("Europe/Paris")
 

@@ -14,8 +14,8 @@ from pooling.bookings.models import HOLDING, Booking, BookingShare, Series
 from pooling.core.errors import DomainError
 from pooling.extensions import db
 from pooling.notifications.models import Notification
-from tests.bookings.conftest import SEVEN_DAYS
 from tests.factories import make_resource
+from tests.world import ALWAYS_OPEN as SEVEN_DAYS
 
 NOW = datetime(2027, 1, 4, 7, 0, tzinfo=UTC)
 DAY = datetime(2027, 1, 12, 6, 0, tzinfo=UTC)

@@ -16,8 +16,8 @@ from pooling.bookings.models import Booking
 from pooling.core.actors import SYSTEM
 from pooling.extensions import db
 from pooling.resources.services import create_closure
-from tests.bookings.conftest import SEVEN_DAYS
 from tests.factories import make_resource
+from tests.world import ALWAYS_OPEN as SEVEN_DAYS
 
 PARIS = ZoneInfo("Europe/Paris")
 

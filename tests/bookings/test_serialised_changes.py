@@ -20,10 +20,10 @@ from pooling.bookings import services as bookings
 from pooling.bookings.models import Booking
 from pooling.core.time import pole_tz
 from pooling.extensions import db
-from tests.bookings.conftest import SEVEN_DAYS
 from tests.bookings.test_concurrency import next_tuesday_at
 from tests.factories import make_resource, make_token
 from tests.servers import live_server
+from tests.world import ALWAYS_OPEN as SEVEN_DAYS
 
 pytestmark = pytest.mark.slow
 

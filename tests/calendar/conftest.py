@@ -1,4 +1,8 @@
-"""Fixtures of the calendar sync tests: the booking pole, feeds created through the API, ICS parsing."""
+"""Fixtures of the calendar tests: feeds created through the API, ICS parsing.
+
+The sync tests use the default pole ("bookings" in tests.world); the page tests ask for the
+"calendar_pages" one, whose helpers are in page_helpers.py.
+"""
 
 from __future__ import annotations
 
@@ -8,8 +12,6 @@ from zoneinfo import ZoneInfo
 import pytest
 import recurring_ical_events
 from icalendar import Calendar
-
-from tests.bookings.conftest import pole  # noqa: F401  (the pole fixture, reused)
 
 PARIS = ZoneInfo("Europe/Paris")
 

@@ -21,8 +21,7 @@ from tests.factories import (
     make_user,
 )
 from tests.resources.test_resource_management import error_of, resource_data
-
-ALWAYS = {day: [["00:00", "24:00"]] for day in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")}
+from tests.world import ALWAYS_OPEN as ALWAYS
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""A small fixed pole for the dashboard tests, whose figures are computed by hand in the tests.
+"""The dashboard tests' October, whose figures are computed by hand in the tests.
 
 October 2026 in Europe/Paris (summer time ends on Sunday 25 October):
 - "Salle A" (premises, lent by A), open Monday-Friday 09:00-17:00, closed Friday 2 October:
@@ -13,7 +13,6 @@ October 2026 in Europe/Paris (summer time ends on Sunday 25 October):
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -21,7 +20,6 @@ from zoneinfo import ZoneInfo
 from pooling.bookings.models import Booking, BookingShare
 from pooling.extensions import db
 from pooling.resources.models import Closure
-from tests.factories import make_coordinator, make_organisation, make_resource, make_user
 
 PARIS = ZoneInfo("Europe/Paris")
 NOW = datetime(2026, 10, 28, 12, 0, tzinfo=UTC)
@@ -32,27 +30,11 @@ def local(day: int, hour: int, minute: int = 0, month: int = 10) -> datetime:
     return datetime(2026, month, day, hour, minute, tzinfo=PARIS).astimezone(UTC)
 
 
-@dataclass
-class Pole:
-    a: object
-    b: object
-    c: object
-    room: object
-    van: object
-    coordinator: object
-    referent_b: object
-    member_a: object
-
-
-def build_pole() -> Pole:
-    """Create the fixed data set described in the module docstring."""
-    a, b, c = make_organisation("Alpha"), make_organisation("Beta"), make_organisation("Gamma")
-    coordinator = make_coordinator()
-    referent_b = make_user(b, role="org_admin")
-    member_a = make_user(a)
-    user_c = make_user(c)
-    room = make_resource("Salle A", kind="premises")
-    van = make_resource("Van", kind="equipment")
+def book_october(pole) -> None:
+    """Add the October data described in the module docstring to the "dashboards" pole of
+    tests.world (Alpha, Beta, Gamma, their people, "Salle A" and the "Van")."""
+    a, b, c, room, van = pole.a, pole.b, pole.c, pole.room, pole.van
+    referent_b, member_a, user_c = pole.referent_b, pole.member_a, pole.user_c
     room.owner_organisation_id = a.id
     room.opening_hours = {day: [["09:00", "17:00"]] for day in ("mon", "tue", "wed", "thu", "fri")}
     db.session.add(Closure(resource_id=room.id, start_at=local(2, 0), end_at=local(3, 0)))
@@ -115,4 +97,3 @@ def build_pole() -> Pole:
     room.longest_booking_minutes = 240
     van.longest_booking_minutes = 600
     db.session.commit()
-    return Pole(a, b, c, room, van, coordinator, referent_b, member_a)

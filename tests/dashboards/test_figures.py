@@ -11,14 +11,9 @@ from pooling.core.errors import NotAllowed
 from pooling.dashboards import services
 from pooling.dashboards.periods import make_period
 from pooling.dashboards.services import DashboardFilter
-from tests.dashboards.fixture import NOW, PARIS, build_pole
+from tests.dashboards.fixture import NOW, PARIS
 
 D = Decimal
-
-
-@pytest.fixture
-def pole(app):
-    return build_pole()
 
 
 def october():

@@ -11,14 +11,8 @@ from sqlalchemy import select
 from pooling.dashboards.models import InKindRate
 from pooling.extensions import db
 from tests.conftest import csrf_token
-from tests.dashboards.fixture import build_pole
 
 OCTOBER = "?period=month&on=2026-10-15"
-
-
-@pytest.fixture
-def pole(app):
-    return build_pole()
 
 
 @pytest.mark.parametrize(

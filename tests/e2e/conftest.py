@@ -168,12 +168,14 @@ def no_horizontal_overflow(page) -> bool:
     return page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth + 1")
 
 
-class Pole:
-    """The people and resources of the journeys (attributes set by the ``pole`` fixture)."""
+@pytest.fixture
+def pole_recipe() -> str:
+    """The journeys' people and resources: the "journeys" recipe of tests.world."""
+    return "journeys"
 
 
 @pytest.fixture
-def pole(app):
+def pole(pole, app):
     """Three member organisations, their people, three rooms and a workshop lent on approval.
 
     The 20-person hall is already booked by another organisation on the Tuesday afternoon of
@@ -183,26 +185,9 @@ def pole(app):
     """
     from pooling.bookings import services
     from pooling.core.time import local_to_utc, pole_tz
-    from tests.factories import make_organisation, make_resource, make_user
 
-    p = Pole()
+    p = pole
     p.tuesday = tuesday_ahead()
-    p.jardins = make_organisation("Les Jardins partagés", slug="jardins")
-    p.scop = make_organisation("SCOP Bois & Compagnie", slug="scop-bois")
-    p.theatre = make_organisation("Théâtre du Kiosque", slug="kiosque")
-    p.alice = make_user(p.jardins, email="alice@jardins.example", name="Alice Martin")
-    p.bob = make_user(p.scop, email="bob@scop-bois.example", name="Bob Lefèvre")
-    p.paul = make_user(p.scop, role="org_admin", email="paul@scop-bois.example", name="Paul Girard")
-    p.claire = make_user(p.theatre, email="claire@kiosque.example", name="Claire Dubois")
-    p.jaures = make_resource("Salle Jaurès", capacity=12, location="Maison des associations")
-    p.louise = make_resource("Bureau Louise Michel", capacity=6, location="Maison des associations")
-    p.veil = make_resource("Grande salle Simone Veil", capacity=20, location="Halle du pôle")
-    p.workshop = make_resource(
-        "Atelier bois",
-        requires_approval=True,
-        owner_organisation_id=p.scop.id,
-        location="Zone artisanale",
-    )
     tz = pole_tz()
     monday = p.tuesday - timedelta(days=1)
     for who, resource, day, start, end, title in [

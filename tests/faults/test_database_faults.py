@@ -13,7 +13,8 @@ from pooling.bookings import services
 from pooling.bookings.models import Booking
 from pooling.extensions import db
 from tests.factories import make_organisation, make_resource, make_user
-from tests.security.world import ALWAYS, next_monday_at
+from tests.security.world import next_monday_at
+from tests.world import ALWAYS_OPEN as ALWAYS
 
 
 class SerializationFailure(Exception):

@@ -13,8 +13,8 @@ from bench.load import Pole, check_consistency, run_load
 from pooling.accounts import services as accounts
 from pooling.extensions import db
 from tests.factories import make_organisation, make_resource, make_user
-from tests.security.world import ALWAYS
 from tests.servers import live_server
+from tests.world import ALWAYS_OPEN as ALWAYS
 
 
 def worker_pids(master_pid: int) -> list[int]:

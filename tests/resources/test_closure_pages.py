@@ -20,9 +20,9 @@ from pooling.notifications.models import Notification
 from pooling.resources.models import Closure
 from tests.conftest import csrf_token
 from tests.factories import make_coordinator, make_organisation, make_resource, make_user
+from tests.world import ALWAYS_OPEN as SEVEN_DAYS
 
 PARIS = ZoneInfo("Europe/Paris")
-SEVEN_DAYS = {d: [["00:00", "24:00"]] for d in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")}
 
 
 @pytest.fixture

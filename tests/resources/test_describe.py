@@ -18,6 +18,7 @@ from pooling.resources.describe import (
     format_clock,
     weekday_names,
 )
+from tests.world import ALWAYS_OPEN
 
 PARIS = ZoneInfo("Europe/Paris")
 NB = "\u00a0"
@@ -90,7 +91,7 @@ def test_closed_days_between_open_days_break_the_groups():
 
 
 def test_same_hours_all_week_is_every_day_and_midnight_is_24():
-    hours = {day: [["00:00", "24:00"]] for day in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")}
+    hours = ALWAYS_OPEN
     with force_locale("en"):
         assert describe_opening_hours(hours, "en") == ["Every day: 00:00 – 24:00"]
     assert describe_opening_hours(hours, "fr") == [f"Tous les jours{NB}: 0{NB}h – 24{NB}h"]

@@ -33,7 +33,7 @@ from tests.factories import (
     make_token,
     make_user,
 )
-from tests.security.world import ALWAYS
+from tests.world import ALWAYS_OPEN as ALWAYS
 
 pytestmark = [
     pytest.mark.filterwarnings("ignore::DeprecationWarning"),

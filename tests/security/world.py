@@ -1,5 +1,7 @@
 """A small pole shared by the security tests, built once per database and restored cheaply.
 
+Built with the tests' one builder (tests/world.py: ``World``, the ``alpha_and_beta`` people).
+
 Two member organisations (alpha and beta), a member and a referent in each, a coordinator;
 a room owned by each organisation (approval required, so bookings stay pending), a weekly
 series of two bookings by each organisation's member, a cost period, a calendar feed, an
@@ -11,12 +13,10 @@ table back as it was, so that a test whose request wrote something leaves no tra
 from __future__ import annotations
 
 import shutil
-from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import Flask, request_started
-from itsdangerous import URLSafeTimedSerializer
 from sqlalchemy import select
 
 from config import TestingConfig
@@ -26,92 +26,10 @@ from pooling.core.actors import SYSTEM
 from pooling.extensions import db
 from pooling.resources import services as resources
 from tests.conftest import _fresh_request_globals
-from tests.factories import (
-    make_coordinator,
-    make_organisation,
-    make_resource,
-    make_token,
-    make_user,
-)
+from tests.world import ALWAYS_OPEN, World, alpha_and_beta
 
 PARIS = ZoneInfo("Europe/Paris")
-ALWAYS = {day: [["00:00", "24:00"]] for day in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")}
 ACTORS = ("anonymous", "member", "other_member", "referent", "coordinator")
-CSRF_RAW = "security-tests-csrf-seed"
-
-
-@dataclass
-class World:
-    """The pole of the security tests: ids, tokens and sign-in identities of each actor."""
-
-    app: Flask
-    ids: dict[str, object] = field(default_factory=dict)
-    tokens: dict[str, str] = field(default_factory=dict)
-    logins: dict[str, str] = field(default_factory=dict)
-    rows: dict[str, list[dict]] = field(default_factory=dict)
-
-    def client(self, actor: str, *, csrf: bool = True):
-        """A test client signed in as ``actor`` (a session, as a browser), with a CSRF seed."""
-        client = self.app.test_client()
-        with client.session_transaction() as session:
-            if actor != "anonymous":
-                session["_user_id"] = self.logins[actor]
-                session["_fresh"] = True
-            if csrf:
-                session["csrf_token"] = CSRF_RAW
-        return client
-
-    def csrf_token(self) -> str:
-        """The form token that matches the seed put in each client's session."""
-        return URLSafeTimedSerializer(self.app.secret_key, salt="wtf-csrf-token").dumps(CSRF_RAW)
-
-    def api_headers(self, actor: str) -> dict[str, str]:
-        """Bearer header of ``actor`` (none for the anonymous caller)."""
-        if actor == "anonymous":
-            return {}
-        return {"Authorization": f"Bearer {self.tokens[actor]}"}
-
-    def snapshot(self) -> None:
-        """Remember every row of every table."""
-        db.session.commit()
-        self.rows = {
-            table.name: [dict(row._mapping) for row in db.session.execute(table.select())]
-            for table in db.metadata.sorted_tables
-        }
-
-    def restore(self) -> None:
-        """Put every table back to the snapshot (sequences keep growing on PostgreSQL)."""
-        db.session.remove()
-        tables = db.metadata.sorted_tables
-        with db.engine.begin() as connection:
-            # DELETE, not TRUNCATE: on a few rows it is many times faster on PostgreSQL.
-            for table in reversed(tables):
-                connection.execute(table.delete())
-            for table in tables:
-                if self.rows[table.name]:
-                    connection.execute(table.insert(), self.rows[table.name])
-
-    def changed(self) -> list[str]:
-        """The tables whose rows differ from the snapshot (what a request wrote)."""
-        db.session.remove()
-        differ = []
-        for table in db.metadata.sorted_tables:
-            rows = [dict(row._mapping) for row in db.session.execute(table.select())]
-            key = lambda row: repr(sorted(row.items()))  # noqa: E731
-            if sorted(rows, key=key) != sorted(self.rows[table.name], key=key):
-                differ.append(table.name)
-        db.session.remove()
-        return differ
-
-    def counts(self) -> dict[str, int]:
-        """Rows per table, to tell that a refused request wrote nothing."""
-        from sqlalchemy import func
-
-        db.session.remove()
-        return {
-            table.name: db.session.scalar(select(func.count()).select_from(table))
-            for table in db.metadata.sorted_tables
-        }
 
 
 def next_monday_at(hour: int, weeks: int = 3) -> datetime:
@@ -145,34 +63,22 @@ def security_app(database_url: str, instance_path: str) -> Flask:
 
 def build_world(app: Flask) -> World:
     """Fill the application's database with the pole (inside an application context)."""
-    world = World(app)
-    alpha = make_organisation("Alpha", slug="alpha")
-    beta = make_organisation("Beta", slug="beta")
-    people = {
-        "member": make_user(alpha, name="Member Alpha"),
-        "referent": make_user(alpha, role="org_admin", name="Referent Alpha"),
-        "other_member": make_user(beta, name="Member Beta"),
-        "other_referent": make_user(beta, role="org_admin", name="Referent Beta"),
-        "coordinator": make_coordinator(name="Coordinator"),
-    }
-    for actor, person in people.items():
-        world.tokens[actor] = make_token(person)
-        world.logins[actor] = person.get_id()
-    room_alpha = make_resource(
-        "Room Alpha",
-        capacity=10,
-        requires_approval=True,
-        owner_organisation_id=alpha.id,
-        opening_hours=ALWAYS,
-        max_advance_days=800,
-    )
-    room_beta = make_resource(
-        "Room Beta",
-        capacity=10,
-        requires_approval=True,
-        owner_organisation_id=beta.id,
-        opening_hours=ALWAYS,
-        max_advance_days=800,
+    world = alpha_and_beta(World(app))
+    alpha, beta = world.alpha, world.beta
+    for actor in ("member", "referent", "other_member", "other_referent", "coordinator"):
+        world.add_token(actor)
+        world.sign_in(actor)
+    room_alpha, room_beta = (
+        world.add_resource(
+            f"room_{side}",
+            f"Room {name}",
+            capacity=10,
+            requires_approval=True,
+            owner=side,
+            opening_hours=ALWAYS_OPEN,
+            max_advance_days=800,
+        )
+        for side, name in (("alpha", "Alpha"), ("beta", "Beta"))
     )
     client = app.test_client()
 

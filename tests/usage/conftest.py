@@ -1,3 +1,3 @@
 """The cost-sharing pole serves the usage tests too."""
 
-from tests.costing.conftest import pole  # noqa: F401
+from tests.costing.conftest import pole_recipe  # noqa: F401

@@ -20,8 +20,9 @@ import pytest
 from pooling.bookings import attendance
 from pooling.bookings import services as bookings
 from pooling.extensions import db
-from tests.costing.conftest import ALWAYS, book, local
+from tests.costing.conftest import book, local
 from tests.factories import make_resource
+from tests.world import ALWAYS_OPEN as ALWAYS
 
 pytestmark = pytest.mark.usefixtures("pinned_clock")
 

@@ -1,4 +1,7 @@
-"""A small fixed pole for the calendar pages: rooms, projectors, people, a week in January 2027."""
+"""Helpers of the calendar page tests: Paris wall times, bookings and closures, the planning grid.
+
+Their pole is the "calendar_pages" recipe of tests.world (rooms, projectors, English readers).
+"""
 
 from __future__ import annotations
 
@@ -6,17 +9,11 @@ from datetime import datetime
 from html.parser import HTMLParser
 from zoneinfo import ZoneInfo
 
-import pytest
-
 from pooling.bookings import services as bookings
 from pooling.extensions import db
 from pooling.resources import services as resources
-from tests.factories import make_coordinator, make_organisation, make_resource, make_user
 
 PARIS = ZoneInfo("Europe/Paris")
-SEVEN_DAYS = {
-    day: [["00:00", "24:00"]] for day in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-}
 
 
 def paris(text: str) -> datetime:
@@ -45,45 +42,6 @@ def close_pole(coordinator, start: str, end: str, reason: str = "Jour férié"):
     closure = resources.create_closure(coordinator, None, paris(start), paris(end), reason)
     db.session.commit()
     return closure
-
-
-@pytest.fixture
-def pole(app):
-    """Two organisations, a member each, a referent, a coordinator, three rooms, five projectors.
-
-    Rooms and projectors keep the default opening hours: Monday to Friday, 08:00-19:00.
-    People read the interface in English, so that the tests read its words whatever the
-    state of the French catalogue.
-    """
-
-    class Pole:
-        pass
-
-    p = Pole()
-    p.jardins = make_organisation("Les Jardins", slug="jardins")
-    p.scop = make_organisation("SCOP Bois", slug="scop-bois")
-    p.alice = make_user(p.jardins, name="Alice", locale="en")
-    p.referent = make_user(p.jardins, role="org_admin", name="Inès", locale="en")
-    p.bob = make_user(p.scop, name="Bob", locale="en")
-    p.coordinator = make_coordinator(name="Camille", locale="en")
-    p.jaures = make_resource(
-        "Salle Jaurès", capacity=12, location="Maison des associations", max_advance_days=800
-    )
-    p.michel = make_resource(
-        "Salle Louise Michel", capacity=14, location="Tiers-lieu", max_advance_days=800
-    )
-    p.small = make_resource(
-        "Petite salle", capacity=6, location="Maison des associations", max_advance_days=800
-    )
-    p.projectors = make_resource(
-        "Vidéoprojecteur",
-        kind="equipment",
-        quantity=5,
-        unit="appareils",
-        location="Tiers-lieu",
-        max_advance_days=800,
-    )
-    return p
 
 
 class _PlanningReader(HTMLParser):

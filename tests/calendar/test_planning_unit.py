@@ -7,10 +7,10 @@ from zoneinfo import ZoneInfo
 
 from pooling.bookings.availability import Closed, Taken
 from pooling.calendar import planning
+from tests.world import ALWAYS_OPEN as ALWAYS
 
 PARIS = ZoneInfo("Europe/Paris")
 OFFICE = {day: [["08:00", "19:00"]] for day in ("mon", "tue", "wed", "thu", "fri")}
-ALWAYS = {day: [["00:00", "24:00"]] for day in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")}
 BEFORE = datetime(2026, 1, 1, tzinfo=UTC)
 ROOM = planning.PlannedResource(id=1, name="Salle Jaurès", opening_hours=OFFICE, capacity=12)
 PROJECTORS = planning.PlannedResource(id=2, name="Projectors", quantity=5, opening_hours=OFFICE)

@@ -11,10 +11,11 @@ from pooling.core.actors import SYSTEM
 from pooling.core.time import local_day_bounds
 from pooling.extensions import db
 from pooling.resources.services import create_closure
+from tests.bookings.test_booking_form import _count, _form
 from tests.factories import make_resource
-from tests.pages.test_booking_form import _count, _form
+from tests.world import ALWAYS_OPEN as SEVEN_DAYS
 
-SEVEN_DAYS = {d: [["00:00", "24:00"]] for d in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")}
+pytestmark = pytest.mark.pole("booking_pages")
 
 
 @pytest.fixture(autouse=True)

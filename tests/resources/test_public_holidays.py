@@ -15,10 +15,10 @@ from pooling.resources.public_holidays import (
     holidays_between,
     parse_calendar,
 )
+from tests.world import ALWAYS_OPEN as ALWAYS
 
 PARIS = ZoneInfo("Europe/Paris")
 OFFICE = {day: [["08:00", "19:00"]] for day in ("mon", "tue", "wed", "thu", "fri")}
-ALWAYS = {day: [["00:00", "24:00"]] for day in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")}
 YEAR = date.today().year + 1
 
 

@@ -6,9 +6,12 @@ import re
 
 import pytest
 
-from tests.calendar_pages.conftest import book
+from tests.calendar.page_helpers import book
 
-pytestmark = pytest.mark.usefixtures("pinned_clock")  # dates fixed in 2027
+pytestmark = [
+    pytest.mark.usefixtures("pinned_clock"),  # dates fixed in 2027
+    pytest.mark.pole("calendar_pages"),
+]
 
 SCRIPT = re.compile(r"<script\b([^>]*)>(.*?)</script>", re.S | re.I)
 

@@ -10,10 +10,14 @@ from sqlalchemy import event
 from pooling.calendar import queries
 from pooling.calendar.models import ExternalBusyTime, ExternalCalendar
 from pooling.extensions import db
-from tests.calendar_pages.conftest import SEVEN_DAYS, book, close_pole, paris, planning_table
+from tests.calendar.page_helpers import book, close_pole, paris, planning_table
 from tests.factories import make_resource
+from tests.world import ALWAYS_OPEN as SEVEN_DAYS
 
-pytestmark = pytest.mark.usefixtures("pinned_clock")  # dates fixed in 2027
+pytestmark = [
+    pytest.mark.usefixtures("pinned_clock"),  # dates fixed in 2027
+    pytest.mark.pole("calendar_pages"),
+]
 
 WEEK = "/calendar/planning?view=week&date=2027-01-13"
 WEEKDAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]

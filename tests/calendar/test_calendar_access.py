@@ -6,6 +6,8 @@ import pytest
 
 from tests.factories import make_resource
 
+pytestmark = pytest.mark.pole("calendar_pages")
+
 PAGES = ["/calendar/planning", "/calendar/find", "/calendar/resources/{id}"]
 
 

@@ -11,7 +11,10 @@ from pooling.bookings.models import Booking
 from pooling.extensions import db
 from pooling.notifications.models import Notification
 
-pytestmark = pytest.mark.usefixtures("pinned_clock")  # dates fixed in 2027
+pytestmark = [
+    pytest.mark.usefixtures("pinned_clock"),  # dates fixed in 2027
+    pytest.mark.pole("booking_pages"),
+]
 
 PAGES = ["/", "/bookings/", "/bookings/new", "/inbox/", "/bookings/approvals"]
 

@@ -18,9 +18,9 @@ from pooling.costing.models import CostPeriod
 from pooling.costing.periods import CostInput, PeriodInput, add_cost, create_period
 from pooling.extensions import db
 from pooling.resources.models import Resource
-from tests.factories import make_coordinator, make_organisation, make_resource, make_user
+from tests.factories import make_organisation
 
-ALWAYS = {day: [["00:00", "24:00"]] for day in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")}
+pytestmark = pytest.mark.pole("check")
 
 
 def hour(days: int, at: int) -> datetime:
@@ -57,23 +57,11 @@ def book(user, resource, start, end, **extra):
 
 
 @pytest.fixture
-def pole(app):
+def pole(pole, app):
     """A consistent pole: bookings (one co-organised, one series), a closed cost period and an
     external calendar with its busy times."""
 
-    class Pole:
-        pass
-
-    p = Pole()
-    p.jardins = make_organisation("Les Jardins", slug="jardins")
-    p.scop = make_organisation("SCOP Bois", slug="scop-bois")
-    p.alice = make_user(p.jardins, name="Alice")
-    p.bob = make_user(p.scop, name="Bob")
-    p.coordinator = make_coordinator(name="Camille")
-    p.room = make_resource("Salle Jaurès", opening_hours=ALWAYS, max_advance_days=800)
-    p.chairs = make_resource(
-        "Chaises pliantes", kind="equipment", quantity=10, opening_hours=ALWAYS
-    )
+    p = pole  # tests.world's "check" recipe: people, a room and 10 chairs, always open
     p.meeting = book(p.alice, p.room, hour(3, 8), hour(3, 9)).bookings[0]
     p.workshop = book(
         p.alice,

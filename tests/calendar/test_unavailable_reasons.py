@@ -12,8 +12,11 @@ import pytest
 from pooling.calendar.models import ExternalBusyTime, ExternalCalendar
 from pooling.extensions import db
 from pooling.resources import services as resources
-from tests.calendar_pages.conftest import SEVEN_DAYS, paris, planning_table
+from tests.calendar.page_helpers import paris, planning_table
 from tests.factories import make_resource
+from tests.world import ALWAYS_OPEN as SEVEN_DAYS
+
+pytestmark = pytest.mark.pole("calendar_pages")
 
 
 @pytest.fixture(autouse=True)

@@ -10,7 +10,10 @@ from sqlalchemy import func, select
 from pooling.bookings.models import Booking, Series
 from pooling.extensions import db
 
-pytestmark = pytest.mark.usefixtures("pinned_clock")  # dates fixed in 2027
+pytestmark = [
+    pytest.mark.usefixtures("pinned_clock"),  # dates fixed in 2027
+    pytest.mark.pole("booking_pages"),
+]
 
 
 def _count() -> int:

@@ -10,9 +10,12 @@ from sqlalchemy import select
 
 from pooling.bookings.models import Booking
 from pooling.extensions import db
-from tests.pages.conftest import local
+from tests.bookings.conftest import local
 
-pytestmark = pytest.mark.usefixtures("pinned_clock")  # dates fixed in 2027
+pytestmark = [
+    pytest.mark.usefixtures("pinned_clock"),  # dates fixed in 2027
+    pytest.mark.pole("booking_pages"),
+]
 
 
 def _status(booking_id: int) -> str:

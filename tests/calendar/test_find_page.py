@@ -10,10 +10,13 @@ from sqlalchemy import func, select
 
 from pooling.bookings.models import Booking
 from pooling.extensions import db
-from tests.calendar_pages.conftest import book
+from tests.calendar.page_helpers import book
 from tests.factories import make_resource
 
-pytestmark = pytest.mark.usefixtures("pinned_clock")  # dates fixed in 2027
+pytestmark = [
+    pytest.mark.usefixtures("pinned_clock"),  # dates fixed in 2027
+    pytest.mark.pole("calendar_pages"),
+]
 
 TUESDAY = "/calendar/find?kind=premises&date=2027-01-12&start_time=14:00&end_time=16:00"
 
