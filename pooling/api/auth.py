@@ -12,7 +12,7 @@ from flask_wtf.csrf import CSRFError
 from pooling.accounts.secrets import digest
 from pooling.accounts.services import user_for_token
 from pooling.api import bp
-from pooling.api.helpers import MAX_ID
+from pooling.api.schemas.types import MAX_ID
 from pooling.core.errors import DomainError, NotFound
 from pooling.extensions import csrf, limiter
 

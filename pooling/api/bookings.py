@@ -11,7 +11,6 @@ from pooling.api import bp
 from pooling.api.helpers import (
     actor,
     created,
-    json_body,
     local_text,
     page_window,
     read_page_response,
@@ -158,7 +157,7 @@ def create_booking(body: BookingCreate) -> Response:
     booked and the others listed in ``skipped``. A 409 lists the conflicting slots; nothing
     is written then."""
     key = _idempotency_key()
-    fingerprint = idempotency.request_fingerprint(json_body())
+    fingerprint = idempotency.request_fingerprint(body.model_dump(mode="json"))
     if key is not None:
         stored = idempotency.replay(actor(), key, fingerprint)
         if stored is not None:

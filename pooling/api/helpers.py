@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import json
-import re
 from datetime import datetime, timedelta, timezone
-from decimal import Decimal
 from urllib.parse import urlencode
 
 from flask import Response, g, jsonify, request, url_for
@@ -13,20 +11,8 @@ from flask_babel import gettext as _
 
 from pooling.core.errors import DomainError, RuleViolation
 from pooling.core.text import control_characters_message, has_control_characters
-from pooling.core.time import (
-    EARLIEST_YEAR,
-    LATEST_YEAR,
-    NaiveTime,
-    OutOfRange,
-    parse_instant,
-    to_local,
-)
+from pooling.core.time import to_local
 from pooling.core.time import utc_text as utc_text
-
-MAX_PAGE = 500
-# Identifiers are 32-bit integers in the database; a larger number names nothing.
-MAX_ID = 2**31 - 1
-WHOLE_NUMBER = re.compile(r"-?[0-9]{1,18}")
 
 
 class BadRequest(DomainError):
@@ -94,94 +80,6 @@ def check_text(body: dict) -> None:
         raise RuleViolation(_("Please correct the highlighted fields."), fields=errors)
 
 
-# JSON types a field may have, by name; a trailing "?" in a shape also allows null.
-def _is_text(value) -> bool:
-    return isinstance(value, str)
-
-
-def _is_integer(value) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
-
-
-def _is_number(value) -> bool:
-    return isinstance(value, int | float | str) and not isinstance(value, bool)
-
-
-SHAPES = {
-    "text": _is_text,
-    "integer": _is_integer,
-    "number": _is_number,
-    "boolean": lambda value: isinstance(value, bool),
-    "object": lambda value: isinstance(value, dict),
-    "array": lambda value: isinstance(value, list),
-}
-
-
-def _shape_message(shape: str) -> str:
-    return {
-        "text": _("Text is expected."),
-        "integer": _("A whole number is expected."),
-        "number": _("A number is expected."),
-        "boolean": _("true or false is expected."),
-        "object": _("An object is expected."),
-        "array": _("A list is expected."),
-    }[shape]
-
-
-def check_shape(body: dict, shapes: dict[str, str]) -> None:
-    """Check the JSON type of each given field (``{"name": "text", "capacity": "integer?"}``).
-
-    Raises RuleViolation (422) naming every field of the wrong type or holding a whole number
-    too large to be stored (``json_body`` has already refused control characters).
-    """
-    errors: dict[str, list[str]] = {}
-    for name, shape in shapes.items():
-        if name not in body:
-            continue
-        value = body[name]
-        nullable = shape.endswith("?")
-        kind = shape.rstrip("?")
-        if value is None:
-            if not nullable:
-                errors[name] = [_("This value is required.")]
-            continue
-        if not SHAPES[kind](value):
-            errors[name] = [_shape_message(kind)]
-        elif _is_integer(value) and abs(value) > MAX_ID:
-            errors[name] = [_("This number is too large.")]
-    if errors:
-        raise RuleViolation(_("Please correct the highlighted fields."), fields=errors)
-
-
-def instant(value, field: str, *, keep_offset: bool = False) -> datetime:
-    """Parse an ISO 8601 instant with an offset, between EARLIEST_YEAR and LATEST_YEAR.
-
-    Returns it in UTC, or with its own offset when ``keep_offset`` (to tell which wall-clock
-    time was meant). Raises RuleViolation (422) naming the field otherwise.
-    """
-    try:
-        return parse_instant(value, keep_offset=keep_offset)
-    except NaiveTime as error:
-        message = _("Give the time with an offset or Z, e.g. 2026-12-01T09:00:00+01:00.")
-        raise RuleViolation(message, code="naive_time", fields={field: [message]}) from error
-    except OutOfRange as error:
-        message = _(
-            "Give a date between the years %(first)s and %(last)s.",
-            first=EARLIEST_YEAR,
-            last=LATEST_YEAR,
-        )
-        raise RuleViolation(message, code="time_out_of_range", fields={field: [message]}) from error
-    except (ValueError, TypeError, OverflowError) as error:
-        message = _("Not an ISO 8601 date and time.")
-        raise RuleViolation(message, code="invalid_time", fields={field: [message]}) from error
-
-
-def optional_instant(name: str) -> datetime | None:
-    """The query parameter ``name`` as a UTC instant, or None when absent."""
-    value = request.args.get(name)
-    return instant(value, name) if value not in (None, "") else None
-
-
 def interval(query, start_name: str, end_name: str) -> tuple[datetime, datetime] | None:
     """Two instants of a validated query that make an interval: both or neither, end after start.
 
@@ -201,50 +99,6 @@ def interval(query, start_name: str, end_name: str) -> tuple[datetime, datetime]
     return start, end
 
 
-def interval_args(start_name: str, end_name: str) -> tuple[datetime, datetime] | None:
-    """Two query parameters that make an interval (see ``interval``)."""
-
-    class _Args:
-        pass
-
-    args = _Args()
-    setattr(args, start_name, optional_instant(start_name))
-    setattr(args, end_name, optional_instant(end_name))
-    return interval(args, start_name, end_name)
-
-
-def int_arg(name: str, *, minimum: int | None = None, maximum: int = MAX_ID) -> int | None:
-    """The query parameter ``name`` as a whole number within bounds, or None when absent."""
-    value = request.args.get(name)
-    if value in (None, ""):
-        return None
-    if not WHOLE_NUMBER.fullmatch(value.strip()):
-        message = _("A whole number is expected.")
-        raise RuleViolation(message, fields={name: [message]})
-    number = int(value.strip())
-    if number < -MAX_ID - 1:
-        message = _("This number is too large.")
-        raise RuleViolation(message, fields={name: [message]})
-    if minimum is not None and number < minimum:
-        message = _("Must be at least %(n)s.", n=minimum)
-        raise RuleViolation(message, fields={name: [message]})
-    if number > maximum:
-        message = _("Must be at most %(n)s.", n=maximum)
-        raise RuleViolation(message, fields={name: [message]})
-    return number
-
-
-def choice_arg(name: str, choices) -> str | None:
-    """The query parameter ``name`` when it is one of ``choices``; 422 otherwise."""
-    value = request.args.get(name)
-    if value in (None, ""):
-        return None
-    if value not in choices:
-        message = _("Must be one of: %(choices)s.", choices=", ".join(choices))
-        raise RuleViolation(message, fields={name: [message]})
-    return value
-
-
 def local_text(value: datetime | None) -> str | None:
     """An instant in the pole's time zone with its offset, e.g. ``2026-12-01T09:00:00+01:00``."""
     if value is None:
@@ -257,24 +111,13 @@ def local_text(value: datetime | None) -> str | None:
     return local.isoformat(timespec="seconds")
 
 
-def money_text(value: Decimal | None) -> str | None:
-    """An amount as a string with two decimals, e.g. ``"1234.50"``."""
-    if value is None:
-        return None
-    return f"{Decimal(value).quantize(Decimal('0.01'))}"
-
-
-def page(items: list, query=None) -> tuple[list, str | None]:
+def page(items: list, query) -> tuple[list, str | None]:
     """Cut a list into pages: ``{"items": [...], "next": URL|null}`` driven by ?limit and ?page.
 
-    ``query`` is the validated ``Paging`` query (read from the request when not given). At
-    most ``MAX_PAGE`` items per page; ``next`` is the absolute URL of the following page.
+    ``query`` is the validated ``Paging`` query (at most ``MAX_PAGE`` items per page);
+    ``next`` is the absolute URL of the following page.
     """
-    if query is not None:
-        limit, number = query.limit, query.page
-    else:
-        limit = min(int_arg("limit", minimum=1) or 100, MAX_PAGE)
-        number = int_arg("page", minimum=1) or 1
+    limit, number = query.limit, query.page
     start = (number - 1) * limit
     chunk = items[start : start + limit]
     return chunk, _next_page_url(number, limit) if start + limit < len(items) else None
@@ -303,7 +146,7 @@ def read_page_response(rows: list, serialise, query) -> Response:
     return jsonify(items=[serialise(row) for row in rows[: query.limit]], next=next_url)
 
 
-def list_response(items: list, serialise, query=None) -> Response:
+def list_response(items: list, serialise, query) -> Response:
     """A page of ``items`` as ``{"items": [...], "next": URL|null}``."""
     chunk, next_url = page(items, query)
     return jsonify(items=[serialise(item) for item in chunk], next=next_url)
