@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from flask_babel import gettext as _
-from pydantic import BeforeValidator, Field, RootModel, WithJsonSchema
-from pydantic_core import PydanticCustomError
+from pydantic import Field, RootModel
 
 from pooling.api.schemas.common import Answer, Body, Paging, Query, Reason
 from pooling.api.schemas.types import (
@@ -19,6 +17,7 @@ from pooling.api.schemas.types import (
     LocalText,
     UtcText,
     WallInstant,
+    decimal_in,
 )
 
 BookingStatus = Literal["pending", "confirmed", "rejected", "cancelled"]
@@ -26,39 +25,16 @@ Title = Annotated[Line, Field(max_length=200)]
 Quantity = Annotated[int, Field(ge=1, le=MAX_ID)]
 
 
-def number_or_text(value: Any, code: str, message) -> Decimal:
-    """A JSON number or a text such as ``"0.5"`` as a finite Decimal; ``code`` otherwise."""
-    if isinstance(value, bool) or not isinstance(value, int | float | str | Decimal):
-        raise PydanticCustomError(code, str(message()))
-    try:
-        number = Decimal(str(value).strip())
-    except InvalidOperation:
-        raise PydanticCustomError(code, str(message())) from None
-    if not number.is_finite():
-        raise PydanticCustomError(code, str(message()))
-    return number
-
-
 NUMBER_OR_TEXT = {"type": ["number", "string"]}
 
 # A co-organiser's share: a number or a text, e.g. 0.5 or "0.333333".
-ShareIn = Annotated[
-    Decimal,
-    BeforeValidator(
-        lambda value: number_or_text(value, "invalid_shares", lambda: _("A number is expected."))
-    ),
-    WithJsonSchema(NUMBER_OR_TEXT),
-]
+ShareIn = decimal_in(NUMBER_OR_TEXT, code="invalid_shares")
 # A meter reading (e.g. a van's km): a number or a text; the booking rules say how large.
-MeterIn = Annotated[
-    Decimal,
-    BeforeValidator(
-        lambda value: number_or_text(
-            value, "invalid_meter", lambda: _("The meter reading is a positive number.")
-        )
-    ),
-    WithJsonSchema({**NUMBER_OR_TEXT, "description": "A positive number, e.g. the van's km."}),
-]
+MeterIn = decimal_in(
+    {**NUMBER_OR_TEXT, "description": "A positive number, e.g. the van's km."},
+    code="invalid_meter",
+    message=lambda: _("The meter reading is a positive number."),
+)
 
 
 # ---------------------------------------------------------------- requests

@@ -9,17 +9,18 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any, Literal
 
 from flask_babel import gettext as _
-from pydantic import BeforeValidator, ConfigDict, Field, PlainValidator, WithJsonSchema
+from pydantic import ConfigDict, Field, PlainValidator, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
 from pooling.api.schemas.common import Answer, Body
 from pooling.api.schemas.types import (
     INSTANT_SCHEMA,
     AmountIn,
+    DecimalIn,
+    DecimalText,
     Id,
     Line,
     LocalText,
@@ -38,33 +39,6 @@ Rule = Literal[RULES]
 Category = Literal[tuple(CATEGORIES)]
 UsageUnit = Literal[tuple(USAGE_UNITS)]
 ResourceKind = Literal[tuple(RESOURCE_KINDS)]
-
-
-def _decimal(value: Any) -> Decimal:
-    """A decimal number from a JSON number or a text such as ``"0.30"``."""
-    if isinstance(value, bool) or not isinstance(value, int | float | str | Decimal):
-        raise PydanticCustomError("invalid_number", _("A number is expected."))
-    try:
-        number = Decimal(str(value).strip())
-    except InvalidOperation:
-        raise PydanticCustomError("invalid_number", _("A number is expected.")) from None
-    if not number.is_finite():
-        raise PydanticCustomError("invalid_number", _("A number is expected."))
-    return number
-
-
-# A decimal number in a request (a share, a coefficient, hours): a number or a text.
-DecimalIn = Annotated[
-    Decimal,
-    BeforeValidator(_decimal),
-    WithJsonSchema(
-        {"anyOf": [{"type": "string", "pattern": r"^-?[0-9]+(\.[0-9]+)?$"}, {"type": "number"}]}
-    ),
-]
-# A decimal number in an answer, as text without trailing zeros ("12.5").
-DecimalText = Annotated[
-    str, WithJsonSchema({"type": "string", "pattern": r"^-?[0-9]+(\.[0-9]+)?$"})
-]
 
 
 def _day_or_instant(value: Any) -> date | datetime:

@@ -6,44 +6,24 @@ above zero) are the domain's (``pooling.organisations.services``).
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
-from flask_babel import gettext as _
-from pydantic import BeforeValidator, Field, WithJsonSchema
-from pydantic_core import PydanticCustomError
+from pydantic import Field
 
 from pooling.api.schemas.common import Answer, Body
-from pooling.api.schemas.types import Line
+from pooling.api.schemas.types import Line, decimal_in
 from pooling.organisations.models import ORGANISATION_KINDS
 
 OrganisationKind = Literal[tuple(ORGANISATION_KINDS)]  # type: ignore[valid-type]
 SLUG = "^[a-z0-9]+(-[a-z0-9]+)*$"
 
 
-def _number(value: Any) -> Decimal:
-    """A JSON number, or a text holding one, as a Decimal."""
-    if isinstance(value, bool) or not isinstance(value, int | float | str | Decimal):
-        raise PydanticCustomError("validation_error", _("A number is expected."))
-    try:
-        number = Decimal(str(value).strip())
-    except InvalidOperation:
-        raise PydanticCustomError("validation_error", _("A number is expected.")) from None
-    if not number.is_finite():
-        raise PydanticCustomError("validation_error", _("A number is expected."))
-    return number
-
-
-Weight = Annotated[
-    Decimal,
-    BeforeValidator(_number),
-    WithJsonSchema(
-        {
-            "anyOf": [{"type": "number", "exclusiveMinimum": 0}, {"type": "string"}],
-            "description": "Greater than 0; 1 is the usual weight.",
-        }
-    ),
-]
+Weight = decimal_in(
+    {
+        "anyOf": [{"type": "number", "exclusiveMinimum": 0}, {"type": "string"}],
+        "description": "Greater than 0; 1 is the usual weight.",
+    }
+)
 
 
 class OrganisationInput(Body):

@@ -114,34 +114,56 @@ Line = Annotated[str, AfterValidator(_one_line)]
 Paragraph = Annotated[str, AfterValidator(_multi_line)]
 
 
-def _amount(value: Any) -> Decimal:
-    """A money amount from a JSON number or a text such as ``"1234.50"``."""
+def number_or_text(value: Any, code: str = "validation_error", message=None) -> Decimal:
+    """A JSON number or a text such as ``"0.5"`` as a finite Decimal.
+
+    Otherwise a custom error ``code`` with ``message()`` (default: "A number is expected.").
+    """
+
+    def refused() -> PydanticCustomError:
+        return PydanticCustomError(code, str(message() if message else _("A number is expected.")))
+
     if isinstance(value, bool) or not isinstance(value, int | float | str | Decimal):
-        raise PydanticCustomError("invalid_amount", _("A number is expected."))
+        raise refused()
     try:
-        amount = Decimal(str(value).strip())
+        number = Decimal(str(value).strip())
     except InvalidOperation:
-        raise PydanticCustomError("invalid_amount", _("A number is expected.")) from None
-    if not amount.is_finite():
-        raise PydanticCustomError("invalid_amount", _("A number is expected."))
-    return amount
+        raise refused() from None
+    if not number.is_finite():
+        raise refused()
+    return number
 
 
+def decimal_in(schema: dict, *, code: str = "validation_error", message=None) -> Any:
+    """A decimal field of a request, given as a JSON number or a text, described by ``schema``."""
+    return Annotated[
+        Decimal,
+        BeforeValidator(lambda value: number_or_text(value, code, message)),
+        WithJsonSchema(schema),
+    ]
+
+
+# A decimal number in a request (a share, a coefficient, hours): a number or a text.
+DecimalIn = decimal_in(
+    {"anyOf": [{"type": "string", "pattern": r"^-?[0-9]+(\.[0-9]+)?$"}, {"type": "number"}]},
+    code="invalid_number",
+)
 # Money in a request: a number or a text with at most two decimals ("1234.50" or 1234.5).
-AmountIn = Annotated[
-    Decimal,
-    BeforeValidator(_amount),
-    WithJsonSchema(
-        {
-            "anyOf": [
-                {"type": "string", "pattern": r"^-?[0-9]+(\.[0-9]{1,2})?$"},
-                {"type": "number"},
-            ]
-        }
-    ),
-]
+AmountIn = decimal_in(
+    {
+        "anyOf": [
+            {"type": "string", "pattern": r"^-?[0-9]+(\.[0-9]{1,2})?$"},
+            {"type": "number"},
+        ]
+    },
+    code="invalid_amount",
+)
 # Money in an answer: a text with two decimals.
 Money = Annotated[
     str,
     WithJsonSchema({"type": "string", "pattern": r"^-?[0-9]+\.[0-9]{2}$", "examples": ["1234.50"]}),
+]
+# A decimal number in an answer, as text without trailing zeros ("12.5").
+DecimalText = Annotated[
+    str, WithJsonSchema({"type": "string", "pattern": r"^-?[0-9]+(\.[0-9]+)?$"})
 ]
