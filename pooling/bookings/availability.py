@@ -14,6 +14,9 @@ from zoneinfo import ZoneInfo
 
 from pooling.resources.opening_hours import spans_of_day
 
+# Why a piece of time cannot be booked (the API says it as ``reason.kind``).
+UNAVAILABLE_KINDS = ("closure", "holiday", "opening_hours", "busy")
+
 Span = tuple[datetime, datetime]
 
 

@@ -20,6 +20,9 @@ from pooling.extensions import db
 from pooling.organisations.models import Organisation
 from pooling.resources.models import RESOURCE_KINDS, Resource
 
+# A quota counts hours per calendar week or per calendar month.
+QUOTA_PERIODS = ("week", "month")
+
 
 def list_quotas(actor, organisation_id: int | None = None) -> list[Quota]:
     """Coordinators see every quota; others see their organisations' quotas."""
@@ -58,7 +61,7 @@ def set_quota(
         or not db.session.get(Organisation, organisation_id)
     ):
         errors["organisation_id"] = [_("This organisation does not exist.")]
-    if period not in ("week", "month"):
+    if period not in QUOTA_PERIODS:
         errors["period"] = [_("The period is week or month.")]
     try:
         value = Decimal(str(hours))

@@ -42,6 +42,9 @@ from pooling.extensions import db
 from pooling.notifications.services import notify
 from pooling.resources.models import Resource
 
+# What to do with a series when some dates are taken: book nothing, or book the free ones.
+OnConflict = Literal["fail", "skip"]
+
 
 @dataclass
 class BookingRequest:
@@ -55,7 +58,7 @@ class BookingRequest:
     organisation_id: int | None = None
     shares: list[tuple[int, Decimal | str]] | None = None
     recurrence: str | None = None
-    on_conflict: Literal["fail", "skip"] = "fail"
+    on_conflict: OnConflict = "fail"
     override_rules: bool = False
 
 

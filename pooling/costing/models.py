@@ -35,6 +35,9 @@ USAGE_UNITS = {
     "meter": _l("meter units"),
 }
 
+# An open period takes costs; a closed one has a frozen allocation.
+PERIOD_STATUSES = ("open", "closed")
+
 
 class CostPeriod(db.Model):
     """A month, quarter or year whose costs are shared; closing it freezes its allocation."""
@@ -42,7 +45,7 @@ class CostPeriod(db.Model):
     __tablename__ = "cost_periods"
     __table_args__ = (
         CheckConstraint("end_at > start_at", name="end_after_start"),
-        CheckConstraint("status IN ('open', 'closed')", name="status_known"),
+        CheckConstraint("status IN ('open', 'closed')", name="status_known"),  # PERIOD_STATUSES
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -19,8 +19,11 @@ from pooling.api.schemas.types import (
     WallInstant,
     decimal_in,
 )
+from pooling.bookings.availability import UNAVAILABLE_KINDS
+from pooling.bookings.models import SHARE_STATUSES, STATUSES
+from pooling.bookings.services import OnConflict
 
-BookingStatus = Literal["pending", "confirmed", "rejected", "cancelled"]
+BookingStatus = Literal[tuple(STATUSES)]  # type: ignore[valid-type]
 Title = Annotated[Line, Field(max_length=200)]
 Quantity = Annotated[int, Field(ge=1, le=MAX_ID)]
 
@@ -86,7 +89,7 @@ class BookingCreate(Body):
         Line | None, Field(description="An RFC 5545 RRULE, e.g. FREQ=WEEKLY;COUNT=10.")
     ] = None
     on_conflict: Annotated[
-        Literal["fail", "skip"],
+        OnConflict,
         Field(description="A series: book nothing on a conflict (fail), or the free dates."),
     ] = "fail"
     override_rules: Annotated[
@@ -139,7 +142,7 @@ class AvailabilityQuery(Query):
 class BookingShare(Answer):
     organisation_id: int
     share: str
-    status: Literal["accepted", "proposed", "declined"]
+    status: Literal[tuple(SHARE_STATUSES)]  # type: ignore[valid-type]
 
 
 class Booking(Answer):
@@ -209,7 +212,7 @@ class UnavailableReason(Answer):
     """Why no unit is free: a closure (and its reason), a public holiday (its name), outside
     the opening hours, or busy in the resource's external calendar."""
 
-    kind: Literal["closure", "holiday", "opening_hours", "busy"]
+    kind: Literal[UNAVAILABLE_KINDS]  # type: ignore[valid-type]
     text: str
 
 

@@ -16,6 +16,7 @@ from pydantic import ConfigDict, Field, PlainValidator, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
 from pooling.api.schemas.common import Answer, Body
+from pooling.api.schemas.resources import ResourceKind
 from pooling.api.schemas.types import (
     INSTANT_SCHEMA,
     AmountIn,
@@ -30,15 +31,13 @@ from pooling.api.schemas.types import (
 )
 from pooling.core.time import EARLIEST_YEAR, LATEST_YEAR, NaiveTime, OutOfRange, parse_instant
 from pooling.costing.allocation import RULES
-from pooling.costing.models import CATEGORIES, USAGE_UNITS
-from pooling.resources.models import RESOURCE_KINDS
+from pooling.costing.models import CATEGORIES, PERIOD_STATUSES, USAGE_UNITS
 
 DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 Rule = Literal[RULES]
 Category = Literal[tuple(CATEGORIES)]
 UsageUnit = Literal[tuple(USAGE_UNITS)]
-ResourceKind = Literal[tuple(RESOURCE_KINDS)]
 
 
 def _day_or_instant(value: Any) -> date | datetime:
@@ -181,7 +180,7 @@ class CostPeriod(Answer):
     end_local: LocalText
     first_day: date
     last_day: Annotated[date, Field(description="The last day, included.")]
-    status: Literal["open", "closed"]
+    status: Literal[tuple(PERIOD_STATUSES)]  # type: ignore[valid-type]
     provisional: bool
     closed_at: UtcText | None
 

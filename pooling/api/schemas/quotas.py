@@ -2,29 +2,27 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Annotated, Literal
 
 from flask_babel import gettext as _
-from pydantic import BeforeValidator, Field, ValidationInfo, WithJsonSchema, field_validator
+from pydantic import Field, ValidationInfo, field_validator
 
-from pooling.api.schemas.bookings import NUMBER_OR_TEXT, number_or_text
+from pooling.api.schemas.bookings import NUMBER_OR_TEXT
 from pooling.api.schemas.common import Answer, Body, Paging
-from pooling.api.schemas.types import Id
+from pooling.api.schemas.resources import ResourceKind
+from pooling.api.schemas.types import Id, decimal_in
+from pooling.bookings.quotas import QUOTA_PERIODS
 
-ResourceKind = Literal["premises", "equipment", "staff"]
-Period = Literal["week", "month"]
+Period = Literal[tuple(QUOTA_PERIODS)]  # type: ignore[valid-type]
 
 # Hours: a number or a text such as "7.5", from 0 to 10000.
 Hours = Annotated[
-    Decimal,
-    BeforeValidator(
-        lambda value: number_or_text(
-            value, "invalid_hours", lambda: _("The quota is a number of hours between 0 and 10000.")
-        )
+    decimal_in(
+        {**NUMBER_OR_TEXT, "minimum": 0, "maximum": 10000},
+        code="invalid_hours",
+        message=lambda: _("The quota is a number of hours between 0 and 10000."),
     ),
     Field(ge=0, le=10000),
-    WithJsonSchema({**NUMBER_OR_TEXT, "minimum": 0, "maximum": 10000}),
 ]
 
 

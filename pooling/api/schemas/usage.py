@@ -10,7 +10,7 @@ from pydantic import Field, PlainValidator, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
 from pooling.api.schemas.common import Answer, Body, Paging
-from pooling.api.schemas.costing import ResourceKind
+from pooling.api.schemas.resources import ResourceKind
 from pooling.api.schemas.types import DecimalIn, Id, Instant, Paragraph, UtcText
 from pooling.core.time import EARLIEST_YEAR, LATEST_YEAR
 from pooling.usage.services import GROUPINGS, MAX_NOTICE_HOURS, MAX_UNITS
