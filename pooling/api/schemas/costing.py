@@ -13,7 +13,6 @@ from typing import Annotated, Any, Literal
 
 from flask_babel import gettext as _
 from pydantic import ConfigDict, Field, PlainValidator, WithJsonSchema
-from pydantic_core import PydanticCustomError
 
 from pooling.api.schemas.common import Answer, Body
 from pooling.api.schemas.resources import ResourceKind
@@ -28,8 +27,8 @@ from pooling.api.schemas.types import (
     Money,
     Paragraph,
     UtcText,
+    instant_of,
 )
-from pooling.core.time import EARLIEST_YEAR, LATEST_YEAR, NaiveTime, OutOfRange, parse_instant
 from pooling.costing.allocation import RULES
 from pooling.costing.models import CATEGORIES, PERIOD_STATUSES, USAGE_UNITS
 
@@ -47,26 +46,10 @@ def _day_or_instant(value: Any) -> date | datetime:
             return date.fromisoformat(value.strip())
         except ValueError:
             pass
-    elif isinstance(value, str):
-        try:
-            return parse_instant(value)
-        except NaiveTime:
-            raise PydanticCustomError(
-                "naive_time", _("Give a date (2027-01-31) or a time with an offset or Z.")
-            ) from None
-        except OutOfRange:
-            raise PydanticCustomError(
-                "time_out_of_range",
-                _(
-                    "Give a date between the years %(first)s and %(last)s.",
-                    first=EARLIEST_YEAR,
-                    last=LATEST_YEAR,
-                ),
-            ) from None
-        except (ValueError, TypeError, OverflowError):
-            pass
-    raise PydanticCustomError(
-        "invalid_time", _("Not a date (2027-01-31) nor an ISO 8601 date and time.")
+    return instant_of(
+        value,
+        naive=lambda: _("Give a date (2027-01-31) or a time with an offset or Z."),
+        invalid=lambda: _("Not a date (2027-01-31) nor an ISO 8601 date and time."),
     )
 
 

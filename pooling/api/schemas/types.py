@@ -45,19 +45,31 @@ LOCAL_SCHEMA = {
 }
 
 
-def _instant(value: Any, *, keep_offset: bool) -> datetime:
-    """An ISO 8601 text with an offset as an aware datetime; a custom error otherwise."""
+def instant_of(value: Any, *, keep_offset: bool = False, naive=None, invalid=None) -> datetime:
+    """An ISO 8601 text with an offset as an aware datetime (UTC unless ``keep_offset``).
+
+    Otherwise a custom error: ``naive_time``, ``time_out_of_range`` or ``invalid_time``;
+    ``naive()`` and ``invalid()`` may give those errors' messages for a field that also
+    takes something else (a day, say).
+    """
     if isinstance(value, datetime):
         return value
+
+    def not_a_time() -> PydanticCustomError:
+        message = invalid() if invalid else _("Not an ISO 8601 date and time.")
+        return PydanticCustomError("invalid_time", message)
+
     if not isinstance(value, str):
-        raise PydanticCustomError("invalid_time", _("Not an ISO 8601 date and time."))
+        raise not_a_time()
     try:
         return parse_instant(value, keep_offset=keep_offset)
     except NaiveTime:
-        raise PydanticCustomError(
-            "naive_time",
-            _("Give the time with an offset or Z, e.g. 2026-12-01T09:00:00+01:00."),
-        ) from None
+        message = (
+            naive()
+            if naive
+            else _("Give the time with an offset or Z, e.g. 2026-12-01T09:00:00+01:00.")
+        )
+        raise PydanticCustomError("naive_time", message) from None
     except OutOfRange:
         raise PydanticCustomError(
             "time_out_of_range",
@@ -68,20 +80,20 @@ def _instant(value: Any, *, keep_offset: bool) -> datetime:
             ),
         ) from None
     except (ValueError, TypeError, OverflowError):
-        raise PydanticCustomError("invalid_time", _("Not an ISO 8601 date and time.")) from None
+        raise not_a_time() from None
 
 
 # An instant in UTC (query parameters, filters).
 Instant = Annotated[
     datetime,
-    BeforeValidator(lambda value: _instant(value, keep_offset=False)),
+    BeforeValidator(lambda value: instant_of(value)),
     WithJsonSchema(INSTANT_SCHEMA, mode="validation"),
     WithJsonSchema({"type": "string", "format": "date-time"}, mode="serialization"),
 ]
 # An instant with the offset it was given in: the wall-clock time that was meant (bookings).
 WallInstant = Annotated[
     datetime,
-    BeforeValidator(lambda value: _instant(value, keep_offset=True)),
+    BeforeValidator(lambda value: instant_of(value, keep_offset=True)),
     WithJsonSchema(INSTANT_SCHEMA, mode="validation"),
     WithJsonSchema({"type": "string", "format": "date-time"}, mode="serialization"),
 ]
