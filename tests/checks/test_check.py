@@ -346,3 +346,20 @@ def test_overloads_sweep_merges_a_stretch_and_closes_it_at_the_last_release():
         (t + timedelta(hours=1), t + timedelta(hours=3), 2, [1, 2, 3]),
         (t + timedelta(hours=4), t + timedelta(hours=5), 2, [4]),
     ]
+
+
+def test_an_unmigrated_database_is_named_rather_than_a_traceback(tmp_path):
+    """`pooling check` on a database without the tables says to migrate it (exit 2)."""
+    from config import TestingConfig
+    from pooling import create_app
+
+    empty = create_app(
+        TestingConfig,
+        SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'empty.db'}",
+        POOLING_INSTANCE_PATH=str(tmp_path),
+    )
+    with empty.app_context():
+        result = empty.test_cli_runner().invoke(args=["check"])
+    assert result.exit_code == 2
+    assert "run `pooling db upgrade` first" in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
