@@ -285,7 +285,8 @@ class BackgroundDelivery:
                 return
             self.running = True
             self.again = False
-            self.thread = threading.Thread(target=self._run, name="mail-delivery", daemon=True)
+            # Not a daemon: a command that queued mail (pooling users invite) waits for it to leave.
+            self.thread = threading.Thread(target=self._run, name="mail-delivery", daemon=False)
             self.thread.start()
 
     def _run(self) -> None:
