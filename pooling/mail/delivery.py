@@ -154,14 +154,21 @@ def _text_of(reply) -> str:
 
 
 def send_now(outbox_mail: OutboxMail) -> None:
-    """Hand one mail to the server (or write its file). Raises what the server answered."""
+    """Hand one mail to the server (or write its file). Raises what the server answered.
+
+    The message is built first, then the session's transaction ends: no database transaction
+    stays open while a slow server answers.
+    """
+    message = build_message(outbox_mail)
     if writes_files():
+        stamp = outbox_mail.created_at.strftime("%Y%m%d-%H%M%S")
+        name = f"{stamp}-{outbox_mail.id}-{outbox_mail.kind}.eml"
+        db.session.commit()
         folder = mail_folder()
         folder.mkdir(parents=True, exist_ok=True)
-        stamp = outbox_mail.created_at.strftime("%Y%m%d-%H%M%S")
-        path = folder / f"{stamp}-{outbox_mail.id}-{outbox_mail.kind}.eml"
-        path.write_bytes(build_message(outbox_mail).message().as_bytes())
+        (folder / name).write_bytes(message.message().as_bytes())
         return
+    db.session.commit()
     settings = parse_mail_url(current_app.config["MAIL_URL"])
     connection = mail.get_connection(
         backend="smtp",
@@ -175,7 +182,8 @@ def send_now(outbox_mail: OutboxMail) -> None:
         timeout=current_app.config.get("MAIL_TIMEOUT") or 30,
     )
     with connection:
-        build_message(outbox_mail, connection).send()
+        message.connection = connection
+        message.send()
 
 
 @dataclass
