@@ -34,6 +34,9 @@ mail = Mail()
 
 # How long a deliverer keeps a claimed mail before another may try it (it died meanwhile).
 LEASE = timedelta(minutes=10)
+# Mails that carry a one-time link (a credential): their body is dropped once delivered.
+SECRET_KINDS = frozenset({"invitation", "password_reset", "membership_proposed"})
+SCRUBBED = "[removed after delivery: this mail held a one-time link]"
 SCHEMES = {
     "smtp": (25, False, False),
     "smtp+starttls": (587, True, False),
@@ -268,6 +271,10 @@ def deliver_due(*, force: bool = False, limit: int = 200) -> Report:
             outbox_mail.sent_at = utcnow()
             outbox_mail.locked_until = None
             outbox_mail.last_error = None
+            if outbox_mail.kind in SECRET_KINDS:
+                # The one-time link is a credential: once delivered, the outbox forgets it.
+                outbox_mail.text = SCRUBBED
+                outbox_mail.html = None
             report.sent += 1
         db.session.commit()
     return report

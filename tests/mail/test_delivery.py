@@ -53,6 +53,9 @@ def test_a_queued_mail_reaches_the_server_with_its_headers(app, smtp_server):
     assert mail.status == "sent"
     assert mail.sent_at is not None
     assert mail.message_id == message["Message-ID"]
+    # The one-time link was a credential: the outbox does not keep it once delivered.
+    assert "https://pole.example.org/x" not in mail.text
+    assert mail.html is None
 
 
 def test_a_temporary_refusal_is_retried_later_and_delivered_exactly_once(app, smtp_server):
