@@ -59,6 +59,12 @@ class Config:
     POOLING_CHECK_IN_LEAD_MINUTES = _env("POOLING_CHECK_IN_LEAD_MINUTES", "60")
     # The public-holiday calendar: a country code, optionally with a subdivision (FR-57).
     POOLING_HOLIDAYS = _env("POOLING_HOLIDAYS", "FR")
+    # Mail: the SMTP server as a URL (smtp://, smtp+starttls://USER:PASS@HOST:587, smtps://),
+    # and the sender. Without MAIL_URL, development writes each mail as an .eml file.
+    MAIL_URL = _env("MAIL_URL")
+    MAIL_FROM = _env("MAIL_FROM")
+    # Try to deliver right after a commit that queued mail (in a thread of its own).
+    MAIL_DELIVER_AFTER_COMMIT = True
     REDIS_URL = _env("REDIS_URL")
     RATELIMIT_STORAGE_URI = _env("REDIS_URL", "memory://")
     RATELIMIT_KEY_PREFIX = _env("RATELIMIT_KEY_PREFIX", "pooling")
@@ -119,6 +125,13 @@ class Config:
             parts = urlsplit(base_url)
             if parts.scheme not in ("http", "https") or not parts.netloc:
                 problems.append("POOLING_BASE_URL must be an absolute http(s) URL")
+        if config.get("MAIL_URL"):
+            from pooling.mail.delivery import MailUrlError, parse_mail_url
+
+            try:
+                parse_mail_url(config["MAIL_URL"])
+            except MailUrlError as error:
+                problems.append(str(error))
         lead = str(config.get("POOLING_CHECK_IN_LEAD_MINUTES", "60")).strip()
         if not lead.isdigit() or int(lead) > 1440:
             problems.append("POOLING_CHECK_IN_LEAD_MINUTES must be a whole number from 0 to 1440")
@@ -157,6 +170,9 @@ class TestingConfig(DevelopmentConfig):
     POOLING_HOLIDAYS = "none"
     # Every API answer is checked against the schema its operation declares.
     API_CHECK_ANSWERS = True
+    # No thread outlives a test: the tests of mail deliver themselves, or turn it on.
+    MAIL_DELIVER_AFTER_COMMIT = False
+    MAIL_URL = None
 
 
 class ProductionConfig(Config):

@@ -80,6 +80,7 @@ def register_extensions(app: Flask) -> None:
     from pooling.core.database import init_database
     from pooling.core.i18n import init_babel
     from pooling.extensions import csrf, db, limiter, migrate
+    from pooling.mail.delivery import init_mail
 
     db.init_app(app)
     init_database(app)
@@ -88,6 +89,7 @@ def register_extensions(app: Flask) -> None:
     limiter.init_app(app)
     init_login(app)
     init_babel(app)
+    init_mail(app)
 
 
 def register_blueprints(app: Flask) -> None:
@@ -103,6 +105,7 @@ def register_blueprints(app: Flask) -> None:
     from pooling.dashboards.views import bp as dashboards_bp
     from pooling.health.views import bp as health_bp
     from pooling.home.views import bp as home_bp
+    from pooling.mail.views import bp as mail_bp
     from pooling.notifications.views import bp as notifications_bp
     from pooling.organisations.views import bp as organisations_bp
     from pooling.resources.views import bp as resources_bp
@@ -120,6 +123,7 @@ def register_blueprints(app: Flask) -> None:
         feeds_bp,
         notifications_bp,
         audit_bp,
+        mail_bp,
         usage_bp,
         costing_bp,
         dashboards_bp,

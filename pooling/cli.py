@@ -15,6 +15,7 @@ from pooling.core.actors import SYSTEM
 from pooling.core.errors import DomainError
 from pooling.extensions import db
 from pooling.jobs.commands import jobs
+from pooling.mail.commands import mail
 
 
 def _create_app():
@@ -42,6 +43,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(demo)
     app.cli.add_command(ical)
     app.cli.add_command(jobs)
+    app.cli.add_command(mail)
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)
     app.cli.add_command(check)

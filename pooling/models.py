@@ -6,6 +6,7 @@ from pooling.bookings.models import Booking, BookingShare, IdempotencyKey, Quota
 from pooling.calendar.models import ExternalBusyTime, ExternalCalendar, Feed
 from pooling.costing.models import AccountingCode, Cost, CostPeriod
 from pooling.dashboards.models import InKindRate
+from pooling.mail.models import OutboxMail
 from pooling.notifications.models import Notification
 from pooling.organisations.models import Organisation
 from pooling.resources.models import Closure, Resource
@@ -31,6 +32,7 @@ __all__ = [
     "Membership",
     "Notification",
     "Organisation",
+    "OutboxMail",
     "Quota",
     "Resource",
     "Series",

@@ -95,6 +95,7 @@ def app(database_url, tmp_path):
         TestingConfig,
         SQLALCHEMY_DATABASE_URI=database_url,
         POOLING_INSTANCE_PATH=str(tmp_path),
+        MAIL_FILE_PATH=str(tmp_path / "mail"),
     )
     application.test_client_class = FlaskLoginClient
     # The requests of a test share its application context, hence ``g``; Flask-Login,

@@ -25,6 +25,12 @@ class LoginForm(PoolingForm):
     next = HiddenField()
 
 
+class ForgottenPasswordForm(PoolingForm):
+    """The address of the account whose password was forgotten."""
+
+    email = EmailField(_l("E-mail address"), validators=[_required(), Length(max=254)])
+
+
 class SetPasswordForm(PoolingForm):
     """A new password, typed twice."""
 

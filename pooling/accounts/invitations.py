@@ -18,11 +18,15 @@ from pooling.audit.services import record
 from pooling.core.actors import SYSTEM, is_system, require_actor
 from pooling.core.db import utcnow
 from pooling.core.errors import NotAllowed, NotFound, RuleViolation
+from pooling.core.urls import external_url
 from pooling.extensions import db
+from pooling.mail.outbox import queue
 from pooling.notifications.services import notify
 from pooling.organisations.models import Organisation
 
 RESET_LINK_HOURS = 24
+# A link asked for from the sign-in page ("forgotten password") lives one hour.
+FORGOTTEN_LINK_MINUTES = 60
 
 
 def invite(actor, user: User) -> str:
@@ -32,7 +36,8 @@ def invite(actor, user: User) -> str:
     working. For an account that already has a password, the link is a password reset: only a
     coordinator may issue it (not the command line, whose output anyone running it reads),
     it lives at most ``RESET_LINK_HOURS``, the current password keeps working until the link
-    is used, and the owner is told in their inbox. Raises NotAllowed, RuleViolation.
+    is used, and the owner is told in their inbox. An invitation (no password yet) is also
+    mailed to the person, in their language. Raises NotAllowed, RuleViolation.
     """
     require_actor(actor)
     if not (actor.is_coordinator or actor.admin_organisation_ids() & user.organisation_ids()):
@@ -90,8 +95,39 @@ def invite(actor, user: User) -> str:
         )
         record(actor, "user.password_reset_link", user)
     else:
+        queue(
+            "invitation",
+            user=user,
+            link=external_url("accounts.accept_invitation", secret=secret),
+            hours=hours,
+        )
         record(actor, "user.invite", user)
     return secret
+
+
+def request_password_reset(email: str) -> None:
+    """Mail a one-time link (valid ``FORGOTTEN_LINK_MINUTES``) to set a new password.
+
+    Does nothing for an unknown address or a deactivated account, and says nothing of it: the
+    caller answers alike in every case. Earlier links keep working until one is used.
+    """
+    from pooling.accounts.services import find_user_by_email
+
+    user = find_user_by_email(email or "")
+    if user is None or not user.active:
+        return
+    secret = new_secret()
+    db.session.add(
+        Invitation(
+            user_id=user.id,
+            token_hash=digest(secret),
+            created_by_id=None,
+            expires_at=utcnow() + timedelta(minutes=FORGOTTEN_LINK_MINUTES),
+        )
+    )
+    db.session.flush()
+    queue("password_reset", user=user, link=external_url("accounts.reset_password", secret=secret))
+    record(user, "user.password_forgotten", user)
 
 
 def close_invitations(user: User, *, proposals: bool = True) -> None:
@@ -140,6 +176,8 @@ def accept_invitation(secret: str, password: str) -> User:
     """
     invitation = invitation_for(secret)
     user = set_password(invitation.user, password)
+    # Once a password is chosen, no other open password link of the person works.
+    close_invitations(user, proposals=False)
     invitation.used_at = utcnow()
     db.session.flush()
     return user
@@ -149,7 +187,8 @@ def propose_membership(actor, user: User, organisation: Organisation, role: str,
     """A one-time link proposing that an existing account join ``organisation``; the secret.
 
     Only the account's owner, signed in, can accept it (``accept_proposal``); an earlier open
-    proposal of the same organisation stops working. The owner is told in their inbox.
+    proposal of the same organisation stops working. The owner is told in their inbox and by
+    mail, as a new person is sent their invitation.
     """
     for earlier in db.session.scalars(
         select(Invitation).where(
@@ -172,6 +211,13 @@ def propose_membership(actor, user: User, organisation: Organisation, role: str,
     db.session.add(invitation)
     db.session.flush()
     notify([user.id], "membership_proposed", organisation=organisation.name)
+    queue(
+        "membership_proposed",
+        user=user,
+        organisation=organisation.name,
+        link=external_url("accounts.accept_invitation", secret=secret),
+        hours=current_app.config["INVITATION_TTL_HOURS"],
+    )
     record(
         actor,
         "membership.propose",

@@ -23,6 +23,7 @@ from pooling.accounts.forms import (
     ActionForm,
     AttachPersonForm,
     ChangePasswordForm,
+    ForgottenPasswordForm,
     LanguageForm,
     LoginForm,
     PersonForm,
@@ -120,6 +121,60 @@ def logout():
     session.clear()
     flash(_("You are signed out."), "info")
     return redirect(url_for("accounts.login"))
+
+
+# Forgotten password
+
+
+def _too_many_requests() -> str:
+    return _("Too many requests; please wait a minute.")
+
+
+@bp.route("/password/forgotten", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"], error_message=_too_many_requests)
+@limiter.limit(
+    _login_limit, methods=["POST"], key_func=_login_account_key, error_message=_too_many_requests
+)
+def forgotten_password():
+    """Ask for a link to set a new password; the answer never tells whether the address exists."""
+    form = ForgottenPasswordForm()
+    if form.validate_on_submit():
+        invitations.request_password_reset(form.email.data)
+        db.session.commit()
+        flash(
+            _(
+                "If an account has the address %(email)s, a link to choose a new password has "
+                "just been sent to it. It is valid for one hour.",
+                email=form.email.data.strip(),
+            ),
+            "info",
+        )
+        return redirect(url_for("accounts.login"))
+    status = 422 if request.method == "POST" else 200
+    return render_template("accounts/forgotten_password.html", form=form), status
+
+
+@bp.route("/password/reset/<secret>", methods=["GET", "POST"])
+def reset_password(secret: str):
+    """The page of a forgotten-password link: a new password, then signed in."""
+    try:
+        invitation = invitations.invitation_for(secret)
+    except DomainError as error:
+        return render_template("errors/error.html", status=404, message=error.message), 404
+    form = SetPasswordForm()
+    if form.validate_on_submit():
+        try:
+            user = invitations.accept_invitation(secret, form.password.data)
+        except DomainError as error:
+            db.session.rollback()
+            _put_errors(form, error, "password")
+        else:
+            db.session.commit()
+            _start_session(user)
+            flash(_("Your password is changed; your other sessions are signed out."), "success")
+            return redirect(url_for("home.index"))
+    status = 422 if request.method == "POST" else 200
+    return render_template("accounts/reset_password.html", form=form, invitation=invitation), status
 
 
 # Invitations
@@ -282,6 +337,11 @@ def _invitation_flash(user, secret: str) -> None:
         ),
         "success",
     )
+    _mailed_flash(user.email)
+
+
+def _mailed_flash(email: str) -> None:
+    flash(_("The link was also sent by e-mail to %(email)s.", email=email), "info")
 
 
 @bp.get("/organisations/<slug>/people")
@@ -319,6 +379,7 @@ def add_person(slug: str):
                 ),
                 "success",
             )
+            _mailed_flash(services.normalise_email(form.email.data))
             return redirect(url_for("accounts.people", slug=slug))
     return _people_page(slug, 422, person_form=form)
 

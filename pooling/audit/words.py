@@ -53,6 +53,8 @@ ACTIONS = {
     "user.invite": _l("invitation link given"),
     "user.password": _l("password set"),
     "user.password_reset_link": _l("password reset link given"),
+    "user.password_forgotten": _l("forgotten password link mailed"),
+    "mail.resend": _l("mail sent again"),
     "user.activate": _l("account reactivated"),
     "user.deactivate": _l("account deactivated"),
     "membership.create": _l("membership added"),

@@ -1,7 +1,9 @@
 """``pooling jobs run``: the one cron line; each job commits its own work and reports it.
 
-Jobs today: forget idempotency keys older than their time to live, and read the external
-calendars whose last attempt is older than ``POOLING_ICAL_SYNC_MINUTES``. A failing job is
+Jobs today: forget idempotency keys older than their time to live, read the external
+calendars whose last attempt is older than ``POOLING_ICAL_SYNC_MINUTES``, and deliver the
+mails of the outbox that are due (a mail the server refuses stays queued for a later try,
+or is marked failed: the run still succeeds). A failing job is
 reported and the others still run; the exit status is 0 unless a job crashed.
 """
 
@@ -40,7 +42,13 @@ def sync_due_calendars(now: datetime) -> str:
     return f"external calendars: {len(due)} due, {len(due) - failed} read, {failed} failed"
 
 
-JOBS = (purge_idempotency_keys, sync_due_calendars)
+def deliver_mail(now: datetime) -> str:
+    from pooling.mail.delivery import deliver_due
+
+    return str(deliver_due())
+
+
+JOBS = (purge_idempotency_keys, sync_due_calendars, deliver_mail)
 
 
 @jobs.command("run")

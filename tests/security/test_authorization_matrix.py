@@ -225,6 +225,14 @@ EXPECTED: dict[str, tuple[str, ...]] = {
     "GET api.list_closures": ("401 200 200 200 200",),
     "POST api.create_closure": ("401 403 403 403 422",),
     "DELETE api.delete_closure": ("401 403 403 403 204*", "401 403 403 403 204*"),
+    # ---- Mail: a forgotten password is asked for by anybody (an empty form is a 422); its
+    # link's secret is the credential. The mails page and its resend are the coordinators'.
+    "GET accounts.forgotten_password": ("200 200 200 200 200",),
+    "POST accounts.forgotten_password": ("422 422 422 422 422",),
+    "GET accounts.reset_password": ("404 404 404 404 404", "404 404 404 404 404"),
+    "POST accounts.reset_password": ("404 404 404 404 404", "404 404 404 404 404"),
+    "GET mail.index": ("302 403 403 403 200",),
+    "POST mail.resend": ("302 403 403 403 302*", "302 403 403 403 302*"),
 }
 # fmt: on
 

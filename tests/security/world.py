@@ -24,6 +24,7 @@ from pooling import create_app
 from pooling.accounts.models import ApiToken, Membership
 from pooling.core.actors import SYSTEM
 from pooling.extensions import db
+from pooling.mail.models import OutboxMail
 from pooling.resources import services as resources
 from tests.conftest import _fresh_request_globals
 from tests.world import ALWAYS_OPEN, World, alpha_and_beta
@@ -168,6 +169,26 @@ def build_world(app: Flask) -> World:
         ).id
         for side, room in (("own", room_alpha), ("other", room_beta))
     }
+    # A mail the server refused, on each side: coordinators resend it.
+    mails = {}
+    for side, address in (
+        ("own", "refused-alpha@example.org"),
+        ("other", "refused-beta@example.org"),
+    ):
+        mail = OutboxMail(
+            to_address=address,
+            kind="invitation",
+            language="fr",
+            subject="Invitation",
+            text="Bonjour",
+            message_id=f"<{side}@pole.example.org>",
+            status="failed",
+            attempts=1,
+            last_error="550 5.1.1 No such mailbox",
+        )
+        db.session.add(mail)
+        db.session.flush()
+        mails[side] = mail.id
     db.session.commit()
 
     def membership_of(actor: str) -> int:
@@ -203,6 +224,7 @@ def build_world(app: Flask) -> World:
         "period_id": pair(periods["own"]["id"], periods["other"]["id"]),
         "name": pair("occupancy", "kinds"),
         "secret": pair("no-such-invitation", "no-such-invitation"),
+        "mail_id": pair(mails["own"], mails["other"]),
     }
     world.snapshot()
     return world
