@@ -357,6 +357,15 @@ def move_booking(
             overridden.append("quota")
         booking.start_at, booking.end_at, booking.quantity = start, end, quantity
         _note_longest(resource, start, end)
+        if booking.user_id != actor.id:
+            notify(
+                [booking.user_id],
+                "booking_moved",
+                booking,
+                resource=resource.name,
+                start=iso(start),
+                by=actor.name,
+            )
         if (
             booking.status == "confirmed"
             and resource.requires_approval

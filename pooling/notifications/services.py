@@ -16,8 +16,15 @@ from pooling.notifications.models import Notification
 
 
 def notify(user_ids: Iterable[int], kind: str, booking=None, **params) -> None:
-    """Queue one notification per person (deduplicated), rendered later in their language."""
-    for user_id in sorted(set(user_ids)):
+    """Queue one notification per person (deduplicated), rendered later in their language.
+
+    A notification about a booking is also mailed to the same people (``booking_mails``).
+    """
+    from pooling.mail.booking_mails import remember
+
+    user_ids = sorted(set(user_ids))
+    remember(user_ids, kind, booking, params)
+    for user_id in user_ids:
         db.session.add(
             Notification(
                 user_id=user_id,
@@ -90,6 +97,7 @@ _TEXTS = {
         "working until the link is used; if you did not ask for it, tell the pole's "
         "coordinators."
     ),
+    "booking_moved": _l("Your booking of %(resource)s was moved by %(by)s to %(when)s."),
     "booking_cancelled_closure": _l(
         "Your booking of %(resource)s on %(when)s is cancelled: closed (%(reason)s)."
     ),

@@ -1,0 +1,209 @@
+"""Booking mails end to end: each booking notice reaches a real SMTP server in the recipient's
+language, with a working link and an invitation that has the feeds' UID and SEQUENCE."""
+
+from __future__ import annotations
+
+import pytest
+from icalendar import Calendar
+from sqlalchemy import func, select
+
+from pooling.bookings import closures
+from pooling.bookings import services as bookings
+from pooling.calendar import services as calendars
+from pooling.extensions import db
+from pooling.mail.models import OutboxMail
+from tests.bookings.conftest import local
+from tests.mail.conftest import deliver, link_in, text_of
+
+pytestmark = [pytest.mark.usefixtures("pinned_clock"), pytest.mark.pole("bookings")]
+
+BASE = "https://pole.example.org/"
+
+
+def invitation_of(message) -> Calendar:
+    """The text/calendar part of a mail, parsed, with its method checked against the header."""
+    [part] = [p for p in message.walk() if p.get_content_type() == "text/calendar"]
+    calendar = Calendar.from_ical(part.get_payload(decode=True))
+    assert part.get_param("method") == str(calendar["method"])
+    return calendar
+
+
+def subject(message) -> str:
+    return " ".join(str(message["Subject"]).split())
+
+
+def events_of(calendar: Calendar) -> dict[str, int]:
+    return {str(e["uid"]): int(e["sequence"]) for e in calendar.walk("VEVENT")}
+
+
+def feed_events(user, resource) -> dict[str, int]:
+    """UID -> SEQUENCE of the resource's feed as ``user`` reads it."""
+    _feed, secret = calendars.create_feed(
+        user, calendars.FeedInput("resource", resource_id=resource.id)
+    )
+    db.session.commit()
+    return events_of(Calendar.from_ical(calendars.feed_content(secret, base_url=BASE).body))
+
+
+def booking_ics(user, booking) -> dict[str, int]:
+    body = calendars.booking_calendar(user, booking.id, base_url=BASE).body
+    return events_of(Calendar.from_ical(body))
+
+
+def book(user, resource, start, end, **more):
+    result = bookings.create_booking(
+        user,
+        bookings.BookingRequest(
+            resource_id=resource.id, start=local(start), end=local(end), **more
+        ),
+    )
+    db.session.commit()
+    return result
+
+
+def follow(login, user, message) -> None:
+    response = login(user).get(link_in(message))
+    assert response.status_code == 200
+
+
+def test_pending_to_the_approvers_then_approved_to_the_booker(pole, login, smtp_server):
+    pole.alice.locale = "en"
+    booking = book(
+        pole.alice, pole.workshop, "2027-01-12T14:00", "2027-01-12T16:00", title="Tables"
+    ).bookings[0]
+    deliver()
+    [pending] = smtp_server.to(pole.scop_referent.email)
+    assert subject(pending) == "Réservation en attente de votre validation : Atelier bois"
+    assert "Tables" in text_of(pending) and "mardi 12 janvier 2027, 14:00 – 16:00" in text_of(
+        pending
+    )
+    follow(login, pole.scop_referent, pending)
+    calendar = invitation_of(pending)
+    assert str(calendar["method"]) == "REQUEST"
+    assert events_of(calendar) == feed_events(pole.scop_referent, pole.workshop)
+    assert not smtp_server.to(pole.alice.email)
+
+    bookings.decide(pole.scop_referent, booking.id, True, "Bring your own tools")
+    deliver()
+    [approved] = smtp_server.to(pole.alice.email)
+    assert subject(approved) == "Booking approved: Atelier bois"
+    assert "Reason: Bring your own tools" in text_of(approved)
+    assert "Tuesday, January 12, 2027, 14:00 – 16:00" in text_of(approved)
+    follow(login, pole.alice, approved)
+    calendar = invitation_of(approved)
+    assert str(calendar["method"]) == "REQUEST"
+    [vevent] = calendar.walk("VEVENT")
+    assert str(vevent["organizer"]).startswith("mailto:")
+    assert str(vevent["attendee"]) == f"mailto:{pole.alice.email}"
+    assert events_of(calendar) == feed_events(pole.alice, pole.workshop)
+    assert int(vevent["sequence"]) == booking.sequence > 0
+
+
+def test_rejected_with_its_reason_cancels_the_event(pole, login, smtp_server):
+    booking = book(pole.alice, pole.workshop, "2027-01-12T14:00", "2027-01-12T16:00").bookings[0]
+    bookings.decide(pole.scop_referent, booking.id, False, "Machine en révision")
+    deliver()
+    [refused] = smtp_server.to(pole.alice.email)
+    assert subject(refused) == "Réservation refusée : Atelier bois"
+    assert "Motif : Machine en révision" in text_of(refused)
+    follow(login, pole.alice, refused)
+    calendar = invitation_of(refused)
+    assert str(calendar["method"]) == "CANCEL"
+    assert events_of(calendar) == booking_ics(pole.alice, booking)
+
+
+def test_cancelled_by_someone_else(pole, login, smtp_server):
+    booking = book(pole.alice, pole.room, "2027-01-12T14:00", "2027-01-12T16:00").bookings[0]
+    deliver()
+    assert not smtp_server.messages
+    bookings.cancel_booking(pole.coordinator, booking.id, "Salle inondée")
+    deliver()
+    [cancelled] = smtp_server.to(pole.alice.email)
+    assert subject(cancelled) == "Réservation annulée : Salle Jaurès"
+    assert "Motif : Salle inondée" in text_of(cancelled)
+    follow(login, pole.alice, cancelled)
+    calendar = invitation_of(cancelled)
+    assert str(calendar["method"]) == "CANCEL"
+    assert events_of(calendar) == feed_events(pole.alice, pole.room)
+
+
+def test_moved_by_someone_else(pole, login, smtp_server):
+    pole.alice.locale = "en"
+    booking = book(pole.alice, pole.room, "2027-01-12T14:00", "2027-01-12T16:00").bookings[0]
+    change = bookings.BookingChange(start=local("2027-01-13T09:00"), end=local("2027-01-13T11:00"))
+    bookings.move_booking(pole.coordinator, booking.id, change)
+    deliver()
+    [moved] = smtp_server.to(pole.alice.email)
+    assert subject(moved) == "Booking moved: Salle Jaurès"
+    assert "Wednesday, January 13, 2027, 09:00 – 11:00" in text_of(moved)
+    follow(login, pole.alice, moved)
+    calendar = invitation_of(moved)
+    assert str(calendar["method"]) == "REQUEST"
+    assert (
+        events_of(calendar)
+        == feed_events(pole.alice, pole.room)
+        == {next(iter(events_of(calendar))): 1}
+    )
+
+
+def test_cancelled_by_a_closure(pole, login, smtp_server):
+    booking = book(pole.alice, pole.room, "2027-01-12T14:00", "2027-01-12T16:00").bookings[0]
+    closures.close(
+        pole.coordinator,
+        pole.room.id,
+        local("2027-01-12T00:00"),
+        local("2027-01-13T00:00"),
+        "Travaux",
+        cancel_bookings=True,
+    )
+    db.session.commit()
+    deliver()
+    [cancelled] = smtp_server.to(pole.alice.email)
+    assert "Motif : Travaux" in text_of(cancelled)
+    follow(login, pole.alice, cancelled)
+    calendar = invitation_of(cancelled)
+    assert str(calendar["method"]) == "CANCEL"
+    assert events_of(calendar) == booking_ics(pole.alice, booking)
+
+
+def test_co_organisation_proposed_to_the_other_referents(pole, login, smtp_server):
+    book(
+        pole.alice,
+        pole.room,
+        "2027-01-12T14:00",
+        "2027-01-12T16:00",
+        shares=[(pole.jardins.id, "0.5"), (pole.scop.id, "0.5")],
+    )
+    deliver()
+    [proposed] = smtp_server.to(pole.scop_referent.email)
+    assert subject(proposed) == "Co-organisation proposée : Salle Jaurès"
+    assert "50 %" in text_of(proposed)
+    follow(login, pole.scop_referent, proposed)
+    calendar = invitation_of(proposed)
+    assert str(calendar["method"]) == "REQUEST"
+    assert events_of(calendar) == feed_events(pole.scop_referent, pole.room)
+
+
+def test_a_series_is_one_mail_with_each_occurrence(pole, smtp_server):
+    result = book(
+        pole.alice,
+        pole.workshop,
+        "2027-01-12T14:00",
+        "2027-01-12T16:00",
+        recurrence="FREQ=WEEKLY;COUNT=3",
+    )
+    assert len(result.bookings) == 3
+    deliver()
+    [pending] = smtp_server.to(pole.scop_referent.email)
+    events = events_of(invitation_of(pending))
+    assert len(events) == 3
+    assert events == feed_events(pole.scop_referent, pole.workshop)
+
+
+def test_nothing_is_sent_for_a_rolled_back_change(pole, smtp_server):
+    booking = book(pole.alice, pole.room, "2027-01-12T14:00", "2027-01-12T16:00").bookings[0]
+    bookings.cancel_booking(pole.coordinator, booking.id, "Oops")
+    db.session.rollback()
+    deliver()
+    assert smtp_server.messages == []
+    assert db.session.scalar(select(func.count(OutboxMail.id))) == 0
