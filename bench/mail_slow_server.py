@@ -3,9 +3,12 @@
     .venv/bin/python bench/mail_slow_server.py [--runs 10] [--delay 5]
 
 Starts an aiosmtpd server on 127.0.0.1 that answers each message after ``--delay`` seconds,
-then times ``--runs`` invitations through the people page (``POST /organisations/<slug>/people``
+then times ``--runs`` requests that queue a mail: bookings through the API
+(``--through booking``, the default: ``POST /api/v1/bookings`` by a member on a room that needs
+approval, so each booking mails its approver, with its calendar invitation), or invitations
+through the people page (``--through invitation``: (``POST /organisations/<slug>/people``
 as a referent, through Flask's test client: CSRF, form, a new account, its one-time link, the
-mail queued in the outbox, commit) twice: without mail (no delivery at all) and with mail
+mail queued in the outbox, commit)), twice: without mail (no delivery at all) and with mail
 configured (``MAIL_URL`` on the slow server, delivery after each commit). Prints both medians
 and their ratio (the target is about 1), then how long the background delivery took to hand
 every mail to the slow server, and the time of one synchronous delivery for comparison.
@@ -22,6 +25,7 @@ import statistics
 import sys
 import tempfile
 import time
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from aiosmtpd.controller import Controller
@@ -36,8 +40,15 @@ from pooling.extensions import db  # noqa: E402
 from pooling.mail.delivery import deliver_due  # noqa: E402
 from pooling.mail.models import OutboxMail  # noqa: E402
 from tests.conftest import _fresh_request_globals, csrf_token  # noqa: E402
-from tests.factories import make_organisation, make_user  # noqa: E402
+from tests.factories import (  # noqa: E402
+    make_coordinator,
+    make_organisation,
+    make_resource,
+    make_token,
+    make_user,
+)
 from tests.mail.conftest import free_port  # noqa: E402
+from tests.world import ALWAYS_OPEN  # noqa: E402
 
 
 class SlowServer:
@@ -93,11 +104,35 @@ def time_invitations(app, referent, slug: str, runs: int, label: str) -> list[fl
     return durations
 
 
+def time_bookings(app, token: str, resource_id: int, runs: int, label: str) -> list[float]:
+    """``runs`` bookings of one hour, each on its own day from a month ahead."""
+    client = app.test_client()
+    offset = {"warmup": 0, "without": 10, "with": 40, "inline": 80}[label]
+    first = datetime.now(UTC).replace(hour=8, minute=0, second=0, microsecond=0)
+    durations = []
+    for number in range(runs):
+        start_at = first + timedelta(days=30 + offset + number)
+        body = {
+            "resource_id": resource_id,
+            "start": start_at.isoformat(),
+            "end": (start_at + timedelta(hours=1)).isoformat(),
+            "title": f"Bench {label} {number}",
+        }
+        start = time.perf_counter()
+        response = client.post(
+            "/api/v1/bookings", json=body, headers={"Authorization": f"Bearer {token}"}
+        )
+        durations.append(time.perf_counter() - start)
+        assert response.status_code == 201, (response.status_code, response.get_json())
+    return durations
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=10)
     parser.add_argument("--delay", type=float, default=5.0)
     parser.add_argument("--database-url")
+    parser.add_argument("--through", choices=("booking", "invitation"), default="booking")
     args = parser.parse_args()
 
     instance = tempfile.mkdtemp(prefix="pooling-mail-bench-")
@@ -111,11 +146,26 @@ def main() -> None:
             organisation = make_organisation("Bench")
             referent = make_user(organisation, role="org_admin")
             slug = organisation.slug
+            if args.through == "booking":
+                make_coordinator(email="approver@example.org")
+                room = make_resource(
+                    "Salle du bench", rules={"opening_hours": ALWAYS_OPEN}, requires_approval=True
+                )
+                token = make_token(make_user(organisation))
+                room_id = room.id
+
+                def measure(runs, label):
+                    return time_bookings(app, token, room_id, runs, label)
+            else:
+
+                def measure(runs, label):
+                    return time_invitations(app, referent, slug, runs, label)
+
             # Warm up: templates, translations, the first connection.
-            time_invitations(app, referent, slug, 2, "warmup")
+            measure(2, "warmup")
 
             app.config.update(MAIL_URL=None, MAIL_DELIVER_AFTER_COMMIT=False)
-            without = time_invitations(app, referent, slug, args.runs, "without")
+            without = measure(args.runs, "without")
 
             # Only the mails of the measured requests go to the slow server.
             db.session.query(OutboxMail).delete()
@@ -125,13 +175,13 @@ def main() -> None:
             )
             queued_before = server.received
             started = time.perf_counter()
-            with_mail = time_invitations(app, referent, slug, args.runs, "with")
+            with_mail = measure(args.runs, "with")
             app.extensions["pooling_mail"].wait(timeout=args.runs * (args.delay + 5) + 60)
             delivered_after = time.perf_counter() - started
             delivered = server.received - queued_before
 
             app.config["MAIL_DELIVER_AFTER_COMMIT"] = False
-            time_invitations(app, referent, slug, 1, "inline")
+            measure(1, "inline")
             start = time.perf_counter()
             deliver_due()
             inline = time.perf_counter() - start
@@ -142,7 +192,8 @@ def main() -> None:
 
     median_without = statistics.median(without)
     median_with = statistics.median(with_mail)
-    print(f"SMTP server answering after {args.delay:.1f} s; {args.runs} invitations each way")
+    what = "bookings (API)" if args.through == "booking" else "invitations"
+    print(f"SMTP server answering after {args.delay:.1f} s; {args.runs} {what} each way")
     print(
         f"  without mail:       median {median_without * 1000:8.1f} ms, max {max(without) * 1000:8.1f} ms"
     )
