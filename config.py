@@ -65,6 +65,9 @@ class Config:
     MAIL_FROM = _env("MAIL_FROM")
     # Try to deliver right after a commit that queued mail (in a thread of its own).
     MAIL_DELIVER_AFTER_COMMIT = True
+    # Without MAIL_URL, write each mail as an .eml file under the instance folder (development
+    # and tests); in production a mail without a server stays queued until MAIL_URL is set.
+    MAIL_TO_FILES = False
     REDIS_URL = _env("REDIS_URL")
     RATELIMIT_STORAGE_URI = _env("REDIS_URL", "memory://")
     RATELIMIT_KEY_PREFIX = _env("RATELIMIT_KEY_PREFIX", "pooling")
@@ -156,6 +159,7 @@ class DevelopmentConfig(Config):
     POOLING_LOG_FORMAT = _env("POOLING_LOG_FORMAT", "text")
     REQUIRED = ()
     NEEDS_SHARED_LIMITER = False
+    MAIL_TO_FILES = True
 
 
 class TestingConfig(DevelopmentConfig):

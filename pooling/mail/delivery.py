@@ -96,7 +96,7 @@ def mail_from() -> str:
 def writes_files() -> bool:
     """Whether mail goes to ``.eml`` files: no ``MAIL_URL`` in development or tests."""
     config = current_app.config
-    return not config.get("MAIL_URL") and bool(config.get("DEBUG") or config.get("TESTING"))
+    return not config.get("MAIL_URL") and bool(config.get("MAIL_TO_FILES"))
 
 
 def mail_folder() -> Path:

@@ -176,8 +176,17 @@ def test_development_without_mail_url_writes_eml_files(app, tmp_path):
     assert reload(mail_id).status == "sent"
 
 
+def test_development_served_without_debug_writes_files(app, tmp_path):
+    """`make run` serves without the debugger (DEBUG off): mail still goes to .eml files."""
+    app.config.update(TESTING=False, DEBUG=False, MAIL_FILE_PATH=str(tmp_path / "dev-mail"))
+    mail_id = queued_mail().id
+    assert deliver_due().sent == 1
+    assert len(list((tmp_path / "dev-mail").glob("*.eml"))) == 1
+    assert reload(mail_id).status == "sent"
+
+
 def test_production_without_mail_url_keeps_mails_queued(app):
-    app.config.update(TESTING=False, DEBUG=False)
+    app.config.update(TESTING=False, DEBUG=False, MAIL_TO_FILES=False)
     mail_id = queued_mail().id
     report = deliver_due()
     assert not report.configured
