@@ -105,6 +105,7 @@ def register_blueprints(app: Flask) -> None:
     from pooling.dashboards.views import bp as dashboards_bp
     from pooling.health.views import bp as health_bp
     from pooling.home.views import bp as home_bp
+    from pooling.mail.preferences_views import bp as mail_preferences_bp
     from pooling.mail.views import bp as mail_bp
     from pooling.notifications.views import bp as notifications_bp
     from pooling.organisations.views import bp as organisations_bp
@@ -124,6 +125,7 @@ def register_blueprints(app: Flask) -> None:
         notifications_bp,
         audit_bp,
         mail_bp,
+        mail_preferences_bp,
         usage_bp,
         costing_bp,
         dashboards_bp,

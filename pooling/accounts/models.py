@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from pooling.core.db import UTCDateTime, utcnow
@@ -29,6 +29,14 @@ class User(db.Model):
     # Changing it ends every session signed with the previous value (sign-out elsewhere).
     session_token: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # "My notifications": which booking mails the person receives (pooling.mail.preferences);
+    # the reminder comes this many hours before a booking starts, none when it is empty.
+    mail_pending: Mapped[bool] = mapped_column(default=True, server_default=true())
+    mail_decisions: Mapped[bool] = mapped_column(default=True, server_default=true())
+    mail_changes: Mapped[bool] = mapped_column(default=True, server_default=true())
+    mail_closures: Mapped[bool] = mapped_column(default=True, server_default=true())
+    mail_shares: Mapped[bool] = mapped_column(default=True, server_default=true())
+    reminder_hours: Mapped[int | None] = mapped_column(default=24, server_default="24")
 
     memberships: Mapped[list[Membership]] = relationship(
         back_populates="user", cascade="all, delete-orphan", order_by="Membership.id"

@@ -102,6 +102,8 @@ class Booking(db.Model):
     meter_end: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    # When its reminder mail was queued (``pooling jobs run``): a booking is reminded once.
+    reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     resource = relationship("Resource")
     organisation = relationship("Organisation")

@@ -1,7 +1,8 @@
 """``pooling jobs run``: the one cron line; each job commits its own work and reports it.
 
 Jobs today: forget idempotency keys older than their time to live, read the external
-calendars whose last attempt is older than ``POOLING_ICAL_SYNC_MINUTES``, and deliver the
+calendars whose last attempt is older than ``POOLING_ICAL_SYNC_MINUTES``, queue the reminders
+of the bookings that start soon (``pooling.mail.reminders``), and deliver the
 mails of the outbox that are due (a mail the server refuses stays queued for a later try,
 or is marked failed: the run still succeeds). A failing job is
 reported and the others still run; the exit status is 0 unless a job crashed.
@@ -42,13 +43,21 @@ def sync_due_calendars(now: datetime) -> str:
     return f"external calendars: {len(due)} due, {len(due) - failed} read, {failed} failed"
 
 
+def queue_reminders(now: datetime) -> str:
+    from pooling.mail.reminders import queue_due_reminders
+
+    count = queue_due_reminders(now)
+    db.session.commit()
+    return f"reminders: {count} queued"
+
+
 def deliver_mail(now: datetime) -> str:
     from pooling.mail.delivery import deliver_due
 
     return str(deliver_due())
 
 
-JOBS = (purge_idempotency_keys, sync_due_calendars, deliver_mail)
+JOBS = (purge_idempotency_keys, sync_due_calendars, queue_reminders, deliver_mail)
 
 
 @jobs.command("run")

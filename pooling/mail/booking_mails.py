@@ -30,6 +30,7 @@ from pooling.core.urls import public_root
 from pooling.extensions import db
 from pooling.mail.delivery import mail_from
 from pooling.mail.outbox import queue
+from pooling.mail.preferences import wants_mail
 
 # The notifications that are also mailed, and the calendar method of their invitation.
 MAILED = {
@@ -40,6 +41,7 @@ MAILED = {
     "booking_cancelled_closure": "CANCEL",
     "booking_moved": "REQUEST",
     "share_proposed": "REQUEST",
+    "booking_reminder": "REQUEST",
 }
 
 # The key of the session's ``info`` holding the notices waiting for the commit.
@@ -58,7 +60,7 @@ class Notice:
 
 def remember(user_ids, kind: str, booking, params: dict) -> None:
     """Keep a booking notification to mail at the commit (other notifications are ignored)."""
-    if kind not in MAILED or booking is None or not has_app_context():
+    if kind not in MAILED or kind == "booking_reminder" or booking is None or not has_app_context():
         return
     _watch()
     notices = db.session.info.setdefault(PENDING, [])
@@ -114,6 +116,11 @@ def invitation(recipient: User, bookings: list[Booking], method: str) -> bytes:
     return calendar.to_ical()
 
 
+def queue_reminder(booking: Booking) -> None:
+    """Queue the reminder of ``booking`` to its booker (unless they switched reminders off)."""
+    _queue_notice(Notice([booking.user_id], "booking_reminder", booking))
+
+
 def _queue_notice(notice: Notice) -> None:
     booking = notice.booking
     state = inspect(booking)
@@ -123,7 +130,7 @@ def _queue_notice(notice: Notice) -> None:
     method = MAILED[notice.kind]
     link = _booking_link(current_app.config.get("POOLING_BASE_URL") or public_root())(booking.id)
     for user in db.session.scalars(select(User).where(User.id.in_(notice.user_ids))):
-        if not user.active or not user.email:
+        if not user.active or not user.email or not wants_mail(user, notice.kind):
             continue
         language = user.locale
         if language not in current_app.config["LANGUAGES"]:

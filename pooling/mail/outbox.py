@@ -69,7 +69,7 @@ def queue(
         calendar=calendar,
         calendar_method=calendar_method,
         message_id=make_msgid(domain=mail_domain()),
-        list_unsubscribe=external_url("accounts.account") if user is not None else None,
+        list_unsubscribe=_unsubscribe_url(kind) if user is not None else None,
         status="queued",
         attempts=0,
         next_attempt_at=utcnow(),
@@ -77,6 +77,16 @@ def queue(
     db.session.add(mail)
     db.session.info[QUEUED_FLAG] = True
     return mail
+
+
+def _unsubscribe_url(kind: str) -> str:
+    """Booking mails point to "My notifications", where they are switched off; others to the
+    account page."""
+    from pooling.mail.preferences import CHOSEN_KINDS
+
+    if kind in CHOSEN_KINDS:
+        return external_url("mail_preferences.edit")
+    return external_url("accounts.account")
 
 
 def recent_mails(actor, limit: int = 200) -> tuple[list[OutboxMail], list[OutboxMail]]:
