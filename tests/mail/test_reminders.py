@@ -20,9 +20,11 @@ pytestmark = [pytest.mark.pole("bookings")]
 
 
 def afternoon(days: int) -> datetime:
-    """14:00 in the pole's zone, ``days`` days from today, as a UTC instant."""
-    today = utcnow().astimezone(pole_tz()).date()
-    return local_to_utc(datetime.combine(today + timedelta(days=days), time(14)), pole_tz())
+    """14:00 in the pole's zone, ``days`` days from today (or the next weekday), in UTC."""
+    day = utcnow().astimezone(pole_tz()).date() + timedelta(days=days)
+    while day.weekday() >= 5:  # the workshop is closed at the weekend
+        day += timedelta(days=1)
+    return local_to_utc(datetime.combine(day, time(14)), pole_tz())
 
 
 def book_room(pole, start: datetime):

@@ -233,6 +233,11 @@ EXPECTED: dict[str, tuple[str, ...]] = {
     "POST accounts.reset_password": ("404 404 404 404 404", "404 404 404 404 404"),
     "GET mail.index": ("302 403 403 403 200",),
     "POST mail.resend": ("302 403 403 403 302*", "302 403 403 403 302*"),
+
+    # -- "My notifications": each signed-in person chooses their own mails (an empty form
+    # lacks the reminder delay: nothing is saved).
+    "GET mail_preferences.edit": ("302 200 200 200 200",),
+    "POST mail_preferences.save": ("302 422 422 422 422",),
 }
 # fmt: on
 
