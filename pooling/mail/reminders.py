@@ -44,14 +44,17 @@ def due_reminders(now: datetime) -> list[Booking]:
 
 def queue_due_reminders(now: datetime) -> int:
     """Queue the due reminders and mark their bookings reminded (the caller commits)."""
-    bookings = due_reminders(now)
-    for booking in bookings:
-        queue_reminder(booking)
-        # A reminder changes nothing of the booking itself: its feeds' LAST-MODIFIED stays.
-        db.session.execute(
+    queued = 0
+    for booking in due_reminders(now):
+        # Claim the reminder first: of two runs at once, only one queues it. A reminder
+        # changes nothing of the booking itself: its feeds' LAST-MODIFIED stays.
+        claimed = db.session.execute(
             update(Booking)
-            .where(Booking.id == booking.id)
+            .where(Booking.id == booking.id, Booking.reminded_at.is_(None))
             .values(reminded_at=now, updated_at=Booking.updated_at)
             .execution_options(synchronize_session=False)
         )
-    return len(bookings)
+        if claimed.rowcount == 1:
+            queue_reminder(booking)
+            queued += 1
+    return queued
