@@ -161,6 +161,16 @@ def reset_password(secret: str):
         invitation = invitations.invitation_for(secret)
     except DomainError as error:
         return render_template("errors/error.html", status=404, message=error.message), 404
+    return _password_from_link(
+        secret,
+        invitation,
+        "accounts/reset_password.html",
+        lambda _user: _("Your password is changed; your other sessions are signed out."),
+    )
+
+
+def _password_from_link(secret: str, invitation, template: str, welcome):
+    """The form of a one-time link: set the password, sign in, flash ``welcome(user)``."""
     form = SetPasswordForm()
     if form.validate_on_submit():
         try:
@@ -171,10 +181,10 @@ def reset_password(secret: str):
         else:
             db.session.commit()
             _start_session(user)
-            flash(_("Your password is changed; your other sessions are signed out."), "success")
+            flash(welcome(user), "success")
             return redirect(url_for("home.index"))
     status = 422 if request.method == "POST" else 200
-    return render_template("accounts/reset_password.html", form=form, invitation=invitation), status
+    return render_template(template, form=form, invitation=invitation), status
 
 
 # Invitations
@@ -188,20 +198,12 @@ def accept_invitation(secret: str):
         return render_template("errors/error.html", status=404, message=error.message), 404
     if invitation.organisation_id is not None:
         return _join_organisation(secret, invitation)
-    form = SetPasswordForm()
-    if form.validate_on_submit():
-        try:
-            user = invitations.accept_invitation(secret, form.password.data)
-        except DomainError as error:
-            db.session.rollback()
-            _put_errors(form, error, "password")
-        else:
-            db.session.commit()
-            _start_session(user)
-            flash(_("Welcome, %(name)s! Your password is set.", name=user.name), "success")
-            return redirect(url_for("home.index"))
-    status = 422 if request.method == "POST" else 200
-    return render_template("accounts/invitation.html", form=form, invitation=invitation), status
+    return _password_from_link(
+        secret,
+        invitation,
+        "accounts/invitation.html",
+        lambda user: _("Welcome, %(name)s! Your password is set.", name=user.name),
+    )
 
 
 def _join_organisation(secret: str, invitation):
