@@ -39,8 +39,8 @@ format: $(STAMP)
 	$(BIN)/ruff check --fix .
 
 translations: $(STAMP)
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o pooling/translations/messages.pot .
-	$(BIN)/pybabel update -i pooling/translations/messages.pot -d pooling/translations --no-fuzzy-matching
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output -o pooling/translations/messages.pot .
+	$(BIN)/pybabel update -i pooling/translations/messages.pot -d pooling/translations --no-fuzzy-matching --ignore-pot-creation-date
 	$(BIN)/pybabel compile -d pooling/translations
 
 clean:
