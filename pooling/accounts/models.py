@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint, true
+from sqlalchemy import CheckConstraint, Date, ForeignKey, String, UniqueConstraint, false, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from pooling.core.db import UTCDateTime, utcnow
@@ -37,6 +37,10 @@ class User(db.Model):
     mail_closures: Mapped[bool] = mapped_column(default=True, server_default=true())
     mail_shares: Mapped[bool] = mapped_column(default=True, server_default=true())
     reminder_hours: Mapped[int | None] = mapped_column(default=24, server_default="24")
+    # Bookings awaiting approval: one mail per request (False) or one daily digest (True);
+    # ``pending_digest_on`` is the pole's local day of the last digest sent (its claim).
+    pending_digest: Mapped[bool] = mapped_column(default=False, server_default=false())
+    pending_digest_on: Mapped[date | None] = mapped_column(Date)
 
     memberships: Mapped[list[Membership]] = relationship(
         back_populates="user", cascade="all, delete-orphan", order_by="Membership.id"

@@ -2,7 +2,8 @@
 
 Jobs today: forget idempotency keys older than their time to live, read the external
 calendars whose last attempt is older than ``POOLING_ICAL_SYNC_MINUTES``, queue the reminders
-of the bookings that start soon (``pooling.mail.reminders``), and deliver the
+of the bookings that start soon (``pooling.mail.reminders``), the daily digests of the
+bookings awaiting approval (``pooling.mail.digests``), and deliver the
 mails of the outbox that are due (a mail the server refuses stays queued for a later try,
 or is marked failed: the run still succeeds). A failing job is
 reported and the others still run; the exit status is 0 unless a job crashed.
@@ -51,13 +52,27 @@ def queue_reminders(now: datetime) -> str:
     return f"reminders: {count} queued"
 
 
+def queue_digests(now: datetime) -> str:
+    from pooling.mail.digests import queue_due_digests
+
+    count = queue_due_digests(now)
+    db.session.commit()
+    return f"approval digests: {count} queued"
+
+
 def deliver_mail(now: datetime) -> str:
     from pooling.mail.delivery import deliver_due
 
     return str(deliver_due())
 
 
-JOBS = (purge_idempotency_keys, sync_due_calendars, queue_reminders, deliver_mail)
+JOBS = (
+    purge_idempotency_keys,
+    sync_due_calendars,
+    queue_reminders,
+    queue_digests,
+    deliver_mail,
+)
 
 
 @jobs.command("run")

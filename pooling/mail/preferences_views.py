@@ -12,6 +12,7 @@ from wtforms.validators import InputRequired
 from pooling.core.forms import PoolingForm
 from pooling.extensions import db
 from pooling.mail import preferences
+from pooling.mail.digests import DIGEST_HOUR
 
 bp = Blueprint("mail_preferences", __name__, url_prefix="/account/notifications")
 
@@ -29,6 +30,14 @@ class PreferencesForm(PoolingForm):
     """One box per kind of booking mail, and the reminder delay."""
 
     reminder = SelectField(_l("Reminder of my bookings"), validators=[InputRequired()])
+    # Absent from the form of someone who approves nothing: their choice is kept.
+    pending_mode = SelectField(
+        _l("Bookings awaiting my approval"),
+        choices=[
+            ("each", _l("Each request as it comes")),
+            ("digest", _l("One daily digest")),
+        ],
+    )
 
 
 for _column, _label, _kinds in preferences.GROUPS:
@@ -37,21 +46,25 @@ for _column, _label, _kinds in preferences.GROUPS:
 
 def _form(submitted: bool = False) -> PreferencesForm:
     """The form as posted, or filled with the person's current choices."""
+    user = current_user._get_current_object()
+    mode = "digest" if user.pending_digest else "each"
     if submitted:
-        form = PreferencesForm()
+        form = PreferencesForm(pending_mode=mode)
     else:
-        user = current_user._get_current_object()
         values = {column: getattr(user, column) for column, _label, _k in preferences.GROUPS}
         hours = user.reminder_hours
         values["reminder"] = "none" if hours is None else str(hours)
-        form = PreferencesForm(formdata=None, **values)
+        form = PreferencesForm(formdata=None, pending_mode=mode, **values)
     form.reminder.choices = _delay_choices()
     return form
 
 
 def _page(form: PreferencesForm, status: int = 200):
     rows = [(form[column], kinds) for column, _label, kinds in preferences.GROUPS]
-    return render_template("accounts/notifications.html", form=form, rows=rows), status
+    hour = f"{DIGEST_HOUR:02d}:00"
+    return render_template(
+        "accounts/notifications.html", form=form, rows=rows, digest_hour=hour
+    ), status
 
 
 @bp.get("/")
@@ -71,6 +84,7 @@ def save():
         current_user._get_current_object(),
         {column: form[column].data for column, _label, _k in preferences.GROUPS},
         None if choice == "none" else int(choice),
+        pending_digest=form.pending_mode.data == "digest",
     )
     db.session.commit()
     flash(_("Your notification choices are saved."), "success")
