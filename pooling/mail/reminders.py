@@ -2,7 +2,8 @@
 
 A booking is reminded once (``reminded_at``), when it starts within its booker's delay
 (``reminder_hours``); a booking created after its reminder was due (less than the delay
-before its start) gets none, nor does a booker who chose no reminder.
+before its start) gets none, nor does one approved after that moment (the approval mail has
+just told its booker), nor does a booker who chose no reminder.
 """
 
 from __future__ import annotations
@@ -37,7 +38,8 @@ def due_reminders(now: datetime) -> list[Booking]:
     due = []
     for booking, hours in candidates:
         moment = booking.start_at - timedelta(hours=hours)
-        if moment <= now and booking.created_at <= moment:
+        confirmed = booking.confirmed_at or booking.created_at
+        if moment <= now and booking.created_at <= moment and confirmed <= moment:
             due.append(booking)
     return due
 

@@ -93,6 +93,46 @@ def test_none_for_a_booking_made_within_the_delay(app, pole, smtp_server, pinned
     assert smtp_server.to(pole.alice.email) == []
 
 
+def ask_workshop(pole, start: datetime):
+    result = bookings.create_booking(
+        pole.alice,
+        bookings.BookingRequest(
+            resource_id=pole.workshop.id, start=start, end=start + timedelta(hours=2)
+        ),
+    )
+    db.session.commit()
+    [booking] = result.bookings
+    assert booking.status == "pending"
+    return booking
+
+
+def test_none_for_a_booking_approved_within_the_delay(app, pole, smtp_server, pinned_clock):
+    start = afternoon(3)
+    booking = ask_workshop(pole, start)
+    pinned_clock.move_to(start - timedelta(hours=5))
+    bookings.decide(pole.scop_referent, booking.id, True, "")
+    db.session.commit()
+    run_jobs(app)
+    pinned_clock.move_to(start - timedelta(hours=1))
+    run_jobs(app)
+    assert reminders() == []
+    # The approval mail told Alice; no reminder follows it.
+    assert [" ".join(str(m["Subject"]).split()) for m in smtp_server.to(pole.alice.email)] == [
+        "Réservation validée : Atelier bois"
+    ]
+
+
+def test_one_for_a_booking_approved_before_the_delay(app, pole, smtp_server, pinned_clock):
+    start = afternoon(3)
+    booking = ask_workshop(pole, start)
+    pinned_clock.move_to(start - timedelta(hours=30))
+    bookings.decide(pole.scop_referent, booking.id, True, "")
+    db.session.commit()
+    pinned_clock.move_to(start - timedelta(hours=23))
+    run_jobs(app)
+    assert [m.to_address for m in reminders()] == [pole.alice.email]
+
+
 def test_none_for_a_cancelled_booking(app, pole, smtp_server, pinned_clock):
     start = afternoon(3)
     booking = book_room(pole, start)
