@@ -36,8 +36,8 @@ def invite(actor, user: User) -> str:
     working. For an account that already has a password, the link is a password reset: only a
     coordinator may issue it (not the command line, whose output anyone running it reads),
     it lives at most ``RESET_LINK_HOURS``, the current password keeps working until the link
-    is used, and the owner is told in their inbox. An invitation (no password yet) is also
-    mailed to the person, in their language. Raises NotAllowed, RuleViolation.
+    is used, and the owner is told in their inbox. The link, an invitation (no password yet) or
+    a password reset, is also mailed to the person, in their language. Raises NotAllowed, RuleViolation.
     """
     require_actor(actor)
     if not (actor.is_coordinator or actor.admin_organisation_ids() & user.organisation_ids()):
@@ -87,11 +87,16 @@ def invite(actor, user: User) -> str:
     )
     db.session.flush()
     if resetting:
-        # The owner learns that someone can now set their password, and who.
-        notify(
-            [user.id],
+        # The owner learns that someone can now set their password, and who; the link is
+        # mailed to them too, in their language.
+        by = getattr(actor, "name", None) or _("the pole's administrator")
+        notify([user.id], "password_reset_link", by=by)
+        queue(
             "password_reset_link",
-            by=getattr(actor, "name", None) or _("the pole's administrator"),
+            user=user,
+            link=external_url("accounts.accept_invitation", secret=secret),
+            hours=hours,
+            by=by,
         )
         record(actor, "user.password_reset_link", user)
     else:

@@ -445,15 +445,15 @@ def reinvite(slug: str, membership_id: int):
         flash(
             _(
                 "One-time link to reset the password of %(name)s (it will not be shown again, "
-                "and lasts %(hours)s hours): give it to them yourself, in person or by phone. "
-                "Their current password keeps working until the link is used, and they are told "
-                "in their inbox. %(link)s",
+                "and lasts %(hours)s hours). Their current password keeps working until the "
+                "link is used, and they are told in their inbox. %(link)s",
                 name=user.name,
                 hours=invitations.RESET_LINK_HOURS,
                 link=url_for("accounts.accept_invitation", secret=secret, _external=True),
             ),
             "success",
         )
+        _mailed_flash(user.email)
     else:
         _invitation_flash(user, secret)
     return redirect(url_for("accounts.people", slug=slug))

@@ -35,7 +35,9 @@ mail = Mail()
 # How long a deliverer keeps a claimed mail before another may try it (it died meanwhile).
 LEASE = timedelta(minutes=10)
 # Mails that carry a one-time link (a credential): their body is dropped once delivered.
-SECRET_KINDS = frozenset({"invitation", "password_reset", "membership_proposed"})
+SECRET_KINDS = frozenset(
+    {"invitation", "password_reset", "password_reset_link", "membership_proposed"}
+)
 SCRUBBED = "[removed after delivery: this mail held a one-time link]"
 SCHEMES = {
     "smtp": (25, False, False),

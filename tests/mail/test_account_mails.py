@@ -214,3 +214,55 @@ def test_a_new_password_closes_the_other_open_links(app, smtp_server):
     assert set_password(app.test_client(), second).status_code == 302
     assert app.test_client().get(first).status_code == 404
     assert db.session.scalar(select(User).where(User.email == "twice@example.org")).password_hash
+
+
+@pytest.mark.pole("ateliers")
+@pytest.mark.parametrize(
+    ("locale", "subject", "greeting"),
+    [
+        ("fr", "Un lien pour réinitialiser votre mot de passe sur Pôle Sud", "Bonjour Marc Membre,"),
+        ("en", "A link to reset your password on Pôle Sud", "Hello Marc Membre,"),
+    ],
+)
+def test_a_reset_link_given_by_a_coordinator_is_mailed_to_the_person(
+    app, login, pole, smtp_server, locale, subject, greeting
+):
+    from pooling.accounts.models import Membership
+    from pooling.mail.delivery import SCRUBBED
+
+    app.config["POOLING_NAME"] = "Pôle Sud"
+    member = pole["member"]
+    member.locale = locale
+    db.session.commit()
+    membership = db.session.scalar(select(Membership).where(Membership.user_id == member.id))
+    coordinator = login(pole["coordinator"])
+    url = f"/organisations/ateliers/people/{membership.id}/invite"
+    response = coordinator.post(
+        url,
+        data={"csrf_token": csrf_token(coordinator, "/organisations/ateliers/people")},
+        follow_redirects=True,
+    )
+    page = response.get_data(as_text=True)
+    assert "réinitialiser le mot de passe de Marc Membre" in page  # what the coordinator sees
+    assert f"Le lien a aussi été envoyé par courriel à {member.email}." in page
+    deliver()
+    [message] = smtp_server.to(member.email)
+    assert " ".join(str(message["Subject"]).split()) == subject
+    assert message["Content-Language"] == locale
+    assert message["Auto-Submitted"] == "auto-generated"
+    assert greeting in text_of(message)
+    assert "Claire Coordination" in text_of(message)
+    assert "24" in text_of(message)
+    path = link_in(message)
+    assert path.startswith("/invitation/")
+    assert f'href="https://pole.example.org{path}"' in html_of(message)
+    # Delivered, the mail forgets its link.
+    stored = db.session.scalar(select(OutboxMail).where(OutboxMail.to_address == member.email))
+    assert stored.text == SCRUBBED and path not in (stored.html or "")
+    # Until the link is used, the current password works; the link sets a new one.
+    assert post_login(app.test_client(), member.email).status_code == 302
+    owner = app.test_client()
+    assert owner.get(path).status_code == 200
+    assert set_password(owner, path).status_code == 302
+    assert post_login(app.test_client(), member.email, NEW_PASSWORD).status_code == 302
+    assert post_login(app.test_client(), member.email, PASSWORD).status_code == 401
