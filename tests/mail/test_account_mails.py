@@ -220,7 +220,11 @@ def test_a_new_password_closes_the_other_open_links(app, smtp_server):
 @pytest.mark.parametrize(
     ("locale", "subject", "greeting"),
     [
-        ("fr", "Un lien pour réinitialiser votre mot de passe sur Pôle Sud", "Bonjour Marc Membre,"),
+        (
+            "fr",
+            "Un lien pour réinitialiser votre mot de passe sur Pôle Sud",
+            "Bonjour Marc Membre,",
+        ),
         ("en", "A link to reset your password on Pôle Sud", "Hello Marc Membre,"),
     ],
 )
