@@ -8,12 +8,14 @@ from __future__ import annotations
 from datetime import timedelta
 
 from playwright.sync_api import expect
+from sqlalchemy import select
 
 from pooling.bookings import services
 from pooling.core.time import local_to_utc, pole_tz
 from pooling.extensions import db
+from pooling.mail.models import OutboxMail
 from tests.e2e.conftest import axe_violations, sign_in, wall
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, make_coordinator
 
 
 def _book(user, resource, day, start, end, title, recurrence=None):
@@ -32,7 +34,9 @@ def _book(user, resource, day, start, end, title, recurrence=None):
     return result.bookings[0]
 
 
-def test_main_pages_have_no_serious_or_critical_accessibility_violation(live_server, page, pole):
+def test_main_pages_have_no_serious_or_critical_accessibility_violation(
+    live_server, page, new_page, pole
+):
     day = pole.tuesday
     own = _book(
         pole.paul, pole.jaures, day, "14:00", "16:00", "Conseil de gérance", "FREQ=WEEKLY;COUNT=4"
@@ -56,6 +60,7 @@ def test_main_pages_have_no_serious_or_critical_accessibility_violation(live_ser
             "&capacity=10",
             "approvals": "/bookings/approvals",
             "inbox": "/inbox/",
+            "my notifications": "/account/notifications/",
         }
     )
     for name, url in pages.items():
@@ -84,5 +89,16 @@ def test_main_pages_have_no_serious_or_critical_accessibility_violation(live_ser
     page.wait_for_load_state()
     expect(page.locator("#booking-form .error").first).to_be_visible()
     found["booking form with errors"] = axe_violations(page, needs_review=True)
+
+    # The coordinators' page of mails, with a failed one to resend.
+    make_coordinator(email="camille@pole.example", name="Camille Roux")
+    failed = db.session.scalars(select(OutboxMail).order_by(OutboxMail.id)).first()
+    failed.status, failed.attempts, failed.last_error = "failed", 8, "550 5.1.1 unknown user"
+    db.session.commit()
+    coordinator = new_page()
+    sign_in(coordinator, live_server, "camille@pole.example", PASSWORD)
+    coordinator.goto(f"{live_server}/admin/mails/")
+    expect(coordinator.locator("#failed-title ~ .table-wrap button")).to_be_visible()
+    found["mails"] = axe_violations(coordinator, needs_review=True)
 
     assert {name: violations for name, violations in found.items() if violations} == {}
