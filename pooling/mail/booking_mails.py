@@ -137,7 +137,7 @@ def _queue_notice(notice: Notice) -> None:
             language = current_app.config["BABEL_DEFAULT_LOCALE"]
         with force_locale(language):
             calendar = invitation(user, bookings, method)
-            dates = [_span(b) for b in bookings]
+            dates = [booking_span(b) for b in bookings]
         queue(
             notice.kind,
             user=user,
@@ -156,7 +156,7 @@ def _queue_notice(notice: Notice) -> None:
         )
 
 
-def _span(booking: Booking) -> str:
+def booking_span(booking: Booking) -> str:
     """The booking's time in the pole's zone and the reader's words (call under their locale)."""
     start, end = booking.start_at, booking.end_at
     text = f"{format_date(start, 'full')}, {format_time(start, 'HH:mm')} – "

@@ -23,7 +23,7 @@ from pooling.bookings.queries import pending_for, title_visible
 from pooling.core.time import pole_tz
 from pooling.core.urls import external_url
 from pooling.extensions import db
-from pooling.mail.booking_mails import _span
+from pooling.mail.booking_mails import booking_span
 from pooling.mail.outbox import queue
 from pooling.mail.preferences import DIGEST
 
@@ -65,7 +65,7 @@ def requests_for(user: User, now: datetime) -> list[Request]:
                 title=(booking.title or "") if visible else "",
                 booker=booking.user.name if visible and booking.user else "",
             )
-        request.dates.append(_span(booking))
+        request.dates.append(booking_span(booking))
     return list(requests.values())
 
 

@@ -17,6 +17,7 @@ from pooling.extensions import db
 from pooling.mail import digests
 from pooling.mail.models import OutboxMail
 from pooling.notifications.models import Notification
+from tests.factories import make_resource
 from tests.mail.conftest import deliver, html_of, link_in, text_of
 
 pytestmark = [pytest.mark.pole("bookings")]
@@ -141,6 +142,11 @@ def test_nothing_on_a_day_when_no_request_waits(
 ):
     day = weekday(7)
     pinned_clock.move_to(at(day, 8))
+    # A request that Paul cannot decide (a van lent by Les Jardins) is not his to hear of.
+    van = make_resource(
+        "Camion", kind="equipment", requires_approval=True, owner_organisation_id=pole.jardins.id
+    )
+    ask(pole.bob, van, weekday(9), 9, title="Déménagement")
     run_jobs(app)
     assert smtp_server.to(digest_reader.email) == []
     assert db.session.get(User, digest_reader.id).pending_digest_on is None
@@ -152,6 +158,7 @@ def test_nothing_on_a_day_when_no_request_waits(
     run_jobs(app)
     [mail] = smtp_server.to(digest_reader.email)
     assert subject(mail) == "1 réservation attend votre validation"
+    assert "Déménagement" not in text_of(mail) and "Camion" not in text_of(mail)
 
 
 def test_in_english_for_an_english_reader(app, pole, digest_reader, smtp_server, pinned_clock):
