@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from flask import Response, jsonify
+from flask import Response, jsonify, request
 
 from pooling.api import bp
 from pooling.api.helpers import LOCATION, actor, created, list_response
@@ -32,6 +32,13 @@ def holder_json(holding: QualificationHolder) -> dict:
         "valid_until": holding.valid_until.isoformat() if holding.valid_until else None,
         "valid": holding.valid_on(services.pole_today()),
     }
+
+
+def qualification_to_record(user) -> None:
+    """The guard of recording a holder: 403, then 404 for an unknown qualification, come
+    before what is wrong with the body (422)."""
+    services.ensure_can_record(user)
+    services.get_qualification(request.view_args["qualification_id"])
 
 
 @bp.get("/qualifications")
@@ -96,7 +103,7 @@ def list_holders(qualification_id: int, query: Paging) -> Response:
     body=HolderInput,
     answers={201: (Holder, LOCATION), 200: Holder},
     errors=(403, 404),
-    guard=services.ensure_can_record,
+    guard=qualification_to_record,
 )
 def record_holder(qualification_id: int, body: HolderInput) -> Response:
     """201 for a new holder; 200 when it renews one (the new date replaces the old)."""
