@@ -176,14 +176,14 @@ def test_the_resource_page_says_who_cannot_book_it(pole, login):
 def test_the_booking_page_says_up_front_which_qualification_is_missing(pole, login):
     client = login(pole.alice)
     page = text(client.get(f"/bookings/new?resource_id={pole.van.id}"))
-    notice = page.split('data-resource-id="%d"' % pole.van.id, 1)[1].split("</p>", 1)[0]
+    notice = page.split(f'data-resource-id="{pole.van.id}"', 1)[1].split("</p>", 1)[0]
     assert "Vous ne pouvez pas réserver cette ressource" in notice and "Permis B" in notice
     assert "hidden" not in notice.split(">", 1)[0]
     english = text(client.get(f"/bookings/new?resource_id={pole.van.id}&lang=en"))
     assert "You cannot book this resource: it requires the qualification Permis B" in english
     # Chosen another resource, the notice is there but hidden until the van is chosen.
     room = text(client.get(f"/bookings/new?resource_id={pole.room.id}"))
-    tag = room.split('data-resource-id="%d"' % pole.van.id, 1)[1].split(">", 1)[0]
+    tag = room.split(f'data-resource-id="{pole.van.id}"', 1)[1].split(">", 1)[0]
     assert "hidden" in tag
 
 
