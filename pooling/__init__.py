@@ -109,6 +109,7 @@ def register_blueprints(app: Flask) -> None:
     from pooling.mail.views import bp as mail_bp
     from pooling.notifications.views import bp as notifications_bp
     from pooling.organisations.views import bp as organisations_bp
+    from pooling.qualifications.views import bp as qualifications_bp
     from pooling.resources.views import bp as resources_bp
     from pooling.usage.views import bp as usage_bp
 
@@ -118,6 +119,7 @@ def register_blueprints(app: Flask) -> None:
         accounts_bp,
         organisations_bp,
         resources_bp,
+        qualifications_bp,
         closures_bp,
         bookings_bp,
         calendar_bp,

@@ -1,4 +1,5 @@
-"""A believable demo pole: organisations, people, rooms, a van, chairs, projectors, shared staff."""
+"""A believable demo pole: organisations, people, rooms, a van (which needs a driving licence),
+chairs, projectors, shared staff."""
 
 from __future__ import annotations
 
@@ -146,6 +147,7 @@ RESOURCES = [
         description="Utilitaire 3 m³. Relever le compteur au départ et au retour.",
         owner="ressourcerie",
         meter_unit="km",
+        requires=("Permis B",),
         opening_hours=_hours([["07:00", "20:00"]], WEEK + ("sat",)),
         slot_minutes=30,
     ),
@@ -248,9 +250,13 @@ def load_demo() -> list[tuple[str, str, str]]:
         words = {"org_admin": "référent·e", "member": "membre"}
         label = "coordination" if coordinator else f"{words[role]} ({by_slug[slug].name})"
         logins.append((email, DEMO_PASSWORD, label))
+    qualifications = _load_qualifications()
     for spec in RESOURCES:
         spec = dict(spec)
         owner = by_slug[spec.pop("owner")]
+        requires = spec.pop("requires", ())
+        if requires:
+            spec["required_qualifications"] = tuple(qualifications[name].id for name in requires)
         staff_email = spec.pop("staff_email", None)
         if staff_email:
             spec["staff_user_id"] = accounts.find_user_by_email(staff_email).id
@@ -263,6 +269,42 @@ def load_demo() -> list[tuple[str, str, str]]:
     _load_bookings(db.session.scalars(select(User)).all())
     _load_costs(by_slug)
     return logins
+
+
+# The van needs a driving licence: who holds it, and for how many days more (None: no end).
+QUALIFICATIONS = [("Permis B", None), ("Hygiène alimentaire (HACCP)", 36)]
+HOLDERS = [
+    ("Permis B", "trouvaille@demo.pooling.fr", None),
+    ("Permis B", "membre@demo.pooling.fr", 45),
+    ("Permis B", "coordination@demo.pooling.fr", None),
+    ("Permis B", "durand@demo.pooling.fr", None),
+    ("Hygiène alimentaire (HACCP)", "trouvaille@demo.pooling.fr", 20),
+]
+
+
+def _load_qualifications() -> dict:
+    """The qualifications and their holders (once: the holders when a qualification is new)."""
+    from pooling.core.time import pole_tz
+    from pooling.qualifications import services as qualifications
+    from pooling.qualifications.models import Qualification
+
+    today = datetime.now(pole_tz()).date()
+    found = {}
+    for name, months in QUALIFICATIONS:
+        existing = db.session.scalar(select(Qualification).where(Qualification.name == name))
+        found[name] = existing or qualifications.create_qualification(SYSTEM, name, months)
+        if existing is not None:
+            continue
+        for qualification_name, email, days in HOLDERS:
+            person = accounts.find_user_by_email(email)
+            if qualification_name == name and person is not None:
+                qualifications.record_holder(
+                    SYSTEM,
+                    found[name].id,
+                    person.id,
+                    today + timedelta(days=days) if days is not None else None,
+                )
+    return found
 
 
 def _load_costs(by_slug: dict[str, Organisation]) -> None:

@@ -9,6 +9,7 @@ from pooling.dashboards.models import InKindRate
 from pooling.mail.models import OutboxMail
 from pooling.notifications.models import Notification
 from pooling.organisations.models import Organisation
+from pooling.qualifications.models import Qualification, QualificationHolder
 from pooling.resources.models import Closure, Resource
 from pooling.usage.models import ManualUsage, UsageSettings
 
@@ -33,6 +34,8 @@ __all__ = [
     "Notification",
     "Organisation",
     "OutboxMail",
+    "Qualification",
+    "QualificationHolder",
     "Quota",
     "Resource",
     "Series",

@@ -13,6 +13,7 @@ from pooling.api import (  # noqa: E402,F401
     me,
     openapi,
     organisations,
+    qualifications,
     quotas,
     resources,
     usage,

@@ -155,7 +155,9 @@ def list_bookings(query: BookingQuery) -> Response:
 def create_booking(body: BookingCreate) -> Response:
     """A series is all or nothing, unless ``on_conflict`` is ``skip``: then the free dates are
     booked and the others listed in ``skipped``. A 409 lists the conflicting slots; nothing
-    is written then."""
+    is written then. A resource's ``required_qualifications`` must be held by the caller on
+    each date (else 422 ``qualification_required``, naming what is missing); a coordinator may
+    book over it with ``override_rules``, recorded in the audit trail."""
     key = _idempotency_key()
     fingerprint = idempotency.request_fingerprint(body.model_dump(mode="json"))
     if key is not None:

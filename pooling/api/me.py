@@ -6,14 +6,17 @@ from pooling.api import bp
 from pooling.api.helpers import actor
 from pooling.api.operations import operation
 from pooling.api.schemas.me import Me
+from pooling.qualifications import services as qualifications
 
 
 @bp.get("/me")
 @operation("Who am I", tag="me", answers={200: Me})
 def me() -> Response:
-    """The caller, their main organisation, their highest role and every membership."""
+    """The caller, their main organisation, their highest role, every membership and the
+    qualifications they hold."""
     user = actor()
     main = user.organisation
+    today = qualifications.pole_today()
     return jsonify(
         id=user.id,
         email=user.email,
@@ -29,5 +32,14 @@ def me() -> Response:
                 "role": m.role,
             }
             for m in user.memberships
+        ],
+        qualifications=[
+            {
+                "id": h.qualification.id,
+                "name": h.qualification.name,
+                "valid_until": h.valid_until.isoformat() if h.valid_until else None,
+                "valid": h.valid_on(today),
+            }
+            for h in qualifications.held_by(user)
         ],
     )

@@ -16,7 +16,17 @@ from pooling.api import bp, document
 from pooling.api.operations import operation
 from pooling.api.schemas.common import Answer
 
-TAGS = ("meta", "me", "organisations", "resources", "bookings", "usage", "costs", "feeds")
+TAGS = (
+    "meta",
+    "me",
+    "organisations",
+    "resources",
+    "qualifications",
+    "bookings",
+    "usage",
+    "costs",
+    "feeds",
+)
 
 
 class OpenApiDocument(Answer):

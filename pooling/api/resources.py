@@ -32,6 +32,7 @@ def resource_json(resource: ResourceRow) -> dict:
         "staff_user_id": resource.staff_user_id,
         "active": resource.active,
         "rules": resource.rules,
+        "required_qualifications": [q.id for q in resource.required_qualifications],
     }
 
 
@@ -41,6 +42,8 @@ def _values(body: ResourceInput) -> services.ResourceValues:
     given = body.model_dump(exclude_unset=True, exclude={"rules"})
     if body.rules is not None:
         given.update(body.rules.model_dump(exclude_unset=True))
+    if given.get("required_qualifications") is not None:
+        given["required_qualifications"] = tuple(given["required_qualifications"])
     return services.ResourceValues(
         **{key: value for key, value in given.items() if value is not None},
         cleared=frozenset(key for key, value in given.items() if value is None),

@@ -18,6 +18,7 @@ from pooling.bookings.recurrence_form import RecurrenceChoice, RecurrenceChoiceE
 from pooling.core.templating import local_range
 from pooling.core.time import NonexistentLocalTime, local_to_utc, pole_tz
 from pooling.organisations.services import list_organisations
+from pooling.qualifications.services import missing_by_resource
 from pooling.resources.describe import weekday_names
 from pooling.resources.models import RESOURCE_KINDS
 from pooling.resources.services import CatalogueFilter, search_resources
@@ -27,10 +28,13 @@ def booking_form() -> BookingForm:
     """The form with the resources grouped by kind and the organisations one may book for."""
     form = BookingForm(weekday_names=weekday_names())
     groups: dict[str, list[tuple[int, str]]] = {}
-    for resource in search_resources(current_user, CatalogueFilter()):
+    resources = search_resources(current_user, CatalogueFilter())
+    for resource in resources:
         label = str(RESOURCE_KINDS.get(resource.kind, resource.kind))
         groups.setdefault(label, []).append((resource.id, resource.name))
     form.resource_id.choices = groups
+    # Said before submitting: the resources the person cannot book for want of a qualification.
+    form.missing_qualifications = missing_by_resource(current_user, [r.id for r in resources])
     if current_user.is_coordinator:
         organisations = list_organisations(include_inactive=False)
     else:

@@ -22,6 +22,7 @@ from pooling.bookings.recurrence import Occurrence, RecurrenceError, expand, occ
 from pooling.bookings.rules import ResourceRules, Violation, check
 from pooling.core.errors import RuleViolation
 from pooling.core.time import MAX_WINDOW_DAYS, local_time_exists, utc_text
+from pooling.qualifications.services import Requirements
 from pooling.resources.models import Resource
 
 UNOVERRIDABLE = {"quantity", "nonexistent_local_time", "inactive"}
@@ -35,12 +36,30 @@ def violations(
     occurrence: Occurrence,
     quantity: int,
     closures: list,
+    requirements: Requirements | None = None,
 ) -> list[Violation]:
-    """The rules the occurrence breaks, a local time the clocks skip first."""
+    """The rules the occurrence breaks, a local time the clocks skip first; with the
+    booker's ``requirements``, the required qualifications they lack on its last day."""
     found = check(rules, tz, now, occurrence.start, occurrence.end, quantity, closures)
     if not occurrence.exists:
         found.insert(0, Violation("nonexistent_local_time", {}))
+    if requirements is not None:
+        broken = qualification_missing(requirements, occurrence, tz)
+        if broken is not None:
+            found.append(broken)
     return found
+
+
+def qualification_missing(
+    requirements: Requirements, occurrence: Occurrence, tz: ZoneInfo
+) -> Violation | None:
+    """The required qualifications the booker does not hold valid through the occurrence's
+    last local day (a van booked for a weekend needs the licence on the Sunday too)."""
+    day = (occurrence.end - timedelta(microseconds=1)).astimezone(tz).date()
+    missing = requirements.missing(day)
+    if not missing:
+        return None
+    return Violation("qualification_required", {"names": missing, "date": day})
 
 
 def blocking(broken: list[Violation], override_rules: bool) -> list[Violation]:
@@ -160,6 +179,8 @@ def refuse_rules(refused: list[tuple[Occurrence, list[Violation]]], *, series: b
     with the dates for a series, and each refused occurrence with its rules."""
     first_violation = refused[0][1][0]
     message = rule_message(first_violation)
+    # A missing qualification is about the person and the resource, not the time.
+    field = "resource_id" if first_violation.code == "qualification_required" else "start"
     if series:
         dates = ", ".join(format_datetime(o.start, "short") for o, _v in refused[:5])
         message = ngettext(
@@ -172,7 +193,7 @@ def refuse_rules(refused: list[tuple[Occurrence, list[Violation]]], *, series: b
     raise RuleViolation(
         message,
         code=first_violation.code,
-        fields={"start": [rule_message(v) for v in refused[0][1]]},
+        fields={field: [rule_message(v) for v in refused[0][1]]},
         occurrences=[
             {**conflict_json(o.start, o.end), "rules": [v.code for v in violations]}
             for o, violations in refused

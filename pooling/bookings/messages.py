@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
-from flask_babel import ngettext
 
 from pooling.bookings.rules import Violation
 from pooling.resources.describe import weekday_names
@@ -31,6 +31,18 @@ def _closure_message(p: dict) -> str:
     if p.get("reason"):
         return _("Closed: %(reason)s (closure).", reason=p["reason"])
     return _("The resource is closed during this time (closure).")
+
+
+def _qualification_message(p: dict) -> str:
+    names = list(p.get("names") or [])
+    day = p.get("date")
+    return ngettext(
+        "Missing qualification: %(names)s, required to book this resource and valid on %(date)s.",
+        "Missing qualifications: %(names)s, required to book this resource and valid on %(date)s.",
+        len(names),
+        names=", ".join(names),
+        date=format_date(day, "full") if day else "",
+    )
 
 
 def rule_message(violation: Violation) -> str:
@@ -78,6 +90,7 @@ def rule_message(violation: Violation) -> str:
             "(daylight-saving change)."
         ),
         "inactive": lambda: _("This resource is deactivated and cannot be booked."),
+        "qualification_required": lambda: _qualification_message(p),
     }.get(violation.code, lambda: violation.code)()
 
 

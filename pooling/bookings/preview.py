@@ -24,6 +24,7 @@ from pooling.bookings.shares import clean_shares
 from pooling.core.db import utcnow
 from pooling.core.time import pole_tz
 from pooling.extensions import db
+from pooling.qualifications import services as qualifications
 from pooling.resources.models import Resource
 
 FREE, TAKEN, BROKEN = "free", "taken", "rule"
@@ -76,9 +77,12 @@ def preview_booking(
     span_end = max(o.end for o in occurrences)
     closures, taken = queries.timeline_facts(resource, span_start, span_end, with_closures=True)
     quotas = QuotaBook(organisation, resource, tz)
+    requirements = qualifications.requirements(actor, resource)
     items: list[PreviewItem] = []
     for occurrence in occurrences:
-        broken = evaluation.violations(resource, rules, tz, now, occurrence, quantity, closures)
+        broken = evaluation.violations(
+            resource, rules, tz, now, occurrence, quantity, closures, requirements
+        )
         blocking = evaluation.blocking(broken, request.override_rules)
         if blocking:
             items.append(

@@ -40,6 +40,7 @@ from pooling.core.errors import Conflict, NotAllowed, NotFound, RuleViolation
 from pooling.core.time import pole_tz
 from pooling.extensions import db
 from pooling.notifications.services import notify
+from pooling.qualifications import services as qualifications
 from pooling.resources.models import Resource
 
 # What to do with a series when some dates are taken: book nothing, or book the free ones.
@@ -129,11 +130,15 @@ def create_booking(
     span_end = max(o.end for o in occurrences)
     # The resource is locked: what is held now stays held until this transaction ends.
     closures, taken = queries.timeline_facts(resource, span_start, span_end, with_closures=True)
+    # The booker is the actor: what the resource requires, checked on each occurrence's date.
+    requirements = qualifications.requirements(actor, resource)
     accepted: list[tuple[Occurrence, list[Violation]]] = []
     skipped: list[dict] = []
     refused: list[tuple[Occurrence, list[Violation]]] = []
     for occurrence in occurrences:
-        broken = evaluation.violations(resource, rules, tz, now, occurrence, quantity, closures)
+        broken = evaluation.violations(
+            resource, rules, tz, now, occurrence, quantity, closures, requirements
+        )
         blocking = evaluation.blocking(broken, request.override_rules)
         if blocking:
             refused.append((occurrence, blocking))
@@ -337,6 +342,8 @@ def move_booking(
             occurrence,
             quantity,
             queries.closures(resource, start, end),
+            # Moved, the booking is still its booker's: their qualifications on the new date.
+            qualifications.requirements(booking.user, resource),
         )
         blocking = evaluation.blocking(broken, change.override_rules)
         if blocking:

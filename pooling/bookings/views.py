@@ -163,6 +163,7 @@ def new():
     return render_template(
         "bookings/new.html",
         form=form,
+        missing_qualifications=form.missing_qualifications,
         preview=preview,
         description=description,
         refused_dates=refused_dates,

@@ -14,10 +14,12 @@ from wtforms import (
     IntegerField,
     SearchField,
     SelectField,
+    SelectMultipleField,
     StringField,
     TextAreaField,
 )
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from pooling.core.forms import PoolingForm
 from pooling.core.time import NonexistentLocalTime, local_day_bounds, local_to_utc
@@ -78,9 +80,16 @@ class ResourceForm(PoolingForm):
     )
     max_advance_days = IntegerField(_l("Maximum days ahead"), default=365, validators=[Optional()])
     closed_on_public_holidays = BooleanField(_l("Closed on public holidays"), default=True)
+    required_qualifications = SelectMultipleField(
+        _l("Required qualifications"),
+        coerce=int,
+        widget=ListWidget(prefix_label=False),
+        option_widget=CheckboxInput(),
+    )
 
-    def __init__(self, *args, organisations=(), people=(), **kwargs) -> None:
+    def __init__(self, *args, organisations=(), people=(), qualifications=(), **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        self.required_qualifications.choices = [(q.id, q.name) for q in qualifications]
         self.kind.choices = list(RESOURCE_KINDS.items())
         self.owner_organisation_id.choices = [("", _l("None (the pole)"))] + [
             (str(o.id), o.name) for o in organisations

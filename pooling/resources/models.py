@@ -68,6 +68,10 @@ class Resource(db.Model):
 
     owner_organisation = relationship("Organisation")
     staff_user = relationship("User")
+    # What the booker must hold, valid on the booking's date (pooling.qualifications).
+    required_qualifications = relationship(
+        "Qualification", secondary="resource_qualifications", order_by="Qualification.name"
+    )
 
     @property
     def records_check_in(self) -> bool:

@@ -19,6 +19,7 @@ from pooling.core.errors import NotAllowed, NotFound, RuleViolation
 from pooling.core.time import pole_tz
 from pooling.extensions import db
 from pooling.organisations.models import Organisation
+from pooling.qualifications.models import Qualification
 from pooling.resources.models import RESOURCE_KINDS, Closure, Resource, default_opening_hours
 from pooling.resources.opening_hours import OpeningHoursError, normalise_opening_hours
 from pooling.resources.permissions import can_manage_resources, can_see_resource
@@ -91,6 +92,8 @@ class ResourceValues:
     min_notice_minutes: int | None = None
     max_advance_days: int | None = None
     closed_on_public_holidays: bool | None = None
+    # The ids of the qualifications a booker must hold (pooling.qualifications).
+    required_qualifications: tuple[int, ...] | None = None
     cleared: frozenset[str] = frozenset()
 
     def given(self) -> dict[str, Any]:
@@ -123,6 +126,7 @@ CLEARABLE = frozenset(
         "staff_user_id",
         "min_duration_minutes",
         "max_duration_minutes",
+        "required_qualifications",
     }
 )
 
@@ -143,7 +147,9 @@ def _clean(values: ResourceValues, current: Resource | None) -> dict:
     given = values.given()
     out: dict = {}
     for key in sorted(values.cleared):
-        if key in CLEARABLE:
+        if key == "required_qualifications":
+            out[key] = []
+        elif key in CLEARABLE:
             out[key] = "" if key in TEXT_LIMITS else None
         else:
             errors[key] = [_("This value is required.")]
@@ -184,6 +190,15 @@ def _clean(values: ResourceValues, current: Resource | None) -> dict:
             out["opening_hours"] = normalise_opening_hours(dict(values.opening_hours))
         except OpeningHoursError as error:
             errors["opening_hours"] = [_opening_message(error.args[0])]
+    if "required_qualifications" in given:
+        wanted = list(dict.fromkeys(values.required_qualifications))
+        found = {
+            q.id: q
+            for q in db.session.scalars(select(Qualification).where(Qualification.id.in_(wanted)))
+        }
+        if len(found) != len(wanted):
+            errors["required_qualifications"] = [_("This qualification does not exist.")]
+        out["required_qualifications"] = [found[i] for i in wanted if i in found]
     low = out.get("min_duration_minutes", current.min_duration_minutes if current else None)
     high = out.get("max_duration_minutes", current.max_duration_minutes if current else None)
     if low is not None and high is not None and low > high:
@@ -205,6 +220,7 @@ def _snapshot(resource: Resource) -> dict:
         "owner_organisation_id": resource.owner_organisation_id,
         "active": resource.active,
         "rules": resource.rules,
+        "required_qualifications": [q.id for q in resource.required_qualifications],
     }
 
 

@@ -18,6 +18,7 @@ from pooling.core.time import pole_tz, utcnow
 from pooling.extensions import db
 from pooling.organisations.forms import ConfirmForm
 from pooling.organisations.services import list_organisations
+from pooling.qualifications.services import list_qualifications, missing_today
 from pooling.resources import describe, services
 from pooling.resources.forms import CatalogueFilterForm, ClosureForm, ResourceForm
 from pooling.resources.permissions import can_manage_resources
@@ -110,6 +111,7 @@ def render_detail(resource, closure_form: ClosureForm, status: int = 200):
         closures=services.upcoming_closures(resource.id, utcnow()),
         holidays=coming_holidays() if resource.closed_on_public_holidays else [],
         closure_form=closure_form,
+        missing_qualifications=missing_today(current_user, resource),
     ), status
 
 
@@ -136,6 +138,7 @@ def _values_from(form: ResourceForm) -> services.ResourceValues | None:
     return services.ResourceValues(
         **values,
         opening_hours=opening_hours,
+        required_qualifications=tuple(form.required_qualifications.data or ()),
         cleared=frozenset(key for key, value in values.items() if value is None),
     )
 
@@ -152,7 +155,11 @@ def _owner_choices(resource=None) -> list:
 @login_required
 def create():
     require_coordinator()
-    form = ResourceForm(organisations=_owner_choices(), people=active_people())
+    form = ResourceForm(
+        organisations=_owner_choices(),
+        people=active_people(),
+        qualifications=list_qualifications(),
+    )
     if request.method == "GET":
         form.fill_opening_hours(services.default_opening_hours())
         return render_template("resources/form.html", form=form, resource=None)
@@ -176,11 +183,15 @@ def create():
 def edit(resource_id: int):
     resource = services.get_resource_for_edit(current_user, resource_id)
     form = ResourceForm(
-        obj=resource, organisations=_owner_choices(resource), people=active_people()
+        obj=resource,
+        organisations=_owner_choices(resource),
+        people=active_people(),
+        qualifications=list_qualifications(),
     )
     if request.method == "GET":
         form.owner_organisation_id.data = str(resource.owner_organisation_id or "")
         form.staff_user_id.data = str(resource.staff_user_id or "")
+        form.required_qualifications.data = [q.id for q in resource.required_qualifications]
         form.fill_opening_hours(resource.opening_hours)
         return render_template("resources/form.html", form=form, resource=resource)
     if form.validate_on_submit():

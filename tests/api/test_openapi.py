@@ -10,6 +10,9 @@ from hypothesis import HealthCheck, given, settings
 from openapi_spec_validator import OpenAPIV31SpecValidator
 
 from pooling.api.openapi import build_document
+from pooling.core.actors import SYSTEM
+from pooling.extensions import db
+from pooling.qualifications import services as qualifications
 from tests.factories import (
     make_coordinator,
     make_organisation,
@@ -83,6 +86,11 @@ def test_every_endpoint_of_the_contract_is_documented(app):
         ("post", "/api/v1/feeds"),
         ("delete", "/api/v1/feeds/{feed_id}"),
         ("get", "/ical/{secret}.ics"),
+        ("get", "/api/v1/qualifications"),
+        ("post", "/api/v1/qualifications"),
+        ("get", "/api/v1/qualifications/{qualification_id}/holders"),
+        ("post", "/api/v1/qualifications/{qualification_id}/holders"),
+        ("delete", "/api/v1/qualifications/{qualification_id}/holders/{user_id}"),
     }
     assert expected <= {(m, p) for p, item in paths.items() for m in item}
 
@@ -105,16 +113,21 @@ def populated(app):
     make_resource("Salle Jaurès", capacity=12, owner_organisation_id=organisation.id)
     make_resource("Chaises pliantes", kind="equipment", quantity=40, unit="chaise")
     make_resource("Ancienne salle", active=False)
-    make_user(organisation, role="org_admin")
+    holder = make_user(organisation, role="org_admin")
+    permis = qualifications.create_qualification(SYSTEM, "Permis B", 60)
+    qualifications.record_holder(SYSTEM, permis.id, holder.id)
+    db.session.commit()
     return make_token(make_coordinator())
 
 
 def test_read_endpoints_answer_as_the_document_says(app, populated):
-    """Generated calls to the reads of me, organisations and resources: no 5xx, answers fit."""
+    """Generated calls to the reads of me, organisations, resources and qualifications (with
+    their holders): no 5xx, answers fit."""
     app.config["API_RATE_LIMIT"] = "100000 per minute"
     schemathesis.experimental.OPEN_API_3_1.enable()
     schema = schemathesis.from_dict(build_document(), app=app).include(
-        method="GET", path_regex=r"^/api/v1/(me|organisations|resources)(/\{[a-z_]+\})?$"
+        method="GET",
+        path_regex=r"^/api/v1/(me|organisations|resources|qualifications)(/\{[a-z_]+\})?(/holders)?$",
     )
     headers = {"Authorization": f"Bearer {populated}"}
     checks = (
@@ -124,7 +137,7 @@ def test_read_endpoints_answer_as_the_document_says(app, populated):
         schemathesis.checks.response_schema_conformance,
     )
     operations = [result.ok() for result in schema.get_all_operations()]
-    assert len(operations) == 5
+    assert len(operations) == 8
 
     for operation in operations:
 

@@ -238,6 +238,22 @@ EXPECTED: dict[str, tuple[str, ...]] = {
     # lacks the reminder delay: nothing is saved).
     "GET mail_preferences.edit": ("302 200 200 200 200",),
     "POST mail_preferences.save": ("302 422 422 422 422",),
+
+    # -- Qualifications: everybody reads the list; coordinators define them; coordinators, and
+    # referents for the people of their organisation, record and remove holders. Own = a
+    # qualification held by alpha's member, other = one held by beta's member (the body names
+    # that side's member).
+    "GET qualifications.index": ("302 200 200 200 200",),
+    "POST qualifications.create": ("302 403 403 403 422",),
+    "GET qualifications.detail": ("302 403 403 200 200", "302 403 403 200 200"),
+    "POST qualifications.record_holder": ("302 403 403 302* 302*", "302 403 403 422 302*"),
+    "POST qualifications.remove_holder": ("302 403 403 302* 302*", "302 403 403 404 302*"),
+    "GET api.list_qualifications": ("401 200 200 200 200",),
+    "POST api.create_qualification": ("401 403 403 403 422",),
+    "GET api.get_qualification": ("401 200 200 200 200", "401 200 200 200 200"),
+    "GET api.list_holders": ("401 403 403 200 200", "401 403 403 200 200"),
+    "POST api.record_holder": ("401 403 403 200* 200*", "401 403 403 422 200*"),
+    "DELETE api.remove_holder": ("401 403 403 204* 204*", "401 403 403 404 204*"),
 }
 # fmt: on
 
@@ -248,6 +264,10 @@ BODIES = {
         f"res-{world.ids['resource_id'][side]}": "ANA-ROOM"
     },
     "POST feeds.create": lambda world, side: {"scope": "me"},
+    "POST qualifications.record_holder": lambda world, side: {
+        "user_id": world.ids["user_id"][side]
+    },
+    "POST api.record_holder": lambda world, side: {"user_id": world.ids["user_id"][side]},
 }
 # Query strings that name the side's organisation where a route reads one from the query.
 QUERIES = {

@@ -5,8 +5,8 @@ Built with the tests' one builder (tests/world.py: ``World``, the ``alpha_and_be
 Two member organisations (alpha and beta), a member and a referent in each, a coordinator;
 a room owned by each organisation (approval required, so bookings stay pending), a weekly
 series of two bookings by each organisation's member, a cost period, a calendar feed, an
-API token, a closure, a quota, a manual usage line and a proposed co-organisation share of
-each side. ``restore()`` puts every
+API token, a closure, a quota, a manual usage line, a proposed co-organisation share and a
+qualification held by its member, of each side. ``restore()`` puts every
 table back as it was, so that a test whose request wrote something leaves no trace.
 """
 
@@ -25,6 +25,7 @@ from pooling.accounts.models import ApiToken, Membership
 from pooling.core.actors import SYSTEM
 from pooling.extensions import db
 from pooling.mail.models import OutboxMail
+from pooling.qualifications import services as qualifications
 from pooling.resources import services as resources
 from tests.conftest import _fresh_request_globals
 from tests.world import ALWAYS_OPEN, World, alpha_and_beta
@@ -189,6 +190,15 @@ def build_world(app: Flask) -> World:
         db.session.add(mail)
         db.session.flush()
         mails[side] = mail.id
+    # Qualifications are the pole's: "own" and "other" are two distinct ones, each held by
+    # the member of its side (alpha's referent records for alpha's member only).
+    qualifications_by_side = {
+        side: qualifications.create_qualification(SYSTEM, name)
+        for side, name in (("own", "Permis B"), ("other", "HACCP"))
+    }
+    holders = {"own": world["member"], "other": world["other_member"]}
+    for side, qualification in qualifications_by_side.items():
+        qualifications.record_holder(SYSTEM, qualification.id, holders[side].id)
     db.session.commit()
 
     def membership_of(actor: str) -> int:
@@ -225,6 +235,10 @@ def build_world(app: Flask) -> World:
         "name": pair("occupancy", "kinds"),
         "secret": pair("no-such-invitation", "no-such-invitation"),
         "mail_id": pair(mails["own"], mails["other"]),
+        "qualification_id": pair(
+            qualifications_by_side["own"].id, qualifications_by_side["other"].id
+        ),
+        "user_id": pair(holders["own"].id, holders["other"].id),
     }
     world.snapshot()
     return world

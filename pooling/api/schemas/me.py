@@ -10,6 +10,7 @@ from config import Config
 from pooling.accounts.models import ROLES
 from pooling.api.schemas.common import Answer
 from pooling.api.schemas.organisations import OrganisationRef
+from pooling.api.schemas.qualifications import HeldQualification
 
 MembershipRole = Literal[tuple(ROLES)]  # type: ignore[valid-type]
 Role = Literal[(*ROLES, "coordinator")]  # type: ignore[valid-type]
@@ -37,3 +38,7 @@ class Me(Answer):
         OrganisationRef | None, Field(description="The main organisation, if any.")
     ]
     organisations: Annotated[list[Membership], Field(description="Every membership.")]
+    qualifications: Annotated[
+        list[HeldQualification],
+        Field(description="The qualifications the caller holds, with their last valid day."),
+    ]

@@ -105,6 +105,16 @@ class ResourceInput(RuleFields):
     staff_user_id: Id | None = None
     active: bool | None = None
     rules: Rules | None = None
+    required_qualifications: Annotated[
+        list[Id] | None,
+        Field(
+            max_length=100,
+            description=(
+                "The ids of the qualifications a booker must hold, valid on the booking's date "
+                "(replaces the list; [] or null: none)."
+            ),
+        ),
+    ] = None
 
 
 class ResourceQuery(Paging):
@@ -161,3 +171,9 @@ class Resource(Answer):
     ]
     active: bool
     rules: ResourceRules
+    required_qualifications: Annotated[
+        list[int],
+        Field(
+            description="The ids of the qualifications a booker must hold on the booking's date."
+        ),
+    ]

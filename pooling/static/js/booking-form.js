@@ -1,4 +1,5 @@
-// Booking form: show only the recurrence fields that apply to the chosen repetition.
+// Booking form: show only the recurrence fields that apply to the chosen repetition, and
+// the notice of a missing qualification for the chosen resource.
 // The form works the same without this script (every field is then visible).
 (function () {
   "use strict";
@@ -32,6 +33,13 @@
     show(document.getElementById("on_conflict-group"), repeating);
     var partner = document.getElementById("co_organisation_id");
     show(box("co_share"), Boolean(partner && partner.value));
+    // The notice of a missing qualification follows the chosen resource.
+    var resource = document.getElementById("resource_id");
+    var chosen = resource ? resource.value : "";
+    var notices = form.querySelectorAll(".qualification-notice[data-resource-id]");
+    for (var i = 0; i < notices.length; i += 1) {
+      notices[i].hidden = notices[i].getAttribute("data-resource-id") !== chosen;
+    }
   }
 
   form.addEventListener("change", update);

@@ -1,0 +1,1 @@
+"""Qualifications (habilitations): what a person must hold, valid on the day, to book a resource."""
