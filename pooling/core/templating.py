@@ -16,6 +16,8 @@ from flask_babel import (
     to_user_timezone,
 )
 
+from pooling.core import formats
+
 
 def local_datetime(value: datetime | None, style: str = "medium") -> str:
     """An instant in the pole's time zone, in the reader's language."""
@@ -64,6 +66,17 @@ def number(value, pattern: str = "#,##0.##") -> str:
         return str(value)
 
 
+def csv_variants(endpoint: str, **values) -> dict[str, str]:
+    """The two links of a CSV export: French spreadsheets (default) and international."""
+    from flask import url_for
+
+    values.pop("format", None)
+    return {
+        "french": url_for(endpoint, **values),
+        "international": url_for(endpoint, **values, format="international"),
+    }
+
+
 def url_with_lang(lang: str) -> str:
     """The current page with ``?lang=`` set, for the language switch."""
     args = request.args.to_dict()
@@ -81,6 +94,14 @@ def init_templating(app: Flask) -> None:
     app.add_template_filter(local_range)
     app.add_template_filter(money)
     app.add_template_filter(number)
+    app.add_template_filter(formats.count)
+    app.add_template_filter(formats.quantity)
+    app.add_template_filter(formats.month_name)
+    app.add_template_filter(formats.day_range)
+    app.add_template_filter(formats.last_day)
+    app.add_template_filter(formats.sentence_case)
+    app.add_template_filter(formats.counted)
+    app.add_template_global(csv_variants)
     app.add_template_global(url_with_lang)
     app.add_template_global(lambda: str(get_locale()), "current_locale")
 

@@ -56,13 +56,19 @@ def test_usage_csv_export_holds_the_table(pole, login):
     assert response.mimetype == "text/csv"
     lines = response.get_data(as_text=True).lstrip("\ufeff").splitlines()
     assert len(lines) == 4
-    assert "Gamma;12.00;12.00;250.00;2;1;48.0" in lines
+    assert "Gamma;12,00;12,00;250,00;2;1;48,0" in lines
+    international = login(pole.coordinator).get(
+        "/dashboard/export/usage.csv" + OCTOBER + "&format=international"
+    )
+    text = international.get_data(as_text=True)
+    assert not text.startswith("\ufeff")
+    assert "Gamma,12.00,12.00,250.00,2,1,48.0" in text.splitlines()
 
 
 def test_referent_usage_csv_holds_only_their_organisation(pole, login):
     response = login(pole.referent_b).get("/dashboard/export/usage.csv" + OCTOBER)
     body = response.get_data(as_text=True)
-    assert "Beta;6.00" in body and "Alpha" not in body and "Gamma" not in body
+    assert "Beta;6,00" in body and "Alpha" not in body and "Gamma" not in body
 
 
 def test_heatmap_csv_has_a_row_per_weekday(pole, login):
@@ -70,7 +76,7 @@ def test_heatmap_csv_has_a_row_per_weekday(pole, login):
     lines = response.get_data(as_text=True).lstrip("\ufeff").splitlines()
     assert len(lines) == 8
     tuesday = lines[2].split(";")
-    assert tuesday[1 + 9] == "3.00" and tuesday[1 + 10] == "3.00"
+    assert tuesday[1 + 9] == "3,00" and tuesday[1 + 10] == "3,00"
 
 
 def test_unknown_table_is_not_found(pole, login):
@@ -97,9 +103,9 @@ def test_in_kind_rate_values_hours_lent_to_others_in_the_report(pole, login):
     report = client.get("/dashboard/report.csv?start=2026-10-01&end=2026-10-31")
     body = report.get_data(as_text=True)
     # Beta used Alpha's room 4 h (20 and 27 October): 4 h x 10 = 40.
-    assert "Salle A (Alpha);40.00" in body
+    assert "Salle A (Alpha);40,00" in body
     assert ";3;" in body  # three organisations sharing
-    assert ";33.3;" in body  # 2 of 6 confirmed bookings made by another than the owner
+    assert ";33,3;" in body  # 2 of 6 confirmed bookings made by another than the owner
 
 
 def test_negative_in_kind_rate_is_refused_and_nothing_written(pole, login):
