@@ -162,3 +162,28 @@ def test_dashboard_and_report_show_the_cost_period_split(pole, login):
     )
     costs_section = referent_page[referent_page.index('id="h-costs"') :]
     assert "Beta" in costs_section and "Alpha" not in costs_section
+
+
+def test_dashboard_reads_months_by_name_days_as_a_range_and_figures_without_zeros(pole, login):
+    client = login(pole.coordinator)
+    french = client.get("/dashboard/" + OCTOBER + "&lang=fr").get_data(as_text=True)
+    assert "Du 1er au 31 octobre 2026" in french
+    assert '<th scope="row">octobre 2026</th>' in french and "2026-10<" not in french
+    assert ">3</td>" in french and ">3.00<" not in french and ">3,00<" not in french
+    assert "250,00" not in french and ">250<" in french  # km of the meter, counted
+    assert "/dashboard/export/usage.csv?" in french and "format=international" in french
+    english = client.get("/dashboard/" + OCTOBER + "&lang=en").get_data(as_text=True)
+    assert "1–31 October 2026" in english and "October 2026</th>" in english
+
+
+def test_trend_csv_names_the_months(pole, login):
+    response = login(pole.coordinator).get("/dashboard/export/trend.csv" + OCTOBER + "&lang=fr")
+    lines = response.get_data(as_text=True).lstrip("\ufeff").splitlines()
+    assert lines[1].startswith("octobre 2026;")
+
+
+def test_report_states_its_days_as_a_range(pole, login):
+    page = login(pole.coordinator).get("/dashboard/report?start=2026-10-01&end=2026-10-31&lang=fr")
+    text = page.get_data(as_text=True)
+    assert "du 1er au 31 octobre 2026" in text
+    assert "dashboard/report.csv?" in text and "format=international" in text
