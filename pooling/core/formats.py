@@ -32,12 +32,15 @@ def count(value) -> str:
     return format_decimal(figure, "#,##0")
 
 
-def quantity(value, decimals: int = 2) -> str:
-    """A measured figure without useless zeros: ``45230.00`` -> ``45 230``, ``12.50`` -> ``12,5``."""
+def number(value, pattern: str = "#,##0.##") -> str:
+    """A figure in the reader's format without useless zeros: ``45230.00`` -> ``45 230``,
+    ``12.50`` -> ``12,5`` in French; a dash when there is none."""
+    if value is None or value == "":
+        return "–"
     figure = as_decimal(value)
     if figure is None:
-        return "" if value is None else str(value)
-    return format_decimal(figure, "#,##0." + "#" * decimals)
+        return str(value)
+    return format_decimal(figure, pattern)
 
 
 def month_name(value: str | date) -> str:

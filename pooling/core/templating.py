@@ -10,7 +10,6 @@ from flask_babel import (
     format_currency,
     format_date,
     format_datetime,
-    format_decimal,
     format_time,
     get_locale,
     to_user_timezone,
@@ -56,16 +55,6 @@ def money(value: Decimal | int | str | None) -> str:
     return format_currency(Decimal(value), current_app.config["POOLING_CURRENCY"])
 
 
-def number(value, pattern: str = "#,##0.##") -> str:
-    """A figure in the reader's format (``1 249,5`` in French); a dash when there is none."""
-    if value is None or value == "":
-        return "–"
-    try:
-        return format_decimal(Decimal(str(value)), pattern)
-    except (ArithmeticError, ValueError):
-        return str(value)
-
-
 def csv_variants(endpoint: str, **values) -> dict[str, str]:
     """The two links of a CSV export: French spreadsheets (default) and international."""
     from flask import url_for
@@ -93,9 +82,8 @@ def init_templating(app: Flask) -> None:
     app.add_template_filter(local_time)
     app.add_template_filter(local_range)
     app.add_template_filter(money)
-    app.add_template_filter(number)
+    app.add_template_filter(formats.number)
     app.add_template_filter(formats.count)
-    app.add_template_filter(formats.quantity)
     app.add_template_filter(formats.month_name)
     app.add_template_filter(formats.day_range)
     app.add_template_filter(formats.last_day)

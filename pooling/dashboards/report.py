@@ -159,7 +159,7 @@ def report_rows(report: ActivityReport) -> list[list]:
                 line.value,
                 _(
                     "%(hours)s h × %(rate)s",
-                    hours=formats.quantity(line.hours),
+                    hours=formats.number(line.hours),
                     rate=money(line.hourly_rate),
                 ),
             ]

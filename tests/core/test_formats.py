@@ -21,7 +21,7 @@ from pooling.core.formats import (
     default_plural,
     last_day,
     month_name,
-    quantity,
+    number,
     split_minutes,
     to_minutes,
 )
@@ -64,11 +64,11 @@ def test_counts_have_no_decimals_and_group_thousands():
 
 
 def test_measured_figures_drop_useless_zeros_and_use_a_decimal_comma():
-    assert spaces(quantity(Decimal("45230.00"))) == "45 230"
-    assert quantity(Decimal("8.00")) == "8"
-    assert quantity(Decimal("12.50")) == "12,5"
+    assert spaces(number(Decimal("45230.00"))) == "45 230"
+    assert number(Decimal("8.00")) == "8"
+    assert number(Decimal("12.50")) == "12,5"
     with force_locale("en"):
-        assert quantity(Decimal("12.50")) == "12.5"
+        assert number(Decimal("12.50")) == "12.5"
 
 
 def test_months_are_named_in_the_readers_language():
