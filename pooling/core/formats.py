@@ -43,6 +43,14 @@ def number(value, pattern: str = "#,##0.##") -> str:
     return format_decimal(figure, pattern)
 
 
+def percent(value, pattern: str = "#,##0.#") -> str:
+    """A figure already in percent with its sign: ``33,3 %`` in French, ``33.3%`` in English;
+    a dash when there is none."""
+    if value is None or value == "":
+        return "–"
+    return number(value, pattern) + ("\u00a0%" if _french() else "%")
+
+
 def month_name(value: str | date) -> str:
     """A month by name: ``2026-12`` -> ``décembre 2026`` in French, ``December 2026`` in English."""
     if isinstance(value, str):

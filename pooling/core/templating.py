@@ -84,6 +84,7 @@ def init_templating(app: Flask) -> None:
     app.add_template_filter(money)
     app.add_template_filter(formats.number)
     app.add_template_filter(formats.count)
+    app.add_template_filter(formats.percent)
     app.add_template_filter(formats.month_name)
     app.add_template_filter(formats.day_range)
     app.add_template_filter(formats.last_day)

@@ -22,6 +22,7 @@ from pooling.core.formats import (
     last_day,
     month_name,
     number,
+    percent,
     split_minutes,
     to_minutes,
 )
@@ -69,6 +70,13 @@ def test_measured_figures_drop_useless_zeros_and_use_a_decimal_comma():
     assert number(Decimal("12.50")) == "12,5"
     with force_locale("en"):
         assert number(Decimal("12.50")) == "12.5"
+
+
+def test_percentages_keep_a_no_break_space_in_french_only():
+    assert percent(Decimal("33.33")) == f"33,3{NB}%"
+    with force_locale("en"):
+        assert percent(Decimal("33.33")) == "33.3%"
+    assert percent(None) == "–"
 
 
 def test_months_are_named_in_the_readers_language():
