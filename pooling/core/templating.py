@@ -16,6 +16,7 @@ from flask_babel import (
 )
 
 from pooling.core import formats
+from pooling.core.csv_export import INTERNATIONAL
 
 
 def local_datetime(value: datetime | None, style: str = "medium") -> str:
@@ -55,15 +56,12 @@ def money(value: Decimal | int | str | None) -> str:
     return format_currency(Decimal(value), current_app.config["POOLING_CURRENCY"])
 
 
-def csv_variants(endpoint: str, **values) -> dict[str, str]:
-    """The two links of a CSV export: French spreadsheets (default) and international."""
+def international_csv_url(endpoint: str, **values) -> str:
+    """The link to the international variant of a CSV export ("," and "." decimals, no BOM)."""
     from flask import url_for
 
     values.pop("format", None)
-    return {
-        "french": url_for(endpoint, **values),
-        "international": url_for(endpoint, **values, format="international"),
-    }
+    return url_for(endpoint, **values, format=INTERNATIONAL)
 
 
 def url_with_lang(lang: str) -> str:
@@ -90,7 +88,7 @@ def init_templating(app: Flask) -> None:
     app.add_template_filter(formats.last_day)
     app.add_template_filter(formats.sentence_case)
     app.add_template_filter(formats.counted)
-    app.add_template_global(csv_variants)
+    app.add_template_global(international_csv_url)
     app.add_template_global(url_with_lang)
     app.add_template_global(lambda: str(get_locale()), "current_locale")
 
