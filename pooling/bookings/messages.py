@@ -6,7 +6,12 @@ from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
 
 from pooling.bookings.rules import Violation
-from pooling.resources.describe import weekday_names
+from pooling.resources.describe import describe_duration, weekday_names
+
+
+def _duration(p: dict) -> str:
+    """A rule's duration in words, in the largest units that fit ("1 day", "1 hour and 30 minutes")."""
+    return describe_duration(int(p.get("minutes") or 0))
 
 
 def _opening_hours_message(p: dict) -> str:
@@ -51,8 +56,8 @@ def rule_message(violation: Violation) -> str:
     return {
         "in_past": lambda: _("Bookings cannot start in the past."),
         "min_notice": lambda: _(
-            "This resource must be booked at least %(minutes)s minutes in advance (minimum notice).",
-            minutes=p.get("minutes"),
+            "This resource must be booked at least %(duration)s in advance (minimum notice).",
+            duration=_duration(p),
         ),
         "max_advance": lambda: _(
             "This resource cannot be booked more than %(days)s days ahead.", days=p.get("days")
@@ -67,12 +72,12 @@ def rule_message(violation: Violation) -> str:
             minutes=p.get("minutes"),
         ),
         "min_duration": lambda: _(
-            "The booking is too short: at least %(minutes)s minutes (minimum duration).",
-            minutes=p.get("minutes"),
+            "The booking is too short: at least %(duration)s (minimum duration).",
+            duration=_duration(p),
         ),
         "max_duration": lambda: _(
-            "The booking is too long: at most %(minutes)s minutes (maximum duration).",
-            minutes=p.get("minutes"),
+            "The booking is too long: at most %(duration)s (maximum duration).",
+            duration=_duration(p),
         ),
         "opening_hours": lambda: _opening_hours_message(p),
         "closure": lambda: _closure_message(p),

@@ -40,6 +40,7 @@ class PlannedResource:
     capacity: int | None = None
     location: str = ""
     unit: str = ""
+    unit_plural: str = ""
     min_duration_minutes: int | None = None
     closed_on_public_holidays: bool = True
 

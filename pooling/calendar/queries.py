@@ -52,6 +52,7 @@ def planned(resource: Resource) -> planning.PlannedResource:
         capacity=resource.capacity,
         location=resource.location or "",
         unit=resource.unit or "",
+        unit_plural=resource.unit_plural or "",
         min_duration_minutes=resource.min_duration_minutes,
         closed_on_public_holidays=resource.closed_on_public_holidays,
     )

@@ -10,11 +10,13 @@ from flask_babel import (
     format_currency,
     format_date,
     format_datetime,
-    format_decimal,
     format_time,
     get_locale,
     to_user_timezone,
 )
+
+from pooling.core import formats
+from pooling.core.csv_export import INTERNATIONAL
 
 
 def local_datetime(value: datetime | None, style: str = "medium") -> str:
@@ -54,14 +56,12 @@ def money(value: Decimal | int | str | None) -> str:
     return format_currency(Decimal(value), current_app.config["POOLING_CURRENCY"])
 
 
-def number(value, pattern: str = "#,##0.##") -> str:
-    """A figure in the reader's format (``1 249,5`` in French); a dash when there is none."""
-    if value is None or value == "":
-        return "–"
-    try:
-        return format_decimal(Decimal(str(value)), pattern)
-    except (ArithmeticError, ValueError):
-        return str(value)
+def international_csv_url(endpoint: str, **values) -> str:
+    """The link to the international variant of a CSV export ("," and "." decimals, no BOM)."""
+    from flask import url_for
+
+    values.pop("format", None)
+    return url_for(endpoint, **values, format=INTERNATIONAL)
 
 
 def url_with_lang(lang: str) -> str:
@@ -80,7 +80,15 @@ def init_templating(app: Flask) -> None:
     app.add_template_filter(local_time)
     app.add_template_filter(local_range)
     app.add_template_filter(money)
-    app.add_template_filter(number)
+    app.add_template_filter(formats.number)
+    app.add_template_filter(formats.count)
+    app.add_template_filter(formats.percent)
+    app.add_template_filter(formats.month_name)
+    app.add_template_filter(formats.day_range)
+    app.add_template_filter(formats.last_day)
+    app.add_template_filter(formats.sentence_case)
+    app.add_template_filter(formats.counted)
+    app.add_template_global(international_csv_url)
     app.add_template_global(url_with_lang)
     app.add_template_global(lambda: str(get_locale()), "current_locale")
 

@@ -343,15 +343,16 @@ def true_up(actor: User, period_id: int) -> dict:
 
 
 def statement_export(
-    actor: User, period_id: int, organisation_id: int | None = None
+    actor: User, period_id: int, organisation_id: int | None = None, codes: bool = False
 ) -> tuple[CostPeriod, list[list]]:
-    """Statement rows of one organisation, or of every organisation the actor may read."""
+    """Statement rows of one organisation, or of every organisation the actor may read;
+    ``codes`` adds the category and rule codes beside their labels."""
     period = get_period(actor, period_id)
     if organisation_id is not None:
         statement(actor, period_id, organisation_id)  # permission and existence checks
     document = period_allocation(actor, period_id)
     wanted = {organisation_id} if organisation_id is not None else None
-    return period, exports.statement_rows(document, wanted)
+    return period, exports.statement_rows(document, wanted, codes=codes)
 
 
 def comparison(actor: User, period_id: int) -> dict:

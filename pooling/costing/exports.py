@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
 from flask_babel import gettext as _
 
 from pooling.costing.document import PeriodAllocation
-from pooling.costing.explain import explain
-from pooling.costing.rounding import format_cents, to_cents
+from pooling.costing.explain import explain, money_words
+from pooling.costing.models import CATEGORIES, RULE_LABELS
+from pooling.costing.rounding import CENT, format_cents, to_cents
 
 JOURNAL = "MUT"
 RECHARGE_ACCOUNT = "708000"
@@ -23,9 +25,18 @@ EXPENSE_ACCOUNTS = {
 }
 
 
-def statement_header() -> list[str]:
-    """Columns of the statement CSV."""
-    return [
+def euros(cents: int) -> Decimal:
+    """An amount in cents as euros with two decimals, a number for the CSV writer."""
+    return (Decimal(cents) / 100).quantize(CENT)
+
+
+def _amount(value) -> Decimal | str:
+    return "" if value in (None, "") else Decimal(str(value))
+
+
+def statement_header(codes: bool = False) -> list[str]:
+    """Columns of the statement CSV; ``codes`` adds the category and rule codes at the end."""
+    header = [
         _("Period"),
         _("Organisation"),
         _("Cost"),
@@ -36,12 +47,16 @@ def statement_header() -> list[str]:
         _("Share"),
         _("Basis"),
     ]
+    return header + [_("Category code"), _("Rule code")] if codes else header
 
 
 def statement_rows(
-    document: PeriodAllocation, organisation_ids: set[int] | None = None
+    document: PeriodAllocation, organisation_ids: set[int] | None = None, codes: bool = False
 ) -> list[list]:
-    """One row per organisation and cost, then one total row per organisation."""
+    """One row per organisation and cost, then one total row per organisation.
+
+    Categories and rules are translated labels; ``codes`` adds their codes in two more columns.
+    """
     names = document.names()
     costs = {c["id"]: c for c in document.costs}
     period = document.period["name"]
@@ -51,47 +66,56 @@ def statement_rows(
         if organisation_ids is not None and org_id not in organisation_ids:
             continue
         cost = costs.get(line.cost_id, {})
-        rows.append(
-            [
-                period,
-                names.get(org_id, org_id),
-                cost.get("label", ""),
-                cost.get("category", ""),
-                cost.get("amount", ""),
-                cost.get("subsidy", ""),
-                cost.get("rule", ""),
-                format_cents(line.amount_cents),
-                explain(dict(line.basis)),
-            ]
-        )
+        category, rule = cost.get("category", ""), cost.get("rule", "")
+        row = [
+            period,
+            names.get(org_id, org_id),
+            cost.get("label", ""),
+            str(CATEGORIES.get(category, category)),
+            _amount(cost.get("amount")),
+            _amount(cost.get("subsidy")),
+            str(RULE_LABELS.get(rule, rule)),
+            euros(line.amount_cents),
+            explain(dict(line.basis)),
+        ]
+        rows.append(row + [category, rule] if codes else row)
     for total in document.totals:
         org_id = total.organisation_id
         if org_id is None or (organisation_ids is not None and org_id not in organisation_ids):
             continue
-        rows.append(
-            [
-                period,
-                names.get(org_id, org_id),
-                _("Total owed"),
-                "",
-                "",
-                "",
-                "",
-                format_cents(total.owed_cents),
-                _(
-                    "paid %(paid)s, balance %(balance)s (paid minus owed)",
-                    paid=format_cents(total.paid_cents),
-                    balance=format_cents(total.balance_cents),
-                ),
-            ]
-        )
+        row = [
+            period,
+            names.get(org_id, org_id),
+            _("Total owed"),
+            "",
+            "",
+            "",
+            "",
+            euros(total.owed_cents),
+            _(
+                "paid %(paid)s, balance %(balance)s (paid minus owed)",
+                paid=money_words(format_cents(total.paid_cents)),
+                balance=money_words(format_cents(total.balance_cents)),
+            ),
+        ]
+        rows.append(row + ["", ""] if codes else row)
     return rows
 
 
-def accounting_header() -> list[str]:
+def accounting_header(codes: bool = False) -> list[str]:
     """Columns an accounting package imports: date, journal, account, analytic code, label,
-    debit, credit."""
-    return ["date", "journal", "account", "analytic_code", "label", "debit", "credit"]
+    debit, credit; translated, or as field codes with ``codes`` (the international file)."""
+    if codes:
+        return ["date", "journal", "account", "analytic_code", "label", "debit", "credit"]
+    return [
+        _("Date"),
+        _("Journal"),
+        _("Account"),
+        _("Analytic code"),
+        _("Label"),
+        _("Debit"),
+        _("Credit"),
+    ]
 
 
 def accounting_rows(
@@ -121,7 +145,7 @@ def accounting_rows(
             debit_account, credit_account = credit_account, debit_account
             debit_code, credit_code = credit_code, debit_code
             cents = -cents
-        text = format_cents(cents)
+        text = euros(cents)
         rows.append([day, JOURNAL, debit_account, debit_code, label, text, ""])
         rows.append([day, JOURNAL, credit_account, credit_code, label, "", text])
 

@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required
 
-from pooling.core.csv_export import csv_response
+from pooling.core.csv_export import INTERNATIONAL_STYLE, csv_response, csv_style
 from pooling.core.errors import DomainError, NotAllowed
 from pooling.core.form_errors import place_field_errors
 from pooling.core.forms import MAX_NUMBER, whole_number_arg
@@ -218,17 +218,21 @@ def statement(period_id: int, organisation_id: int):
 @login_required
 def statement_csv(period_id: int):
     _require_reader()
+    style = csv_style()
+    codes = style == INTERNATIONAL_STYLE
     period, rows = allocations.statement_export(
-        current_user, period_id, whole_number_arg("organisation_id")
+        current_user, period_id, whole_number_arg("organisation_id"), codes=codes
     )
-    return csv_response(f"statement-{period.id}.csv", exports.statement_header(), rows)
+    return csv_response(f"statement-{period.id}.csv", exports.statement_header(codes), rows, style)
 
 
 @bp.get("/<int:period_id>/accounting.csv")
 @login_required
 def accounting_csv(period_id: int):
+    style = csv_style()
     period, rows = accounting.accounting_entries(current_user, period_id)
-    return csv_response(f"accounting-{period.id}.csv", exports.accounting_header(), rows)
+    header = exports.accounting_header(codes=style == INTERNATIONAL_STYLE)
+    return csv_response(f"accounting-{period.id}.csv", header, rows, style)
 
 
 @bp.get("/<int:period_id>/compare")

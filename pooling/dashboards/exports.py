@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 
+from pooling.core.formats import month_name
 from pooling.dashboards.services import Dashboard, Occupancy
 from pooling.resources.describe import weekday_names
 
@@ -75,7 +76,7 @@ def dashboard_table(dashboard: Dashboard, name: str) -> tuple[list[str], list[li
         ),
         "trend": (
             [_("Month"), _("Hours"), _("Unit-hours")],
-            [[row.month, row.hours, row.unit_hours] for row in dashboard.trend],
+            [[month_name(row.month), row.hours, row.unit_hours] for row in dashboard.trend],
         ),
         "heatmap": (
             [_("Weekday")] + [f"{hour:02d}:00" for hour in range(24)],

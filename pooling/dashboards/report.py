@@ -10,7 +10,9 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from pooling.accounts.models import User
+from pooling.core import formats
 from pooling.core.errors import NotAllowed, RuleViolation
+from pooling.core.templating import money
 from pooling.core.time import pole_tz
 from pooling.costing.allocations import allocation_of
 from pooling.dashboards import permissions, queries
@@ -125,8 +127,8 @@ def _in_kind_lines(lending: list[dict]) -> list[InKindLine]:
 def report_rows(report: ActivityReport) -> list[list]:
     """The report as (section, item, value, unit) rows for the CSV export."""
     rows: list[list] = [
-        [_("Period"), _("First day"), report.period.first.isoformat(), ""],
-        [_("Period"), _("Last day"), report.period.last.isoformat(), ""],
+        [_("Period"), _("First day"), report.period.first, ""],
+        [_("Period"), _("Last day"), report.period.last, ""],
         [_("Sharing"), _("Member organisations sharing"), report.organisations_sharing, ""],
         [_("Sharing"), _("Confirmed bookings"), report.bookings, ""],
         [
@@ -155,7 +157,11 @@ def report_rows(report: ActivityReport) -> list[list]:
                 _("In-kind contributions"),
                 f"{line.resource} ({line.owner})",
                 line.value,
-                f"{line.hours} h x {line.hourly_rate}",
+                _(
+                    "%(hours)s h × %(rate)s",
+                    hours=formats.number(line.hours),
+                    rate=money(line.hourly_rate),
+                ),
             ]
         )
     rows.append([_("In-kind contributions"), _("Total"), report.in_kind_total, ""])

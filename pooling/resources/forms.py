@@ -21,6 +21,7 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from pooling.core.formats import split_minutes, to_minutes
 from pooling.core.forms import PoolingForm
 from pooling.core.time import NonexistentLocalTime, local_day_bounds, local_to_utc
 from pooling.resources.models import RESOURCE_KINDS
@@ -32,6 +33,13 @@ from pooling.resources.opening_hours import (
 )
 
 SPANS_PER_DAY = 2
+DURATION_UNITS = [("minutes", _l("minutes")), ("hours", _l("hours")), ("days", _l("days"))]
+# The duration fields typed as a number and a unit, stored in minutes: number field -> unit field.
+DURATION_FIELDS = {
+    "min_duration_minutes": "min_duration_unit",
+    "max_duration_minutes": "max_duration_unit",
+    "min_notice_minutes": "min_notice_unit",
+}
 CLOCK = re.compile(r"^(\d{1,2}):(\d{2})(?::\d{2})?$")
 
 
@@ -67,17 +75,25 @@ class ResourceForm(PoolingForm):
     capacity = IntegerField(_l("Capacity (people)"), validators=[Optional()])
     quantity = IntegerField(_l("Quantity (units)"), default=1, validators=[Optional()])
     unit = StringField(_l("Unit label"), validators=[Length(max=40)])
+    unit_plural = StringField(_l("Unit label, plural"), validators=[Length(max=40)])
     meter_unit = StringField(_l("Meter unit"), validators=[Length(max=20)])
     owner_organisation_id = SelectField(_l("Lent by (owner organisation)"))
     staff_user_id = SelectField(_l("Person (for shared staff)"), default="", validate_choice=False)
     requires_approval = BooleanField(_l("Bookings require approval"))
     active = BooleanField(_l("Active (bookable)"), default=True)
     slot_minutes = IntegerField(_l("Slot (minutes)"), default=15, validators=[Optional()])
-    min_duration_minutes = IntegerField(_l("Minimum duration (minutes)"), validators=[Optional()])
-    max_duration_minutes = IntegerField(_l("Maximum duration (minutes)"), validators=[Optional()])
-    min_notice_minutes = IntegerField(
-        _l("Minimum notice (minutes)"), default=0, validators=[Optional()]
+    min_duration_minutes = IntegerField(
+        _l("Minimum duration"), validators=[Optional(), NumberRange(min=0)]
     )
+    min_duration_unit = SelectField(_l("Unit"), choices=DURATION_UNITS, default="hours")
+    max_duration_minutes = IntegerField(
+        _l("Maximum duration"), validators=[Optional(), NumberRange(min=0)]
+    )
+    max_duration_unit = SelectField(_l("Unit"), choices=DURATION_UNITS, default="hours")
+    min_notice_minutes = IntegerField(
+        _l("Minimum notice"), default=0, validators=[Optional(), NumberRange(min=0)]
+    )
+    min_notice_unit = SelectField(_l("Unit"), choices=DURATION_UNITS, default="hours")
     max_advance_days = IntegerField(_l("Maximum days ahead"), default=365, validators=[Optional()])
     closed_on_public_holidays = BooleanField(_l("Closed on public holidays"), default=True)
     required_qualifications = SelectMultipleField(
@@ -98,6 +114,22 @@ class ResourceForm(PoolingForm):
             (str(p.id), f"{p.name} <{p.email}>") for p in people
         ]
         self.opening_hours_errors: list[str] = []
+
+    def fill_durations(self, minutes: dict[str, int | None]) -> None:
+        """Show stored durations in the largest exact unit (1440 minutes -> 1 day)."""
+        for name, unit_name in DURATION_FIELDS.items():
+            self[name].data, self[unit_name].data = split_minutes(minutes.get(name))
+
+    def durations_in_minutes(self) -> dict[str, int | None]:
+        """The typed durations in minutes (None when a field is empty)."""
+        return {
+            name: to_minutes(self[name].data, self[unit_name].data)
+            for name, unit_name in DURATION_FIELDS.items()
+        }
+
+    def duration_pairs(self) -> dict:
+        """Number field -> unit field, for the template."""
+        return {self[name]: self[unit] for name, unit in DURATION_FIELDS.items()}
 
     def days(self) -> list[tuple[str, list[tuple]]]:
         """Per weekday, its (from, to) field pairs, for the template."""

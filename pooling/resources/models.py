@@ -43,6 +43,8 @@ class Resource(db.Model):
     capacity: Mapped[int | None] = mapped_column()
     quantity: Mapped[int] = mapped_column(default=1)
     unit: Mapped[str] = mapped_column(String(40), default="")
+    # The unit label's plural, shown from 2 units in French ("40 chaises").
+    unit_plural: Mapped[str] = mapped_column(String(40), default="", server_default="")
     owner_organisation_id: Mapped[int | None] = mapped_column(
         ForeignKey("organisations.id"), index=True
     )

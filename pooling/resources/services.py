@@ -16,6 +16,7 @@ from pooling.accounts.models import User
 from pooling.audit.services import record
 from pooling.core.actors import require_actor
 from pooling.core.errors import NotAllowed, NotFound, RuleViolation
+from pooling.core.formats import default_plural
 from pooling.core.time import pole_tz
 from pooling.extensions import db
 from pooling.organisations.models import Organisation
@@ -78,6 +79,7 @@ class ResourceValues:
     description: str | None = None
     location: str | None = None
     unit: str | None = None
+    unit_plural: str | None = None
     meter_unit: str | None = None
     capacity: int | None = None
     quantity: int | None = None
@@ -106,7 +108,13 @@ class ResourceValues:
 
 
 # Longest texts, and the bounds of the numbers, of a resource.
-TEXT_LIMITS = {"description": 5000, "location": 200, "unit": 40, "meter_unit": 20}
+TEXT_LIMITS = {
+    "description": 5000,
+    "location": 200,
+    "unit": 40,
+    "unit_plural": 40,
+    "meter_unit": 20,
+}
 NUMBER_LIMITS = {
     "capacity": (1, 100000),
     "quantity": (1, 100000),
@@ -139,6 +147,20 @@ def _opening_message(code: str) -> str:
         "order": _("Each opening span must end after it starts."),
         "overlap": _("Opening spans of one day must not overlap."),
     }[code]
+
+
+def _default_unit_plural(out: dict, current: Resource | None) -> None:
+    """A unit label without a plural given gets the usual one (in the pole's language);
+    a changed label without a plural given gets the new label's usual plural."""
+    if "unit_plural" in out and out["unit_plural"]:
+        return
+    unit = out.get("unit", current.unit if current else "")
+    if not unit:
+        if "unit" in out:
+            out["unit_plural"] = ""
+        return
+    if "unit" in out or "unit_plural" in out or not (current and current.unit_plural):
+        out["unit_plural"] = default_plural(unit, current_app.config["BABEL_DEFAULT_LOCALE"])[:40]
 
 
 def _clean(values: ResourceValues, current: Resource | None) -> dict:
@@ -174,6 +196,7 @@ def _clean(values: ResourceValues, current: Resource | None) -> dict:
             out[key] = given[key]
             if not low <= given[key] <= high:
                 errors[key] = [_("Must be between %(low)s and %(high)s.", low=low, high=high)]
+    _default_unit_plural(out, current)
     if "slot_minutes" in given and "slot_minutes" not in errors and 1440 % values.slot_minutes:
         errors["slot_minutes"] = [_("The slot must divide a day (5, 10, 15, 30, 60 minutes...).")]
     out.update({key: given[key] for key in FLAGS if key in given})

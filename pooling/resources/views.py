@@ -20,7 +20,12 @@ from pooling.organisations.forms import ConfirmForm
 from pooling.organisations.services import list_organisations
 from pooling.qualifications.services import list_qualifications, missing_today
 from pooling.resources import describe, services
-from pooling.resources.forms import CatalogueFilterForm, ClosureForm, ResourceForm
+from pooling.resources.forms import (
+    DURATION_FIELDS,
+    CatalogueFilterForm,
+    ClosureForm,
+    ResourceForm,
+)
 from pooling.resources.permissions import can_manage_resources
 
 bp = Blueprint("resources", __name__, url_prefix="/resources")
@@ -33,6 +38,7 @@ RESOURCE_FIELDS = (
     "capacity",
     "quantity",
     "unit",
+    "unit_plural",
     "meter_unit",
     "requires_approval",
     "active",
@@ -131,6 +137,7 @@ def _values_from(form: ResourceForm) -> services.ResourceValues | None:
     if opening_hours is None:
         return None
     values = {key: form[key].data for key in (*RESOURCE_FIELDS, *RULE_FIELDS)}
+    values.update(form.durations_in_minutes())
     owner = form.owner_organisation_id.data
     values["owner_organisation_id"] = int(owner) if owner else None
     staff = form.staff_user_id.data
@@ -162,6 +169,7 @@ def create():
     )
     if request.method == "GET":
         form.fill_opening_hours(services.default_opening_hours())
+        form.fill_durations({"min_notice_minutes": 0})
         return render_template("resources/form.html", form=form, resource=None)
     if form.validate_on_submit():
         values = _values_from(form)
@@ -193,6 +201,7 @@ def edit(resource_id: int):
         form.staff_user_id.data = str(resource.staff_user_id or "")
         form.required_qualifications.data = [q.id for q in resource.required_qualifications]
         form.fill_opening_hours(resource.opening_hours)
+        form.fill_durations({name: getattr(resource, name) for name in DURATION_FIELDS})
         return render_template("resources/form.html", form=form, resource=resource)
     if form.validate_on_submit():
         values = _values_from(form)

@@ -119,18 +119,27 @@ def test_times_off_the_slot_granularity_are_refused(pole):
 
 def test_too_short_and_too_long_bookings_are_refused(pole):
     room = make_resource(min_duration_minutes=60, max_duration_minutes=180, max_advance_days=800)
-    with assert_refused(RuleViolation, "min_duration", "minimum duration", "60"):
+    with assert_refused(RuleViolation, "min_duration", "minimum duration", "at least 1 hour"):
         book(pole.alice, room, at(12, 10), at(12, 10, 45))
-    with assert_refused(RuleViolation, "max_duration", "maximum duration", "180"):
+    with assert_refused(RuleViolation, "max_duration", "maximum duration", "at most 3 hours"):
         book(pole.alice, room, at(12, 10), at(12, 13, 15))
     assert book(pole.alice, room, at(12, 10), at(12, 13)).id
 
 
 def test_minimum_notice_is_refused(pole):
     van = make_resource("Camion", kind="equipment", min_notice_minutes=24 * 60)
-    with assert_refused(RuleViolation, "min_notice", "minimum notice"):
+    with assert_refused(RuleViolation, "min_notice", "minimum notice", "at least 1 day in"):
         book(pole.alice, van, at(4, 14), at(4, 16))
     assert book(pole.alice, van, at(5, 14), at(5, 16)).id
+
+
+def test_a_notice_of_a_day_is_said_in_days_in_french(pole):
+    van = make_resource("Camionnette", kind="equipment", min_notice_minutes=24 * 60)
+    with force_locale("fr"), pytest.raises(RuleViolation) as caught:
+        book(pole.alice, van, at(4, 14), at(4, 16))
+    assert "au moins 1 jour à l'avance" in caught.value.message
+    assert "1440" not in caught.value.message
+    db.session.rollback()
 
 
 def test_booking_too_far_ahead_is_refused(pole):

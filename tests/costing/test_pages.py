@@ -198,9 +198,11 @@ def _csv(response) -> list[list[str]]:
 def test_accounting_export_is_balanced_with_accounts_and_analytic_codes(login, api, pole):
     january_usage(pole)
     period_id, _ids = january_period(api, pole)
-    response = login(pole.coordinator).get(f"/costs/{period_id}/accounting.csv")
+    response = login(pole.coordinator).get(
+        f"/costs/{period_id}/accounting.csv?format=international"
+    )
     assert response.status_code == 200
-    rows = _csv(response)
+    rows = list(csv.reader(io.StringIO(response.get_data(as_text=True))))
     assert rows[0] == ["date", "journal", "account", "analytic_code", "label", "debit", "credit"]
     debit = sum(Decimal(r[5]) for r in rows[1:] if r[5])
     credit = sum(Decimal(r[6]) for r in rows[1:] if r[6])
@@ -274,3 +276,59 @@ def test_invalid_accounting_code_is_refused_next_to_its_field_and_nothing_is_sav
 def test_only_coordinators_set_accounting_codes(login, pole):
     assert login(pole.referent).get("/costs/accounting-codes").status_code == 403
     assert login(pole.alice).get("/costs/accounting-codes").status_code == 403
+
+
+def _french_rows(response) -> list[list[str]]:
+    text = response.get_data(as_text=True)
+    assert text.startswith("\ufeff"), "a French CSV starts with a byte order mark"
+    return list(csv.reader(io.StringIO(text[1:]), delimiter=";"))
+
+
+def test_period_pages_show_the_last_included_day_never_an_excluded_one(login, api, pole):
+    january_usage(pole)
+    period_id, _ids = january_period(api, pole)
+    client = login(pole.coordinator)
+    period = client.get(f"/costs/{period_id}?lang=fr").get_data(as_text=True)
+    assert "Du 1er au 31 janvier 2027" in period
+    assert "exclu" not in period and "1 février 2027" not in period
+    listing = client.get("/costs/?lang=fr").get_data(as_text=True)
+    assert "31 janvier 2027" in listing and "exclu" not in listing
+    statement = client.get(f"/costs/{period_id}/statements/{pole.jardins.id}?lang=en")
+    assert "1–31 January 2027" in statement.get_data(as_text=True)
+
+
+def test_statement_csv_reads_in_french_spreadsheets_with_labels_and_decimal_commas(
+    login, api, pole
+):
+    january_usage(pole)
+    period_id, _ids = january_period(api, pole)
+    client = login(pole.coordinator)
+    page = client.get(f"/costs/{period_id}?lang=fr").get_data(as_text=True)
+    assert f"/costs/{period_id}/statement.csv?format=international" in page
+    rows = _french_rows(client.get(f"/costs/{period_id}/statement.csv?lang=fr"))
+    assert rows[0][:4] == ["Période", "Structure", "Charge", "Catégorie"]
+    rent = [r for r in rows[1:] if r[2] == "Loyer Salle Jaurès"]
+    assert rent and {r[3] for r in rent} == {"Loyer"}
+    assert rent[0][4] == "1200,00" and rent[0][5] == "400,00"
+    assert "rent" not in {cell for row in rows for cell in row}
+    shares = [Decimal(r[7].replace(",", ".")) for r in rent]
+    assert sum(shares) == Decimal("800.00")
+
+    international = client.get(f"/costs/{period_id}/statement.csv?format=international&lang=en")
+    text = international.get_data(as_text=True)
+    assert not text.startswith("\ufeff")
+    rows = list(csv.reader(io.StringIO(text)))
+    assert rows[0][-2:] == ["Category code", "Rule code"]
+    rent = [r for r in rows[1:] if r[2] == "Loyer Salle Jaurès"]
+    assert rent[0][3] == "Rent" and rent[0][4] == "1200.00" and rent[0][-2] == "rent"
+
+
+def test_accounting_csv_in_french_has_french_headers_and_balances(login, api, pole):
+    january_usage(pole)
+    period_id, _ids = january_period(api, pole)
+    rows = _french_rows(login(pole.coordinator).get(f"/costs/{period_id}/accounting.csv?lang=fr"))
+    assert rows[0] == ["Date", "Journal", "Compte", "Code analytique", "Libellé", "Débit", "Crédit"]
+    debit = sum(Decimal(r[5].replace(",", ".")) for r in rows[1:] if r[5])
+    credit = sum(Decimal(r[6].replace(",", ".")) for r in rows[1:] if r[6])
+    assert debit == credit > 0
+    assert all("," in r[5] for r in rows[1:] if r[5])

@@ -56,13 +56,19 @@ def test_usage_csv_export_holds_the_table(pole, login):
     assert response.mimetype == "text/csv"
     lines = response.get_data(as_text=True).lstrip("\ufeff").splitlines()
     assert len(lines) == 4
-    assert "Gamma;12.00;12.00;250.00;2;1;48.0" in lines
+    assert "Gamma;12,00;12,00;250,00;2;1;48,0" in lines
+    international = login(pole.coordinator).get(
+        "/dashboard/export/usage.csv" + OCTOBER + "&format=international"
+    )
+    text = international.get_data(as_text=True)
+    assert not text.startswith("\ufeff")
+    assert "Gamma,12.00,12.00,250.00,2,1,48.0" in text.splitlines()
 
 
 def test_referent_usage_csv_holds_only_their_organisation(pole, login):
     response = login(pole.referent_b).get("/dashboard/export/usage.csv" + OCTOBER)
     body = response.get_data(as_text=True)
-    assert "Beta;6.00" in body and "Alpha" not in body and "Gamma" not in body
+    assert "Beta;6,00" in body and "Alpha" not in body and "Gamma" not in body
 
 
 def test_heatmap_csv_has_a_row_per_weekday(pole, login):
@@ -70,7 +76,7 @@ def test_heatmap_csv_has_a_row_per_weekday(pole, login):
     lines = response.get_data(as_text=True).lstrip("\ufeff").splitlines()
     assert len(lines) == 8
     tuesday = lines[2].split(";")
-    assert tuesday[1 + 9] == "3.00" and tuesday[1 + 10] == "3.00"
+    assert tuesday[1 + 9] == "3,00" and tuesday[1 + 10] == "3,00"
 
 
 def test_unknown_table_is_not_found(pole, login):
@@ -97,9 +103,9 @@ def test_in_kind_rate_values_hours_lent_to_others_in_the_report(pole, login):
     report = client.get("/dashboard/report.csv?start=2026-10-01&end=2026-10-31")
     body = report.get_data(as_text=True)
     # Beta used Alpha's room 4 h (20 and 27 October): 4 h x 10 = 40.
-    assert "Salle A (Alpha);40.00" in body
+    assert "Salle A (Alpha);40,00" in body
     assert ";3;" in body  # three organisations sharing
-    assert ";33.3;" in body  # 2 of 6 confirmed bookings made by another than the owner
+    assert ";33,3;" in body  # 2 of 6 confirmed bookings made by another than the owner
 
 
 def test_negative_in_kind_rate_is_refused_and_nothing_written(pole, login):
@@ -156,3 +162,28 @@ def test_dashboard_and_report_show_the_cost_period_split(pole, login):
     )
     costs_section = referent_page[referent_page.index('id="h-costs"') :]
     assert "Beta" in costs_section and "Alpha" not in costs_section
+
+
+def test_dashboard_reads_months_by_name_days_as_a_range_and_figures_without_zeros(pole, login):
+    client = login(pole.coordinator)
+    french = client.get("/dashboard/" + OCTOBER + "&lang=fr").get_data(as_text=True)
+    assert "Du 1er au 31 octobre 2026" in french
+    assert '<th scope="row">octobre 2026</th>' in french and "2026-10<" not in french
+    assert ">3</td>" in french and ">3.00<" not in french and ">3,00<" not in french
+    assert "250,00" not in french and ">250<" in french  # km of the meter, counted
+    assert "/dashboard/export/usage.csv?" in french and "format=international" in french
+    english = client.get("/dashboard/" + OCTOBER + "&lang=en").get_data(as_text=True)
+    assert "1–31 October 2026" in english and "October 2026</th>" in english
+
+
+def test_trend_csv_names_the_months(pole, login):
+    response = login(pole.coordinator).get("/dashboard/export/trend.csv" + OCTOBER + "&lang=fr")
+    lines = response.get_data(as_text=True).lstrip("\ufeff").splitlines()
+    assert lines[1].startswith("octobre 2026;")
+
+
+def test_report_states_its_days_as_a_range(pole, login):
+    page = login(pole.coordinator).get("/dashboard/report?start=2026-10-01&end=2026-10-31&lang=fr")
+    text = page.get_data(as_text=True)
+    assert "du 1er au 31 octobre 2026" in text
+    assert "dashboard/report.csv?" in text and "format=international" in text

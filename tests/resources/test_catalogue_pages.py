@@ -162,7 +162,7 @@ def test_detail_page_shows_the_resource_and_its_rules(login, member):
     for text in (
         "Neuf places",
         "Parking de la gare",
-        "2 minibus",
+        "2\u00a0minibus",
         "Coop des Mobilités",
         "Each booking must be approved.",
         "Saturday: 09:00 – 12:00 and 14:00 – 24:00",

@@ -74,11 +74,11 @@ def test_dashboard_and_usage_page_agree_on_hours_km_and_late_cancellations(decem
         for row in rows(client.get("/dashboard/export/usage.csv?period=month&on=2026-12-15"))[1:]
     }
     # Usage page: key, label, hours, unit-hours, km, bookings, share, late cancellations, ...
-    assert usage["SCOP Bois"][2:6] == ["8.00", "8.00", "80.00", "4"]
+    assert usage["SCOP Bois"][2:6] == ["8,00", "8,00", "80,00", "4"]
     assert usage["SCOP Bois"][7] == "2"
     # Dashboard: organisation, hours, unit-hours, km, bookings, late cancellations charged, share
-    assert dashboard["SCOP Bois"][1:6] == ["8.00", "8.00", "80.00", "4", "2"]
-    assert usage["Les Jardins"][2] == dashboard["Les Jardins"][1] == "1.00"
+    assert dashboard["SCOP Bois"][1:6] == ["8,00", "8,00", "80,00", "4", "2"]
+    assert usage["Les Jardins"][2] == dashboard["Les Jardins"][1] == "1,00"
 
 
 def test_the_dashboard_page_says_which_figures_are_booked_time(december, login):
@@ -146,4 +146,4 @@ def test_only_a_booking_confirmed_when_cancelled_is_charged_for_a_late_cancellat
     usage = rows(login(pole.coordinator).get("/usage/export.csv?start=2026-12-01&end=2026-12-31"))
     [jardins] = [row for row in usage[1:] if row[1] == "Les Jardins"]
     # Only the approved one, cancelled the day before, is charged: 2 h, 1 late cancellation.
-    assert (jardins[2], jardins[7]) == ("2.00", "1")
+    assert (jardins[2], jardins[7]) == ("2,00", "1")
