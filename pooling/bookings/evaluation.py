@@ -25,6 +25,13 @@ from pooling.core.time import MAX_WINDOW_DAYS, local_time_exists, utc_text
 from pooling.resources.models import Resource
 
 UNOVERRIDABLE = {"quantity", "nonexistent_local_time", "inactive"}
+# The field of the request a broken rule is about (the others are about the start).
+RULE_FIELDS = {
+    "quantity": "quantity",
+    "min_duration": "end",
+    "max_duration": "end",
+    "inactive": "resource_id",
+}
 
 
 def violations(
@@ -141,13 +148,30 @@ def occurrences_of(
 # ---------------------------------------------------------------- refusals
 
 
-def taken_message(resource: Resource, *, busy: bool) -> str:
-    """Why the time is taken: other bookings, or only the resource's external calendar."""
+def taken_message(resource: Resource, *, busy: bool, free: int | None = None) -> str:
+    """Why the time is taken: other bookings, or only the resource's external calendar.
+
+    For a resource of several units, with ``free`` the units still free at that time, it
+    says how many of them are left ("Projector: 1 of 3 still free at that time.").
+    """
     if busy:
         return _(
             "This time is busy in the external calendar of %(resource)s.", resource=resource.name
         )
+    if free is not None and resource.quantity > 1:
+        return ngettext(
+            "%(resource)s: %(num)d of %(total)d still free at that time.",
+            "%(resource)s: %(num)d of %(total)d still free at that time.",
+            free,
+            resource=resource.name,
+            total=resource.quantity,
+        )
     return _("This time is already taken on %(resource)s.", resource=resource.name)
+
+
+def free_units(resource: Resource, taken: list[Taken], start: datetime, end: datetime) -> int:
+    """The units of the resource free throughout [start, end) beside what ``taken`` holds."""
+    return max(resource.quantity - peak(taken, start, end), 0)
 
 
 def conflict_json(start: datetime, end: datetime, booking_id: int | None = None) -> dict:
@@ -169,10 +193,15 @@ def refuse_rules(refused: list[tuple[Occurrence, list[Violation]]], *, series: b
             dates=dates,
             message=message,
         )
+    fields: dict[str, list[str]] = {}
+    for violation in refused[0][1]:
+        fields.setdefault(RULE_FIELDS.get(violation.code, "start"), []).append(
+            rule_message(violation)
+        )
     raise RuleViolation(
         message,
         code=first_violation.code,
-        fields={"start": [rule_message(v) for v in refused[0][1]]},
+        fields=fields,
         occurrences=[
             {**conflict_json(o.start, o.end), "rules": [v.code for v in violations]}
             for o, violations in refused

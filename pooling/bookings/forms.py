@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from wtforms import (
-    DateField,
     DecimalField,
     IntegerField,
     RadioField,
@@ -17,6 +16,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from pooling.bookings.recurrence_form import WEEKDAY_CODES
+from pooling.core.forms import DayField
 from pooling.core.forms import PoolingForm
 
 
@@ -41,10 +41,10 @@ class BookingForm(PoolingForm):
     organisation_id = SelectField(
         _l("On behalf of which member organisation"), coerce=_optional_int, validate_choice=False
     )
-    date = DateField(_l("Date"), validators=[InputRequired()])
+    date = DayField(_l("Date"), validators=[InputRequired()])
     start_time = TimeField(_l("Start time"), validators=[InputRequired()])
     end_time = TimeField(_l("End time"), validators=[InputRequired()])
-    end_date = DateField(_l("End date (if not the same day)"), validators=[Optional()])
+    end_date = DayField(_l("End date (if not the same day)"), validators=[Optional()])
     quantity = IntegerField(
         _l("Quantity"), default=1, validators=[InputRequired(), NumberRange(min=1)]
     )
@@ -82,7 +82,7 @@ class BookingForm(PoolingForm):
     count = IntegerField(
         _l("Number of times"), default=4, validators=[Optional(), NumberRange(min=1, max=520)]
     )
-    until = DateField(_l("Last date"), validators=[Optional()])
+    until = DayField(_l("Last date"), validators=[Optional()])
     on_conflict = RadioField(
         _l("If some dates are taken"),
         default="fail",
@@ -110,10 +110,10 @@ class BookingForm(PoolingForm):
 class EditBookingForm(PoolingForm):
     """Move, resize or retitle one booking (one occurrence of a series)."""
 
-    date = DateField(_l("Date"), validators=[InputRequired()])
+    date = DayField(_l("Date"), validators=[InputRequired()])
     start_time = TimeField(_l("Start time"), validators=[InputRequired()])
     end_time = TimeField(_l("End time"), validators=[InputRequired()])
-    end_date = DateField(_l("End date (if not the same day)"), validators=[Optional()])
+    end_date = DayField(_l("End date (if not the same day)"), validators=[Optional()])
     quantity = IntegerField(_l("Quantity"), validators=[InputRequired(), NumberRange(min=1)])
     title = StringField(_l("Title"), validators=[Length(max=200)])
 

@@ -15,14 +15,23 @@ from sqlalchemy import Integer, Select, String, cast, func, literal, null, or_, 
 
 from pooling.accounts.models import Membership, User
 from pooling.bookings import permissions
-from pooling.bookings.availability import Closed, Interval, Taken, open_spans, peak, timeline
+from pooling.bookings.availability import (
+    Closed,
+    Interval,
+    Span,
+    Taken,
+    free_starts,
+    open_spans,
+    peak,
+    timeline,
+)
 from pooling.bookings.messages import rule_message
 from pooling.bookings.models import HELD_UNTIL, HOLDING, Booking, BookingShare
 from pooling.bookings.rules import ResourceRules, Violation, check
 from pooling.calendar.models import ExternalBusyTime
 from pooling.core.db import utcnow
 from pooling.core.errors import NotAllowed, NotFound, RuleViolation
-from pooling.core.time import pole_tz
+from pooling.core.time import local_time_exists, pole_tz
 from pooling.extensions import db
 from pooling.organisations.models import Organisation
 from pooling.resources.models import Closure, Resource
@@ -413,6 +422,81 @@ def free_resources(
     return sorted(
         fitting, key=lambda r: (r.capacity if r.capacity is not None else 10**9, r.name.lower())
     )
+
+
+# How far ahead the free times proposed after a clash are looked for.
+FREE_TIMES_HORIZON_DAYS = 14
+
+
+@dataclass(frozen=True)
+class ClashHelp:
+    """What helps after a clash: the units still free over the time asked for (of ``total``)
+    and the next free times of the same duration where the quantity fits."""
+
+    resource: Resource
+    total: int
+    free: int
+    quantity: int
+    free_times: list[Span]
+
+
+def _slot_starts(resource: Resource, tz, spans: list[Span], after: datetime):
+    """Every start on the resource's slot grid (local time) inside the open spans, from ``after``."""
+    step = timedelta(minutes=resource.slot_minutes or 15)
+    for span_start, span_end in spans:
+        local = span_start.astimezone(tz).replace(tzinfo=None)
+        midnight = local.replace(hour=0, minute=0, second=0, microsecond=0)
+        minutes = (local - midnight) // timedelta(minutes=1)
+        slot = step // timedelta(minutes=1)
+        wall = midnight + timedelta(minutes=-(-minutes // slot) * slot)
+        while True:
+            if not local_time_exists(wall, tz):
+                wall += step
+                continue
+            instant = wall.replace(tzinfo=tz).astimezone(span_start.tzinfo)
+            if instant >= span_end:
+                break
+            if instant >= after:
+                yield instant
+            wall += step
+
+
+def clash_help(
+    actor: User,
+    resource_id: int,
+    start: datetime,
+    end: datetime,
+    quantity: int,
+    *,
+    now: datetime | None = None,
+    count: int = 3,
+) -> ClashHelp:
+    """After a clash on [start, end): how many units stay free then, and the ``count`` next
+    free times of the same duration (within the opening hours and every rule of the
+    resource, from the time asked for on, at most FREE_TIMES_HORIZON_DAYS ahead) where
+    ``quantity`` units fit. Raises NotFound."""
+    now = now or utcnow()
+    tz = pole_tz()
+    resource = db.session.get(Resource, resource_id)
+    if resource is None or not can_see_resource(actor, resource):
+        raise NotFound(_("This resource does not exist."))
+    duration = end - start
+    after = max(start, now)
+    horizon = after + timedelta(days=FREE_TIMES_HORIZON_DAYS)
+    closed, taken = timeline_facts(resource, min(start, after), horizon + duration, with_closures=True)
+    free = max(resource.quantity - peak(taken, start, end), 0)
+    rules = resource_rules(resource)
+    spans = open_spans(rules.opening_hours, tz, after, horizon + duration, closed)
+    found = free_starts(
+        _slot_starts(resource, tz, spans, after),
+        duration,
+        quantity,
+        resource.quantity,
+        taken,
+        lambda s, e: not check(rules, tz, now, s, e, quantity, closed),
+        count,
+    )
+    return ClashHelp(resource, resource.quantity, free, quantity, found)
 
 
 def _pending_query(actor: User):

@@ -187,7 +187,11 @@ def create_booking(
                 len(conflicts),
             )
             if request.recurrence
-            else taken_message(resource, busy=not any(c["booking_ids"] for c in conflicts)),
+            else taken_message(
+                resource,
+                busy=not any(c["booking_ids"] for c in conflicts),
+                free=evaluation.free_units(resource, taken, request.start, request.end),
+            ),
             conflicts=[conflict_json(c["start"], c["end"], c.get("booking_id")) for c in conflicts],
         )
     if quota_refused and not skip:
@@ -347,7 +351,11 @@ def move_booking(
         if held is not None:
             clashing = [t.booking_id for t in held]
             raise Conflict(
-                taken_message(resource, busy=not any(clashing)),
+                taken_message(
+                    resource,
+                    busy=not any(clashing),
+                    free=evaluation.free_units(resource, taken, start, end),
+                ),
                 conflicts=[conflict_json(start, end, clashing[0] if clashing else None)],
             )
         over = evaluation.quota_exceeded(quota_book, start, end)

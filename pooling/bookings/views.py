@@ -122,6 +122,23 @@ def _dates_of(error: DomainError) -> list[tuple[datetime, datetime]]:
     return dates
 
 
+def _free_time(start: datetime, end: datetime) -> dict:
+    """A free time proposed after a clash, as the form's local date and times."""
+    tz = pole_tz()
+    first, last = start.astimezone(tz), end.astimezone(tz)
+    several_days = last.date() != first.date() and last.time() != datetime.min.time()
+    return {
+        "start": start,
+        "end": end,
+        "date": first.date().isoformat(),
+        "start_time": first.strftime("%H:%M"),
+        "end_time": last.strftime("%H:%M"),
+        "end_date": last.date().isoformat() if several_days else "",
+        "local_start": first.replace(tzinfo=None).isoformat(timespec="minutes"),
+        "local_end": last.replace(tzinfo=None).isoformat(timespec="minutes"),
+    }
+
+
 @bp.route("/new", methods=["GET", "POST"])
 @login_required
 def new():
@@ -131,6 +148,7 @@ def new():
     status = 200
     preview = None
     refused_dates: list[tuple[datetime, datetime]] = []
+    free_times: list[dict] = []
     description = ""
     action = request.form.get("action", "confirm")
     if form.is_submitted():
@@ -153,6 +171,15 @@ def new():
                 _show_errors(form, error, FORM_FIELDS)
                 refused_dates = _dates_of(error)
                 status = error.status
+                if isinstance(error, Conflict) and booking_request.recurrence is None:
+                    clash = queries.clash_help(
+                        current_user,
+                        booking_request.resource_id,
+                        booking_request.start,
+                        booking_request.end,
+                        booking_request.quantity,
+                    )
+                    free_times = [_free_time(start, end) for start, end in clash.free_times]
             else:
                 if action != "preview":
                     db.session.commit()
@@ -166,6 +193,8 @@ def new():
         preview=preview,
         description=description,
         refused_dates=refused_dates,
+        free_times=free_times,
+        repeating=(form.repeat.data or "none") != "none",
     ), status
 
 
