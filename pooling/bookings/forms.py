@@ -12,7 +12,7 @@ from wtforms import (
     StringField,
     TimeField,
 )
-from wtforms.validators import InputRequired, Length, NumberRange, Optional
+from wtforms.validators import AnyOf, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from pooling.bookings.recurrence_form import WEEKDAY_CODES
@@ -132,6 +132,15 @@ class MeterForm(PoolingForm):
 class DecisionForm(PoolingForm):
     """Approve or refuse a pending booking, with an optional reason."""
 
+    decision_reason = StringField(_l("Reason (optional)"), validators=[Length(max=1000)])
+
+
+class RequestDecisionForm(PoolingForm):
+    """Approve or refuse the chosen dates of a request (a whole series by default), with one
+    reason for all of them."""
+
+    booking_ids = SelectMultipleField(_l("Dates"), coerce=int, validate_choice=False)
+    decision = StringField(_l("Decision"), validators=[AnyOf(("approve", "refuse"))])
     decision_reason = StringField(_l("Reason (optional)"), validators=[Length(max=1000)])
 
 

@@ -515,6 +515,70 @@ def pending_for(actor: User) -> list[Booking]:
     return list(db.session.scalars(query))
 
 
+@dataclass
+class PendingDate:
+    """One date of a request: whether its start has passed (it can no longer be accepted)
+    and what clashes with it now ("" when nothing does)."""
+
+    booking: Booking
+    expired: bool
+    clash: str = ""
+
+
+@dataclass
+class PendingRequest:
+    """What one person asked for at once: a whole series (its pending dates) or one booking."""
+
+    dates: list[PendingDate]
+
+    @property
+    def first(self) -> Booking:
+        return self.dates[0].booking
+
+    @property
+    def series(self):
+        return self.first.series
+
+    @property
+    def decidable(self) -> list[PendingDate]:
+        return [d for d in self.dates if not d.expired]
+
+
+def _clash_of(booking: Booking) -> str:
+    """What stands in a pending booking's way now: other bookings or busy times holding its
+    units, or a closure or public holiday added since; "" when nothing does."""
+    from pooling.bookings.availability import overlaps
+    from pooling.bookings.messages import unavailable_reason
+
+    resource = booking.resource
+    closed, taken = timeline_facts(
+        resource, booking.start_at, booking.end_at, exclude_id=booking.id, with_closures=True
+    )
+    if peak(taken, booking.start_at, booking.end_at) + booking.quantity > resource.quantity:
+        return _("Taken by another booking")
+    for item in closed:
+        if item.kind == "holiday" and not resource.closed_on_public_holidays:
+            continue
+        if overlaps(item.start, item.end, booking.start_at, booking.end_at):
+            return unavailable_reason(item.kind, item.reason)
+    return ""
+
+
+def pending_requests(actor: User, now: datetime | None = None) -> list[PendingRequest]:
+    """The pending bookings the actor can decide, one request per series (its dates in
+    order) or per single booking, oldest request first; each date flagged when its start has
+    passed or when something clashes with it now."""
+    now = now or utcnow()
+    groups: dict[tuple[str, int], PendingRequest] = {}
+    for booking in pending_for(actor):
+        key = ("series", booking.series_id) if booking.series_id else ("booking", booking.id)
+        date = PendingDate(booking, booking.start_at <= now, _clash_of(booking))
+        groups.setdefault(key, PendingRequest([])).dates.append(date)
+    for request in groups.values():
+        request.dates.sort(key=lambda d: (d.booking.start_at, d.booking.id))
+    return list(groups.values())
+
+
 def pending_count(actor: User) -> int:
     """How many bookings wait for the actor's decision (the menu's badge)."""
     subquery = _pending_query(actor).with_only_columns(Booking.id).subquery()

@@ -27,6 +27,7 @@ from pooling.bookings.forms import (
     EditBookingForm,
     MeterForm,
     MyBookingsFilterForm,
+    RequestDecisionForm,
 )
 from pooling.bookings.models import HOLDING, STATUSES
 from pooling.bookings.preview import approves_anything, past_bookings, preview_booking
@@ -446,9 +447,46 @@ def approvals():
         )
     return render_template(
         "bookings/approvals.html",
-        rows=queries.pending_for(current_user),
-        decision_form=DecisionForm(),
+        requests=queries.pending_requests(current_user),
+        decision_form=RequestDecisionForm(),
     )
+
+
+@bp.post("/approvals")
+@login_required
+def decide_request():
+    """Approve or refuse the chosen dates of one request in one go, with one reason."""
+    form = RequestDecisionForm()
+    back = url_for("bookings.approvals")
+    if not form.validate_on_submit():
+        flash(" ".join(e for errors in form.errors.values() for e in errors), "error")
+        return redirect(back)
+    approve = form.decision.data == "approve"
+    try:
+        decided = services.decide_many(
+            current_user, list(form.booking_ids.data or []), approve, form.decision_reason.data
+        )
+    except DomainError as error:
+        db.session.rollback()
+        if isinstance(error, NotAllowed) or error.status == 404:
+            raise
+        flash(error.message, "error")
+        return redirect(back)
+    db.session.commit()
+    if approve:
+        message = ngettext(
+            "%(num)s date is approved; the person who booked is told.",
+            "%(num)s dates are approved; the person who booked is told.",
+            len(decided),
+        )
+    else:
+        message = ngettext(
+            "%(num)s date is refused; the person who booked is told.",
+            "%(num)s dates are refused; the person who booked is told.",
+            len(decided),
+        )
+    flash(message, "success")
+    return redirect(back)
 
 
 @bp.get("/schedule")
