@@ -16,8 +16,7 @@ from wtforms.validators import AnyOf, InputRequired, Length, NumberRange, Option
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from pooling.bookings.recurrence_form import WEEKDAY_CODES
-from pooling.core.forms import DayField
-from pooling.core.forms import PoolingForm
+from pooling.core.forms import DayField, PoolingForm
 
 
 class MultiCheckboxField(SelectMultipleField):

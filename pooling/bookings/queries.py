@@ -483,7 +483,9 @@ def clash_help(
     duration = end - start
     after = max(start, now)
     horizon = after + timedelta(days=FREE_TIMES_HORIZON_DAYS)
-    closed, taken = timeline_facts(resource, min(start, after), horizon + duration, with_closures=True)
+    closed, taken = timeline_facts(
+        resource, min(start, after), horizon + duration, with_closures=True
+    )
     free = max(resource.quantity - peak(taken, start, end), 0)
     rules = resource_rules(resource)
     spans = open_spans(rules.opening_hours, tz, after, horizon + duration, closed)

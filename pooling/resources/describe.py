@@ -84,9 +84,7 @@ def describe_opening_hours(
     return lines
 
 
-def opening_hours_short(
-    opening_hours: dict | None, locale: Locale | str | None = None
-) -> str:
+def opening_hours_short(opening_hours: dict | None, locale: Locale | str | None = None) -> str:
     """The open days and hours in a few words, closed days left out: "lun.–ven. 8 h–19 h"
     in French, "Mon–Fri 08:00–19:00" in English; "" when never open."""
     loc = _locale(locale)
@@ -98,11 +96,7 @@ def opening_hours_short(
     for index in range(1, len(WEEKDAYS) + 1):
         if index == len(WEEKDAYS) or keys[index] != keys[first]:
             if keys[first]:
-                days = (
-                    names[first]
-                    if first == index - 1
-                    else f"{names[first]}–{names[index - 1]}"
-                )
+                days = names[first] if first == index - 1 else f"{names[first]}–{names[index - 1]}"
                 spans = ", ".join(
                     f"{format_clock(start, loc)}–{format_clock(end, loc)}"
                     for start, end in keys[first]

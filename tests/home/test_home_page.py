@@ -29,9 +29,7 @@ def _section(html: str, title_id: str) -> str:
     return html.split(f'id="{title_id}"')[1].split("</section>")[0]
 
 
-def test_a_new_member_sees_a_colleagues_booking_under_the_organisation_with_its_booker(
-    pole, login
-):
+def test_a_new_member_sees_a_colleagues_booking_under_the_organisation_with_its_booker(pole, login):
     van = _book(pole.alice, pole.van, "2026-12-09T10:00", "2026-12-09T12:00", "Livraison")
     newcomer = make_user(pole.jardins, name="Nour")
     html = login(newcomer).get("/").get_data(as_text=True)
