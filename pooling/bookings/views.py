@@ -456,6 +456,10 @@ def approvals():
 @login_required
 def decide_request():
     """Approve or refuse the chosen dates of one request in one go, with one reason."""
+    if not approves_anything(current_user):
+        raise NotAllowed(
+            _("Only coordinators and referents of an organisation that lends a resource approve.")
+        )
     form = RequestDecisionForm()
     back = url_for("bookings.approvals")
     if not form.validate_on_submit():

@@ -96,7 +96,12 @@ def opening_hours_short(opening_hours: dict | None, locale: Locale | str | None 
     for index in range(1, len(WEEKDAYS) + 1):
         if index == len(WEEKDAYS) or keys[index] != keys[first]:
             if keys[first]:
-                days = names[first] if first == index - 1 else f"{names[first]}–{names[index - 1]}"
+                if first == 0 and index == len(WEEKDAYS):
+                    days = _("every day")
+                elif first == index - 1:
+                    days = names[first]
+                else:
+                    days = f"{names[first]}–{names[index - 1]}"
                 spans = ", ".join(
                     f"{format_clock(start, loc)}–{format_clock(end, loc)}"
                     for start, end in keys[first]

@@ -234,3 +234,24 @@ def test_series_clash_points_to_booking_only_the_free_dates(pole, login, post_fo
     assert response.status_code == 409
     assert "dates sont déjà prises\u00a0» ci-dessous" in html.split('id="booking-form"')[0]
     assert "free-times" not in html
+
+
+def test_the_api_conflict_answer_keeps_its_shape_and_says_how_many_are_free(
+    pole, api, book, projectors
+):
+    book(pole.bob, projectors, "2027-01-12T14:00", "2027-01-12T16:00", quantity=2)
+    response = api(pole.alice).post(
+        "/api/v1/bookings",
+        json={
+            "resource_id": projectors.id,
+            "start": "2027-01-12T13:00:00Z",
+            "end": "2027-01-12T15:00:00Z",
+            "quantity": 2,
+            "title": "Réunion",
+        },
+    )
+    assert response.status_code == 409
+    assert response.json["error"] == "conflict"
+    assert set(response.json) <= {"error", "message", "fields", "conflicts"}
+    assert len(response.json["conflicts"]) == 1
+    assert "1 sur 3 encore libre" in response.json["message"]
