@@ -554,6 +554,8 @@ def decide_many(
         locks.locked_resource(resource_id)
     bookings = sorted(locks.lock_booking_rows(ids), key=lambda b: (b.start_at, b.id))
     target = "confirmed" if approve else "rejected"
+    # One instant for the whole decision: its mail lists the dates decided at that instant.
+    at = utcnow()
     changed: list[Booking] = []
     for booking in bookings:
         if not permissions.can_approve(actor, booking):
@@ -580,7 +582,7 @@ def decide_many(
                 )
                 raise RuleViolation(message, code="expired")
             _check_still_free(booking)
-        _set_decision(actor, booking, target, reason, utcnow())
+        _set_decision(actor, booking, target, reason, at)
         changed.append(booking)
     for user_id in sorted({b.user_id for b in changed}):
         theirs = [b for b in changed if b.user_id == user_id]
@@ -623,7 +625,7 @@ def _set_decision(
 def expire_requests(now: datetime | None = None) -> list[Booking]:
     """Refuse, as expired, the pending bookings whose start has passed: nobody decided in
     time. The pole refuses them (no person decided: ``decided_by_id`` stays empty, the audit
-    notes "expired"); each booker is told once per series. Returns the bookings refused."""
+    notes "expired"); each booker is told once per request. Returns the bookings refused."""
     now = now or utcnow()
     ids = list(
         db.session.scalars(
@@ -641,10 +643,12 @@ def expire_requests(now: datetime | None = None) -> list[Booking]:
     at = utcnow()
     for booking in expired:
         _set_decision(SYSTEM, booking, "rejected", None, at, note="expired")
-    by_person: dict[tuple[int, int | None], list[Booking]] = {}
+    # One notice per request: a series' expired dates together, each single booking alone.
+    by_request: dict[tuple[int, str, int], list[Booking]] = {}
     for booking in sorted(expired, key=lambda b: (b.start_at, b.id)):
-        by_person.setdefault((booking.user_id, booking.series_id), []).append(booking)
-    for (user_id, _series), theirs in by_person.items():
+        request = ("series", booking.series_id) if booking.series_id else ("booking", booking.id)
+        by_request.setdefault((booking.user_id, *request), []).append(booking)
+    for (user_id, *_request), theirs in by_request.items():
         notify(
             [user_id],
             "booking_expired",
