@@ -200,9 +200,7 @@ def test_a_series_is_one_mail_with_each_occurrence(pole, smtp_server):
     assert events == feed_events(pole.scop_referent, pole.workshop)
 
 
-def test_a_series_approved_in_one_action_is_one_mail_with_the_dates_decided(
-    pole, smtp_server
-):
+def test_a_series_approved_in_one_action_is_one_mail_with_the_dates_decided(pole, smtp_server):
     result = book(
         pole.alice,
         pole.workshop,
