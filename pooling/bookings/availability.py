@@ -202,3 +202,32 @@ def timeline(
         else:
             result.append(Interval(piece_start, piece_end, free, why, detail))
     return result
+
+
+def free_starts(
+    candidates: Iterable[datetime],
+    duration: timedelta,
+    quantity: int,
+    capacity: int,
+    taken: list[Taken],
+    keeps_rules,
+    count: int = 3,
+) -> list[Span]:
+    """The first ``count`` intervals of ``duration`` starting at one of ``candidates`` (in
+    order) where ``quantity`` units fit beside ``taken`` and ``keeps_rules(start, end)`` holds.
+
+    The intervals proposed do not overlap one another, so that each is a real alternative.
+    """
+    found: list[Span] = []
+    for start in candidates:
+        end = start + duration
+        if found and start < found[-1][1]:
+            continue
+        if peak(taken, start, end) + quantity > capacity:
+            continue
+        if not keeps_rules(start, end):
+            continue
+        found.append((start, end))
+        if len(found) >= count:
+            break
+    return found

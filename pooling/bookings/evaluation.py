@@ -26,6 +26,15 @@ from pooling.qualifications.services import Requirements
 from pooling.resources.models import Resource
 
 UNOVERRIDABLE = {"quantity", "nonexistent_local_time", "inactive"}
+# The field of the request a broken rule is about (the others are about the start).
+RULE_FIELDS = {
+    "quantity": "quantity",
+    "min_duration": "end",
+    "max_duration": "end",
+    "inactive": "resource_id",
+    # A missing qualification is about the person and the resource, not the time.
+    "qualification_required": "resource_id",
+}
 
 
 def violations(
@@ -160,13 +169,30 @@ def occurrences_of(
 # ---------------------------------------------------------------- refusals
 
 
-def taken_message(resource: Resource, *, busy: bool) -> str:
-    """Why the time is taken: other bookings, or only the resource's external calendar."""
+def taken_message(resource: Resource, *, busy: bool, free: int | None = None) -> str:
+    """Why the time is taken: other bookings, or only the resource's external calendar.
+
+    For a resource of several units, with ``free`` the units still free at that time, it
+    says how many of them are left ("Projector: 1 of 3 still free at that time.").
+    """
     if busy:
         return _(
             "This time is busy in the external calendar of %(resource)s.", resource=resource.name
         )
+    if free is not None and resource.quantity > 1:
+        return ngettext(
+            "%(resource)s: %(num)d of %(total)d still free at that time.",
+            "%(resource)s: %(num)d of %(total)d still free at that time.",
+            free,
+            resource=resource.name,
+            total=resource.quantity,
+        )
     return _("This time is already taken on %(resource)s.", resource=resource.name)
+
+
+def free_units(resource: Resource, taken: list[Taken], start: datetime, end: datetime) -> int:
+    """The units of the resource free throughout [start, end) beside what ``taken`` holds."""
+    return max(resource.quantity - peak(taken, start, end), 0)
 
 
 def conflict_json(start: datetime, end: datetime, booking_id: int | None = None) -> dict:
@@ -179,8 +205,6 @@ def refuse_rules(refused: list[tuple[Occurrence, list[Violation]]], *, series: b
     with the dates for a series, and each refused occurrence with its rules."""
     first_violation = refused[0][1][0]
     message = rule_message(first_violation)
-    # A missing qualification is about the person and the resource, not the time.
-    field = "resource_id" if first_violation.code == "qualification_required" else "start"
     if series:
         dates = ", ".join(format_datetime(o.start, "short") for o, _v in refused[:5])
         message = ngettext(
@@ -190,10 +214,15 @@ def refuse_rules(refused: list[tuple[Occurrence, list[Violation]]], *, series: b
             dates=dates,
             message=message,
         )
+    fields: dict[str, list[str]] = {}
+    for violation in refused[0][1]:
+        fields.setdefault(RULE_FIELDS.get(violation.code, "start"), []).append(
+            rule_message(violation)
+        )
     raise RuleViolation(
         message,
         code=first_violation.code,
-        fields={field: [rule_message(v) for v in refused[0][1]]},
+        fields=fields,
         occurrences=[
             {**conflict_json(o.start, o.end), "rules": [v.code for v in violations]}
             for o, violations in refused

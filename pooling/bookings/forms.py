@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from wtforms import (
-    DateField,
     DecimalField,
     IntegerField,
     RadioField,
@@ -13,11 +12,11 @@ from wtforms import (
     StringField,
     TimeField,
 )
-from wtforms.validators import InputRequired, Length, NumberRange, Optional
+from wtforms.validators import AnyOf, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from pooling.bookings.recurrence_form import WEEKDAY_CODES
-from pooling.core.forms import PoolingForm
+from pooling.core.forms import DayField, PoolingForm
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -41,10 +40,10 @@ class BookingForm(PoolingForm):
     organisation_id = SelectField(
         _l("On behalf of which member organisation"), coerce=_optional_int, validate_choice=False
     )
-    date = DateField(_l("Date"), validators=[InputRequired()])
+    date = DayField(_l("Date"), validators=[InputRequired()])
     start_time = TimeField(_l("Start time"), validators=[InputRequired()])
     end_time = TimeField(_l("End time"), validators=[InputRequired()])
-    end_date = DateField(_l("End date (if not the same day)"), validators=[Optional()])
+    end_date = DayField(_l("End date (if not the same day)"), validators=[Optional()])
     quantity = IntegerField(
         _l("Quantity"), default=1, validators=[InputRequired(), NumberRange(min=1)]
     )
@@ -82,7 +81,7 @@ class BookingForm(PoolingForm):
     count = IntegerField(
         _l("Number of times"), default=4, validators=[Optional(), NumberRange(min=1, max=520)]
     )
-    until = DateField(_l("Last date"), validators=[Optional()])
+    until = DayField(_l("Last date"), validators=[Optional()])
     on_conflict = RadioField(
         _l("If some dates are taken"),
         default="fail",
@@ -110,10 +109,10 @@ class BookingForm(PoolingForm):
 class EditBookingForm(PoolingForm):
     """Move, resize or retitle one booking (one occurrence of a series)."""
 
-    date = DateField(_l("Date"), validators=[InputRequired()])
+    date = DayField(_l("Date"), validators=[InputRequired()])
     start_time = TimeField(_l("Start time"), validators=[InputRequired()])
     end_time = TimeField(_l("End time"), validators=[InputRequired()])
-    end_date = DateField(_l("End date (if not the same day)"), validators=[Optional()])
+    end_date = DayField(_l("End date (if not the same day)"), validators=[Optional()])
     quantity = IntegerField(_l("Quantity"), validators=[InputRequired(), NumberRange(min=1)])
     title = StringField(_l("Title"), validators=[Length(max=200)])
 
@@ -132,6 +131,15 @@ class MeterForm(PoolingForm):
 class DecisionForm(PoolingForm):
     """Approve or refuse a pending booking, with an optional reason."""
 
+    decision_reason = StringField(_l("Reason (optional)"), validators=[Length(max=1000)])
+
+
+class RequestDecisionForm(PoolingForm):
+    """Approve or refuse the chosen dates of a request (a whole series by default), with one
+    reason for all of them."""
+
+    booking_ids = SelectMultipleField(_l("Dates"), coerce=int, validate_choice=False)
+    decision = StringField(_l("Decision"), validators=[AnyOf(("approve", "refuse"))])
     decision_reason = StringField(_l("Reason (optional)"), validators=[Length(max=1000)])
 
 

@@ -6,7 +6,7 @@ from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
 
 from pooling.bookings.rules import Violation
-from pooling.resources.describe import describe_duration, weekday_names
+from pooling.resources.describe import describe_duration, opening_hours_short, weekday_names
 
 
 def _duration(p: dict) -> str:
@@ -15,21 +15,16 @@ def _duration(p: dict) -> str:
 
 
 def _opening_hours_message(p: dict) -> str:
-    if "weekday" not in p:
+    week = opening_hours_short(p.get("week"))
+    if "weekday" not in p or not week:
         return _("The booking falls outside the resource's opening hours.")
-    day = weekday_names()[p["weekday"]]
-    spans = p.get("hours") or []
-    if not spans:
+    if not p.get("hours"):
         return _(
-            "The booking falls outside the resource's opening hours: closed on %(day)s.",
-            day=day,
+            "Outside the opening hours (closed on %(day)s): %(hours)s.",
+            day=weekday_names()[p["weekday"]],
+            hours=week,
         )
-    hours = ", ".join(f"{start}–{end}" for start, end in spans)
-    return _(
-        "The booking falls outside the resource's opening hours: open on %(day)s %(hours)s.",
-        day=day,
-        hours=hours,
-    )
+    return _("Outside the opening hours: %(hours)s.", hours=week)
 
 
 def _closure_message(p: dict) -> str:

@@ -15,14 +15,23 @@ from sqlalchemy import Integer, Select, String, cast, func, literal, null, or_, 
 
 from pooling.accounts.models import Membership, User
 from pooling.bookings import permissions
-from pooling.bookings.availability import Closed, Interval, Taken, open_spans, peak, timeline
+from pooling.bookings.availability import (
+    Closed,
+    Interval,
+    Span,
+    Taken,
+    free_starts,
+    open_spans,
+    peak,
+    timeline,
+)
 from pooling.bookings.messages import rule_message
 from pooling.bookings.models import HELD_UNTIL, HOLDING, Booking, BookingShare
 from pooling.bookings.rules import ResourceRules, Violation, check
 from pooling.calendar.models import ExternalBusyTime
 from pooling.core.db import utcnow
 from pooling.core.errors import NotAllowed, NotFound, RuleViolation
-from pooling.core.time import pole_tz
+from pooling.core.time import local_time_exists, pole_tz
 from pooling.extensions import db
 from pooling.organisations.models import Organisation
 from pooling.resources.models import Closure, Resource
@@ -415,6 +424,83 @@ def free_resources(
     )
 
 
+# How far ahead the free times proposed after a clash are looked for.
+FREE_TIMES_HORIZON_DAYS = 14
+
+
+@dataclass(frozen=True)
+class ClashHelp:
+    """What helps after a clash: the units still free over the time asked for (of ``total``)
+    and the next free times of the same duration where the quantity fits."""
+
+    resource: Resource
+    total: int
+    free: int
+    quantity: int
+    free_times: list[Span]
+
+
+def _slot_starts(resource: Resource, tz, spans: list[Span], after: datetime):
+    """Every start on the resource's slot grid (local time) inside the open spans, from ``after``."""
+    step = timedelta(minutes=resource.slot_minutes or 15)
+    for span_start, span_end in spans:
+        local = span_start.astimezone(tz).replace(tzinfo=None)
+        midnight = local.replace(hour=0, minute=0, second=0, microsecond=0)
+        minutes = (local - midnight) // timedelta(minutes=1)
+        slot = step // timedelta(minutes=1)
+        wall = midnight + timedelta(minutes=-(-minutes // slot) * slot)
+        while True:
+            if not local_time_exists(wall, tz):
+                wall += step
+                continue
+            instant = wall.replace(tzinfo=tz).astimezone(span_start.tzinfo)
+            if instant >= span_end:
+                break
+            if instant >= after:
+                yield instant
+            wall += step
+
+
+def clash_help(
+    actor: User,
+    resource_id: int,
+    start: datetime,
+    end: datetime,
+    quantity: int,
+    *,
+    now: datetime | None = None,
+    count: int = 3,
+) -> ClashHelp:
+    """After a clash on [start, end): how many units stay free then, and the ``count`` next
+    free times of the same duration (within the opening hours and every rule of the
+    resource, from the time asked for on, at most FREE_TIMES_HORIZON_DAYS ahead) where
+    ``quantity`` units fit. Raises NotFound."""
+    now = now or utcnow()
+    tz = pole_tz()
+    resource = db.session.get(Resource, resource_id)
+    if resource is None or not can_see_resource(actor, resource):
+        raise NotFound(_("This resource does not exist."))
+    duration = end - start
+    after = max(start, now)
+    horizon = after + timedelta(days=FREE_TIMES_HORIZON_DAYS)
+    closed, taken = timeline_facts(
+        resource, min(start, after), horizon + duration, with_closures=True
+    )
+    free = max(resource.quantity - peak(taken, start, end), 0)
+    rules = resource_rules(resource)
+    spans = open_spans(rules.opening_hours, tz, after, horizon + duration, closed)
+    found = free_starts(
+        _slot_starts(resource, tz, spans, after),
+        duration,
+        quantity,
+        resource.quantity,
+        taken,
+        lambda s, e: not check(rules, tz, now, s, e, quantity, closed),
+        count,
+    )
+    return ClashHelp(resource, resource.quantity, free, quantity, found)
+
+
 def _pending_query(actor: User):
     query = select(Booking).where(Booking.status == "pending")
     if not actor.is_coordinator:
@@ -429,6 +515,70 @@ def pending_for(actor: User) -> list[Booking]:
     """The pending bookings the actor can decide, oldest request first."""
     query = _pending_query(actor).order_by(Booking.created_at, Booking.id)
     return list(db.session.scalars(query))
+
+
+@dataclass
+class PendingDate:
+    """One date of a request: whether its start has passed (it can no longer be accepted)
+    and what clashes with it now ("" when nothing does)."""
+
+    booking: Booking
+    expired: bool
+    clash: str = ""
+
+
+@dataclass
+class PendingRequest:
+    """What one person asked for at once: a whole series (its pending dates) or one booking."""
+
+    dates: list[PendingDate]
+
+    @property
+    def first(self) -> Booking:
+        return self.dates[0].booking
+
+    @property
+    def series(self):
+        return self.first.series
+
+    @property
+    def decidable(self) -> list[PendingDate]:
+        return [d for d in self.dates if not d.expired]
+
+
+def _clash_of(booking: Booking) -> str:
+    """What stands in a pending booking's way now: other bookings or busy times holding its
+    units, or a closure or public holiday added since; "" when nothing does."""
+    from pooling.bookings.availability import overlaps
+    from pooling.bookings.messages import unavailable_reason
+
+    resource = booking.resource
+    closed, taken = timeline_facts(
+        resource, booking.start_at, booking.end_at, exclude_id=booking.id, with_closures=True
+    )
+    if peak(taken, booking.start_at, booking.end_at) + booking.quantity > resource.quantity:
+        return _("Taken by another booking")
+    for item in closed:
+        if item.kind == "holiday" and not resource.closed_on_public_holidays:
+            continue
+        if overlaps(item.start, item.end, booking.start_at, booking.end_at):
+            return unavailable_reason(item.kind, item.reason)
+    return ""
+
+
+def pending_requests(actor: User, now: datetime | None = None) -> list[PendingRequest]:
+    """The pending bookings the actor can decide, one request per series (its dates in
+    order) or per single booking, oldest request first; each date flagged when its start has
+    passed or when something clashes with it now."""
+    now = now or utcnow()
+    groups: dict[tuple[str, int], PendingRequest] = {}
+    for booking in pending_for(actor):
+        key = ("series", booking.series_id) if booking.series_id else ("booking", booking.id)
+        date = PendingDate(booking, booking.start_at <= now, _clash_of(booking))
+        groups.setdefault(key, PendingRequest([])).dates.append(date)
+    for request in groups.values():
+        request.dates.sort(key=lambda d: (d.booking.start_at, d.booking.id))
+    return list(groups.values())
 
 
 def pending_count(actor: User) -> int:

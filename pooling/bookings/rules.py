@@ -97,4 +97,4 @@ def _hours_left(opening_hours: dict, tz: ZoneInfo, start: datetime, end: datetim
         (f"{o // 60:02d}:{o % 60:02d}", f"{c // 60:02d}:{c % 60:02d}")
         for o, c in spans_of_day(opening_hours, day.weekday())
     ]
-    return {"weekday": day.weekday(), "hours": spans}
+    return {"weekday": day.weekday(), "hours": spans, "week": opening_hours}

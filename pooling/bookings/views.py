@@ -27,6 +27,7 @@ from pooling.bookings.forms import (
     EditBookingForm,
     MeterForm,
     MyBookingsFilterForm,
+    RequestDecisionForm,
 )
 from pooling.bookings.models import HOLDING, STATUSES
 from pooling.bookings.preview import approves_anything, past_bookings, preview_booking
@@ -122,6 +123,23 @@ def _dates_of(error: DomainError) -> list[tuple[datetime, datetime]]:
     return dates
 
 
+def _free_time(start: datetime, end: datetime) -> dict:
+    """A free time proposed after a clash, as the form's local date and times."""
+    tz = pole_tz()
+    first, last = start.astimezone(tz), end.astimezone(tz)
+    several_days = last.date() != first.date() and last.time() != datetime.min.time()
+    return {
+        "start": start,
+        "end": end,
+        "date": first.date().isoformat(),
+        "start_time": first.strftime("%H:%M"),
+        "end_time": last.strftime("%H:%M"),
+        "end_date": last.date().isoformat() if several_days else "",
+        "local_start": first.replace(tzinfo=None).isoformat(timespec="minutes"),
+        "local_end": last.replace(tzinfo=None).isoformat(timespec="minutes"),
+    }
+
+
 @bp.route("/new", methods=["GET", "POST"])
 @login_required
 def new():
@@ -131,6 +149,7 @@ def new():
     status = 200
     preview = None
     refused_dates: list[tuple[datetime, datetime]] = []
+    free_times: list[dict] = []
     description = ""
     action = request.form.get("action", "confirm")
     if form.is_submitted():
@@ -153,6 +172,15 @@ def new():
                 _show_errors(form, error, FORM_FIELDS)
                 refused_dates = _dates_of(error)
                 status = error.status
+                if isinstance(error, Conflict) and booking_request.recurrence is None:
+                    clash = queries.clash_help(
+                        current_user,
+                        booking_request.resource_id,
+                        booking_request.start,
+                        booking_request.end,
+                        booking_request.quantity,
+                    )
+                    free_times = [_free_time(start, end) for start, end in clash.free_times]
             else:
                 if action != "preview":
                     db.session.commit()
@@ -167,6 +195,8 @@ def new():
         preview=preview,
         description=description,
         refused_dates=refused_dates,
+        free_times=free_times,
+        repeating=(form.repeat.data or "none") != "none",
     ), status
 
 
@@ -418,9 +448,50 @@ def approvals():
         )
     return render_template(
         "bookings/approvals.html",
-        rows=queries.pending_for(current_user),
-        decision_form=DecisionForm(),
+        requests=queries.pending_requests(current_user),
+        decision_form=RequestDecisionForm(),
     )
+
+
+@bp.post("/approvals")
+@login_required
+def decide_request():
+    """Approve or refuse the chosen dates of one request in one go, with one reason."""
+    if not approves_anything(current_user):
+        raise NotAllowed(
+            _("Only coordinators and referents of an organisation that lends a resource approve.")
+        )
+    form = RequestDecisionForm()
+    back = url_for("bookings.approvals")
+    if not form.validate_on_submit():
+        flash(" ".join(e for errors in form.errors.values() for e in errors), "error")
+        return redirect(back)
+    approve = form.decision.data == "approve"
+    try:
+        decided = services.decide_many(
+            current_user, list(form.booking_ids.data or []), approve, form.decision_reason.data
+        )
+    except DomainError as error:
+        db.session.rollback()
+        if isinstance(error, NotAllowed) or error.status == 404:
+            raise
+        flash(error.message, "error")
+        return redirect(back)
+    db.session.commit()
+    if approve:
+        message = ngettext(
+            "%(num)s date is approved; the person who booked is told.",
+            "%(num)s dates are approved; the person who booked is told.",
+            len(decided),
+        )
+    else:
+        message = ngettext(
+            "%(num)s date is refused; the person who booked is told.",
+            "%(num)s dates are refused; the person who booked is told.",
+            len(decided),
+        )
+    flash(message, "success")
+    return redirect(back)
 
 
 @bp.get("/schedule")

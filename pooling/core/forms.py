@@ -3,12 +3,20 @@ and the reading of the pages' query parameters."""
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from flask import request
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, PasswordField, SelectField, StringField, TextAreaField
+from wtforms import (
+    DateField,
+    HiddenField,
+    PasswordField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import ValidationError
 
 from pooling.core.text import PlainText, has_control_characters
@@ -16,6 +24,30 @@ from pooling.core.time import EARLIEST_YEAR, LATEST_YEAR, check_year
 
 # Identifiers and counts are 32-bit integers in the database.
 MAX_NUMBER = 2**31 - 1
+# What the booking form's script sends for a date typed in the browser that does not exist
+# (31/02): the browser itself would send nothing, and the page would say "required".
+NONEXISTENT_DATE = "nonexistent"
+ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+class DayField(DateField):
+    """A date field that says when a typed date does not exist (31 February) rather than
+    calling it missing or malformed."""
+
+    def process_formdata(self, valuelist):
+        text = " ".join(valuelist or []).strip()
+        if text == NONEXISTENT_DATE or (ISO_DAY.match(text) and not _is_day(text)):
+            self.data = None
+            raise ValueError(str(_l("This date does not exist.")))
+        super().process_formdata(valuelist)
+
+
+def _is_day(text: str) -> bool:
+    try:
+        date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
 
 
 def within_years(form, field) -> None:

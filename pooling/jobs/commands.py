@@ -1,7 +1,8 @@
 """``pooling jobs run``: the one cron line; each job commits its own work and reports it.
 
 Jobs today: forget idempotency keys older than their time to live, read the external
-calendars whose last attempt is older than ``POOLING_ICAL_SYNC_MINUTES``, queue the reminders
+calendars whose last attempt is older than ``POOLING_ICAL_SYNC_MINUTES``, refuse as expired
+the requests still pending after their start (their bookers told), queue the reminders
 of the bookings that start soon (``pooling.mail.reminders``), the daily digests of the
 bookings awaiting approval (``pooling.mail.digests``), and deliver the
 mails of the outbox that are due (a mail the server refuses stays queued for a later try,
@@ -60,6 +61,14 @@ def queue_digests(now: datetime) -> str:
     return f"approval digests: {count} queued"
 
 
+def expire_requests(now: datetime) -> str:
+    from pooling.bookings.services import expire_requests as expire
+
+    expired = expire(now)
+    db.session.commit()
+    return f"requests: {len(expired)} expired (pending past their start)"
+
+
 def deliver_mail(now: datetime) -> str:
     from pooling.mail.delivery import deliver_due
 
@@ -69,6 +78,7 @@ def deliver_mail(now: datetime) -> str:
 JOBS = (
     purge_idempotency_keys,
     sync_due_calendars,
+    expire_requests,
     queue_reminders,
     queue_digests,
     deliver_mail,

@@ -37,6 +37,7 @@ MAILED = {
     "booking_pending": "REQUEST",
     "booking_approved": "REQUEST",
     "booking_rejected": "CANCEL",
+    "booking_expired": "CANCEL",
     "booking_cancelled": "CANCEL",
     "booking_cancelled_closure": "CANCEL",
     "booking_moved": "REQUEST",
@@ -75,6 +76,10 @@ def _occurrences(notice: Notice) -> list[Booking]:
     query = select(Booking).where(Booking.series_id == booking.series_id)
     if notice.kind == "booking_cancelled" and booking.cancelled_at is not None:
         query = query.where(Booking.cancelled_at == booking.cancelled_at)
+    elif notice.kind in ("booking_approved", "booking_rejected", "booking_expired"):
+        if int(notice.params.get("count") or 1) == 1:
+            return [booking]
+        query = query.where(Booking.decided_at == booking.decided_at)
     elif int(notice.params.get("count") or 1) > 1:
         query = query.where(Booking.start_at >= booking.start_at, Booking.status == booking.status)
     else:

@@ -17,7 +17,7 @@ GROUPS = (
     (
         "mail_decisions",
         _l("My booking is approved or refused"),
-        ("booking_approved", "booking_rejected"),
+        ("booking_approved", "booking_rejected", "booking_expired"),
     ),
     (
         "mail_changes",

@@ -114,6 +114,29 @@ def _counted_text(kind: str, count: int, values: dict) -> str | None:
             count,
             **values,
         )
+    if kind == "booking_approved" and count > 1:
+        return ngettext(
+            "Your booking of %(resource)s on %(when)s (%(num)s date) is approved.",
+            "Your booking of %(resource)s from %(when)s (%(num)s dates) is approved.",
+            count,
+            **values,
+        )
+    if kind == "booking_rejected" and count > 1:
+        return ngettext(
+            "Your booking of %(resource)s on %(when)s (%(num)s date) is refused: %(reason)s",
+            "Your booking of %(resource)s from %(when)s (%(num)s dates) is refused: %(reason)s",
+            count,
+            **values,
+        )
+    if kind == "booking_expired":
+        return ngettext(
+            "Your request for %(resource)s on %(when)s has expired: nobody decided before "
+            "its start.",
+            "Your request for %(resource)s from %(when)s (%(num)s dates) has expired: nobody "
+            "decided before their start.",
+            count,
+            **values,
+        )
     if kind == "share_proposed":
         return ngettext(
             "%(organisation)s proposes that your organisation carries %(share)s %% of %(resource)s "

@@ -84,6 +84,33 @@ def describe_opening_hours(
     return lines
 
 
+def opening_hours_short(opening_hours: dict | None, locale: Locale | str | None = None) -> str:
+    """The open days and hours in a few words, closed days left out: "lun.–ven. 8 h–19 h"
+    in French, "Mon–Fri 08:00–19:00" in English; "" when never open."""
+    loc = _locale(locale)
+    names = get_day_names("abbreviated", locale=loc)
+    hours = opening_hours or {}
+    keys = [tuple(tuple(span) for span in hours.get(day) or []) for day in WEEKDAYS]
+    runs = []
+    first = 0
+    for index in range(1, len(WEEKDAYS) + 1):
+        if index == len(WEEKDAYS) or keys[index] != keys[first]:
+            if keys[first]:
+                if first == 0 and index == len(WEEKDAYS):
+                    days = _("every day")
+                elif first == index - 1:
+                    days = names[first]
+                else:
+                    days = f"{names[first]}–{names[index - 1]}"
+                spans = ", ".join(
+                    f"{format_clock(start, loc)}–{format_clock(end, loc)}"
+                    for start, end in keys[first]
+                )
+                runs.append(f"{days} {spans}")
+            first = index
+    return " ; ".join(runs) if loc.language == "fr" else "; ".join(runs)
+
+
 def describe_duration(minutes: int, locale: Locale | str | None = None) -> str:
     """A number of minutes in words: "15 minutes", "1 hour and 30 minutes", "2 days"."""
     loc = _locale(locale)

@@ -202,4 +202,4 @@ def test_out_of_hours_error_gives_the_hours_of_that_day(api, pole):
 
     assert response.status_code == 422
     assert response.json["error"] == "opening_hours"
-    assert "09:00–12:00" in response.json["message"]
+    assert "tous les jours 9\u00a0h–12\u00a0h" in response.json["message"]

@@ -200,6 +200,38 @@ def test_a_series_is_one_mail_with_each_occurrence(pole, smtp_server):
     assert events == feed_events(pole.scop_referent, pole.workshop)
 
 
+def test_a_series_approved_in_one_action_is_one_mail_with_the_dates_decided(pole, smtp_server):
+    result = book(
+        pole.alice,
+        pole.workshop,
+        "2027-01-12T14:00",
+        "2027-01-12T16:00",
+        recurrence="FREQ=WEEKLY;COUNT=4",
+    )
+    ids = [b.id for b in result.bookings]
+    bookings.decide_many(pole.scop_referent, ids[:3], True, "Bienvenue")
+    db.session.commit()
+    deliver()
+    [approved] = smtp_server.to(pole.alice.email)
+    assert subject(approved) == "Réservation validée : Atelier bois"
+    assert len(events_of(invitation_of(approved))) == 3
+
+
+def test_an_expired_request_is_mailed_to_the_booker(pole, smtp_server, pinned_clock):
+    book(pole.alice, pole.workshop, "2027-01-12T14:00", "2027-01-12T16:00")
+    book(pole.alice, pole.workshop, "2027-01-12T17:00", "2027-01-12T18:00")
+    deliver()
+    pinned_clock.move_to(local("2027-01-12T17:30"))
+    assert len(bookings.expire_requests()) == 2
+    db.session.commit()
+    deliver()
+    expired = smtp_server.to(pole.alice.email)
+    assert len(expired) == 2  # two requests, one mail each
+    assert {subject(m) for m in expired} == {"Demande de réservation expirée : Atelier bois"}
+    assert "personne n'a décidé avant son début" in text_of(expired[0])
+    assert str(invitation_of(expired[0])["method"]) == "CANCEL"
+
+
 def test_nothing_is_sent_for_a_rolled_back_change(pole, smtp_server):
     booking = book(pole.alice, pole.room, "2027-01-12T14:00", "2027-01-12T16:00").bookings[0]
     bookings.cancel_booking(pole.coordinator, booking.id, "Oops")

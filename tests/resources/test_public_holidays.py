@@ -77,7 +77,7 @@ def test_checks_name_the_holiday_before_a_closure_and_the_hours_of_the_day():
     before = local(weekday) - timedelta(days=1)
     (found,) = check(rules(OFFICE), PARIS, before, local(weekday, 18), local(weekday, 20), 1, [])
     assert found.code == "opening_hours"
-    assert found.params == {"weekday": 0, "hours": [("08:00", "19:00")]}
+    assert found.params == {"weekday": 0, "hours": [("08:00", "19:00")], "week": OFFICE}
 
 
 def test_timeline_says_why_each_piece_is_unavailable():

@@ -143,6 +143,8 @@ EXPECTED: dict[str, tuple[str, ...]] = {
     "POST bookings.check_in": ("302 302 403 302 302", "302 403 302 403 302"),
     "POST bookings.check_out": ("302 302 403 302 302", "302 403 302 403 302"),
     "GET bookings.approvals": ("302 403 403 200 200",),
+    # Nothing chosen: refused with a flashed message, nothing changes.
+    "POST bookings.decide_request": ("302 403 403 302 302",),
     "POST bookings.approve": ("302 403 403 302* 302*", "302 403 403 403 302*"),
     "POST bookings.reject": ("302 403 403 302* 302*", "302 403 403 403 302*"),
     # The week of a shared staff person, for that person: nobody here is one.

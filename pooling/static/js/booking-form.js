@@ -44,4 +44,43 @@
 
   form.addEventListener("change", update);
   update();
+
+  // A date the browser cannot read (31/02) would be sent empty and called missing:
+  // send a marker instead, so that the page says the date does not exist.
+  form.addEventListener("submit", function () {
+    var dates = form.querySelectorAll('input[type="date"]');
+    Array.prototype.forEach.call(dates, function (input) {
+      if (!input.validity || !input.validity.badInput || !input.name) { return; }
+      var marker = document.createElement("input");
+      marker.type = "hidden";
+      marker.name = input.name;
+      marker.value = "nonexistent";
+      input.removeAttribute("name");
+      form.appendChild(marker);
+    });
+  });
+
+  // The free times proposed after a clash fill the form's date and times when clicked
+  // (without the script they are links to the form filled with them).
+  function fill(id, value) {
+    var input = document.getElementById(id);
+    if (input) { input.value = value; }
+  }
+
+  Array.prototype.forEach.call(document.querySelectorAll("[data-free-time]"), function (link) {
+    link.addEventListener("click", function (event) {
+      event.preventDefault();
+      fill("date", link.getAttribute("data-date"));
+      fill("start_time", link.getAttribute("data-start"));
+      fill("end_time", link.getAttribute("data-end"));
+      fill("end_date", link.getAttribute("data-end-date") || "");
+      var chosen = document.getElementById("free-time-chosen");
+      if (chosen) {
+        chosen.textContent = link.getAttribute("data-chosen") || "";
+        chosen.hidden = false;
+      }
+      var start = document.getElementById("start_time");
+      if (start) { start.focus(); }
+    });
+  });
 })();
