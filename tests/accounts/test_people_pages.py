@@ -37,8 +37,9 @@ def membership_of(user, organisation) -> Membership:
 
 
 def post(client, url: str, data: dict | None = None):
+    """POST a button of the people page, its confirmation accepted."""
     token = csrf_token(client, "/account")
-    return client.post(url, data={"csrf_token": token, **(data or {})})
+    return client.post(url, data={"csrf_token": token, "confirmed": "1", **(data or {})})
 
 
 @pytest.mark.parametrize(

@@ -139,7 +139,9 @@ def test_closing_from_the_page_freezes_the_period(login, api, pole):
     period_id, _ids = january_period(api, pole)
     client = login(pole.coordinator)
     url = f"/costs/{period_id}"
-    response = client.post(f"{url}/close", data={"csrf_token": csrf_token(client, url)})
+    response = client.post(
+        f"{url}/close", data={"csrf_token": csrf_token(client, url), "confirmed": "1"}
+    )
     assert response.status_code == 302
     period = db.session.get(CostPeriod, period_id)
     db.session.refresh(period)
