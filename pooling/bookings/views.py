@@ -37,8 +37,8 @@ from pooling.core.confirmation import ask, is_confirmed
 from pooling.core.db import utcnow
 from pooling.core.errors import Conflict, DomainError, NotAllowed
 from pooling.core.form_errors import place_field_errors
-from pooling.core.time import local_day_bounds, pole_tz
 from pooling.core.templating import local_range
+from pooling.core.time import local_day_bounds, pole_tz
 from pooling.core.urls import is_safe_next
 from pooling.extensions import db
 from pooling.organisations.forms import ConfirmForm
@@ -301,8 +301,7 @@ def cancel_following(booking_id: int):
     if _asks_first(booking):
         return ask(
             _(
-                "Cancel the booking of %(resource)s, %(when)s, and every later date of its "
-                "series?",
+                "Cancel the booking of %(resource)s, %(when)s, and every later date of its series?",
                 resource=booking.resource.name,
                 when=local_range(booking.start_at, booking.end_at),
             ),

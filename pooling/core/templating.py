@@ -16,6 +16,8 @@ from flask_babel import (
     to_user_timezone,
 )
 
+from pooling.core.db import utcnow
+
 
 def local_datetime(value: datetime | None, style: str = "medium") -> str:
     """An instant in the pole's time zone, in the reader's language."""
@@ -82,6 +84,7 @@ def init_templating(app: Flask) -> None:
     app.add_template_filter(money)
     app.add_template_filter(number)
     app.add_template_global(url_with_lang)
+    app.add_template_global(utcnow, "now_utc")
     app.add_template_global(lambda: str(get_locale()), "current_locale")
 
     @app.before_request

@@ -4,9 +4,8 @@ comparison, true-up, and the CSV exports (statement, accounting journal)."""
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import format_date
+from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from pooling.core.confirmation import ask, is_confirmed

@@ -115,9 +115,7 @@ def test_closing_a_period_before_its_end_warns_and_asks(live_server, page, pole)
     page.goto(f"{live_server}/costs/{period.id}")
     expect(page.locator("main .flash-warning")).to_contain_text("pas encore terminée")
     page.get_by_role("button", name="Clôturer la période").click()
-    expect(page.locator("#confirm-dialog .confirm-warning")).to_contain_text(
-        "pas encore terminée"
-    )
+    expect(page.locator("#confirm-dialog .confirm-warning")).to_contain_text("pas encore terminée")
     dismiss(page)
     assert fresh(CostPeriod, period.id).status == "open"
     page.get_by_role("button", name="Clôturer la période").click()
@@ -128,9 +126,7 @@ def test_closing_a_period_before_its_end_warns_and_asks(live_server, page, pole)
 def test_making_a_referent_member_and_deactivating_ask_first(live_server, page, pole):
     second = make_user(pole.scop, role="org_admin", name="Rita Seconde", email="rita@scop.example")
     db.session.commit()
-    membership_id = db.session.scalar(
-        select(Membership.id).where(Membership.user_id == second.id)
-    )
+    membership_id = db.session.scalar(select(Membership.id).where(Membership.user_id == second.id))
     sign_in(page, live_server, "paul@scop-bois.example", PASSWORD)
     page.goto(f"{live_server}/organisations/scop-bois/people")
     row = page.locator("table tbody tr", has_text="Rita Seconde")

@@ -68,6 +68,15 @@
     });
   }
 
+  // Print buttons of the statements and reports (without JavaScript they stay hidden).
+  function setUpPrinting() {
+    document.querySelectorAll("[data-print]").forEach(function (button) {
+      button.hidden = false;
+      button.addEventListener("click", function () { window.print(); });
+    });
+  }
+
   setUpMenu();
   setUpConfirmation();
+  setUpPrinting();
 })();
