@@ -69,9 +69,7 @@ def take(browser, base: str, out: Path) -> list[Path]:
     taken: list[Path] = []
 
     def open_as(email: str, viewport: dict):
-        context = browser.new_context(
-            locale="fr-FR", timezone_id="Europe/Paris", viewport=viewport
-        )
+        context = browser.new_context(locale="fr-FR", timezone_id="Europe/Paris", viewport=viewport)
         page = context.new_page()
         page.goto(f"{base}/login")
         page.fill("input[name=email]", email)
