@@ -126,3 +126,23 @@ def test_dashboard_opens_on_its_key_figures_and_its_tables_fit_a_laptop(
         .map(wrap => wrap.querySelector('caption').textContent.trim())"""
     )
     assert not clipped
+
+
+@pytest.mark.parametrize("viewport", [LAPTOP, PHONE], ids=["1366px", "375px"])
+def test_pages_one_click_further_fit_the_window_too(live_server, new_page, demo, viewport):
+    page = new_page(viewport=viewport)
+    sign_in(page, live_server, ROLES["coordinator"], DEMO_PASSWORD)
+    further = ["/bookings/new", "/dashboard/report"]
+    for start, selector in (
+        ("/costs/", "main table a[href^='/costs/']"),
+        ("/resources/", "main table a[href^='/resources/']"),
+        ("/bookings/?scope=organisation", "main table a[href^='/bookings/']"),
+    ):
+        page.goto(f"{live_server}{start}")
+        further.append(page.locator(selector).first.get_attribute("href"))
+    too_wide = []
+    for path in further:
+        page.goto(f"{live_server}{path}")
+        if page.evaluate(WIDER_THAN_WINDOW):
+            too_wide.append((path, page.evaluate("document.documentElement.scrollWidth")))
+    assert not too_wide, f"wider than {viewport['width']} px: {too_wide}"
