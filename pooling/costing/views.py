@@ -196,7 +196,8 @@ def close(period_id: int):
     if not form.validate():
         abort(400)
     period = periods.get_period(current_user, period_id)
-    if periods.is_running(period, utcnow()) and not is_confirmed():
+    asks_first = permissions.can_manage_costs(current_user) and not period.is_closed
+    if asks_first and periods.is_running(period, utcnow()) and not is_confirmed():
         return ask(
             _("Close %(period)s before its end?", period=period.name),
             warning=early_closing_warning(period),
