@@ -31,6 +31,7 @@ from pooling.accounts.forms import (
     SetPasswordForm,
     TokenForm,
 )
+from pooling.accounts.permissions import can_manage_account
 from pooling.core.confirmation import ask, is_confirmed
 from pooling.core.errors import DomainError, RuleViolation
 from pooling.core.form_errors import place_field_errors
@@ -508,8 +509,8 @@ def remove_person(slug: str, membership_id: int):
 @bp.post("/organisations/<slug>/people/<int:membership_id>/deactivate")
 @login_required
 def deactivate_person(slug: str, membership_id: int):
-    if not is_confirmed():
-        person = organisation_people.get_person(_actor(), slug, membership_id)
+    person = organisation_people.get_person(_actor(), slug, membership_id)
+    if not is_confirmed() and can_manage_account(_actor(), person.user):
         return ask(
             _("Deactivate the account of %(name)s?", name=person.user.name),
             warning=_("This person will no longer be able to sign in, until reactivated."),

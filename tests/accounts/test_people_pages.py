@@ -361,3 +361,17 @@ def test_making_a_referent_member_asks_first_and_changes_nothing_until_confirmed
     assert "ne pourra plus se connecter" in asked.get_data(as_text=True)
     db.session.expire_all()
     assert db.session.get(User, pole["member"].id).active
+
+
+def test_someone_who_may_not_deactivate_is_refused_without_being_asked(login, pole):
+    worker = make_user(pole["fabrique"])
+    add_membership(worker, pole["ateliers"])
+    membership = membership_of(worker, pole["ateliers"])
+    client = login(pole["referent"])
+    response = client.post(
+        f"/organisations/ateliers/people/{membership.id}/deactivate",
+        data={"csrf_token": csrf_token(client, "/account")},
+    )
+    assert response.status_code == 403
+    db.session.expire_all()
+    assert db.session.get(User, worker.id).active
