@@ -50,13 +50,17 @@ def _other_active_referents(organisation_id: int, excluding_user_id: int) -> lis
     )
 
 
-def refuse_losing_last_referent(actor, membership: Membership) -> None:
+def refuse_losing_last_referent(
+    actor, membership: Membership, *, coordinators_too: bool = False
+) -> None:
     """A referent may not leave their organisation without another active referent.
 
-    Coordinators may (they can always name a new referent, so nothing is locked out, and a
-    departing or misbehaving last referent must be removable). Raises RuleViolation.
+    Coordinators may remove or deactivate them (they can always name a new referent, so
+    nothing is locked out, and a departing or misbehaving last referent must be removable);
+    with ``coordinators_too`` (a change of role, which nobody needs to make first) they may
+    not either. Raises RuleViolation.
     """
-    if actor.is_coordinator or membership.role != "org_admin":
+    if membership.role != "org_admin" or (actor.is_coordinator and not coordinators_too):
         return
     if not _other_active_referents(membership.organisation_id, membership.user_id):
         raise RuleViolation(
@@ -120,13 +124,17 @@ def add_membership(actor, user: User, organisation: Organisation, role: str) -> 
 
 
 def change_membership_role(actor, membership: Membership, role: str) -> Membership:
-    """Make a member a referent or the reverse, within an organisation the actor manages."""
+    """Make a member a referent or the reverse, within an organisation the actor manages.
+
+    The only active referent of an organisation is not made a member, whoever asks: someone
+    else is named referent first. Raises NotAllowed, RuleViolation.
+    """
     if not can_manage_people(actor, membership.organisation):
         raise NotAllowed(_("You can only manage the people of your own organisation."))
     if role not in ROLES:
         raise RuleViolation(_("The role must be member or org_admin."))
     if role != "org_admin":
-        refuse_losing_last_referent(actor, membership)
+        refuse_losing_last_referent(actor, membership, coordinators_too=True)
     before = {"role": membership.role}
     membership.role = role
     db.session.flush()

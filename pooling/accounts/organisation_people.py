@@ -231,6 +231,11 @@ def reinvite_person(actor, slug: str, membership_id: int) -> tuple[User, str, bo
     return user, invite(actor, user), resetting
 
 
+def get_person(actor, slug: str, membership_id: int) -> Membership:
+    """One person of an organisation the actor manages. Raises NotFound, NotAllowed."""
+    return _membership_in(_managed_organisation(actor, slug), membership_id)
+
+
 def set_person_role(actor, slug: str, membership_id: int, role: str) -> Membership:
     """Make a person of this organisation a referent or a member. Raises NotFound, NotAllowed."""
     organisation = _managed_organisation(actor, slug)

@@ -31,6 +31,8 @@ from pooling.accounts.forms import (
     SetPasswordForm,
     TokenForm,
 )
+from pooling.accounts.permissions import can_manage_account
+from pooling.core.confirmation import ask, is_confirmed
 from pooling.core.errors import DomainError, RuleViolation
 from pooling.core.form_errors import place_field_errors
 from pooling.core.urls import is_safe_next
@@ -466,6 +468,18 @@ def change_role(slug: str, membership_id: int):
     if not form.validate_on_submit():
         flash(_("The role must be member or referent."), "error")
         return _people_page(slug, 422)
+    if form.role.data == "member" and not is_confirmed():
+        person = organisation_people.get_person(_actor(), slug, membership_id)
+        if person.role == "org_admin":
+            return ask(
+                _("Make %(name)s a member instead of a referent?", name=person.user.name),
+                warning=_(
+                    "A member no longer manages the people of the organisation, nor approves "
+                    "the bookings of its lent resources."
+                ),
+                button=_("Make member"),
+                back=url_for("accounts.people", slug=slug),
+            )
     return _person_action(
         slug,
         lambda: (
@@ -478,6 +492,13 @@ def change_role(slug: str, membership_id: int):
 @bp.post("/organisations/<slug>/people/<int:membership_id>/remove")
 @login_required
 def remove_person(slug: str, membership_id: int):
+    if not is_confirmed():
+        person = organisation_people.get_person(_actor(), slug, membership_id)
+        return ask(
+            _("Remove %(name)s from this organisation?", name=person.user.name),
+            button=_("Remove from the organisation"),
+            back=url_for("accounts.people", slug=slug),
+        )
     return _person_action(
         slug,
         lambda: organisation_people.remove_person(_actor(), slug, membership_id),
@@ -488,6 +509,14 @@ def remove_person(slug: str, membership_id: int):
 @bp.post("/organisations/<slug>/people/<int:membership_id>/deactivate")
 @login_required
 def deactivate_person(slug: str, membership_id: int):
+    person = organisation_people.get_person(_actor(), slug, membership_id)
+    if not is_confirmed() and can_manage_account(_actor(), person.user):
+        return ask(
+            _("Deactivate the account of %(name)s?", name=person.user.name),
+            warning=_("This person will no longer be able to sign in, until reactivated."),
+            button=_("Deactivate"),
+            back=url_for("accounts.people", slug=slug),
+        )
     return _person_action(
         slug,
         lambda: organisation_people.set_person_active(_actor(), slug, membership_id, False),

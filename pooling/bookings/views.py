@@ -34,9 +34,11 @@ from pooling.bookings.preview import approves_anything, past_bookings, preview_b
 from pooling.bookings.recurrence_form import (
     describe_rrule,
 )
+from pooling.core.confirmation import ask, is_confirmed
 from pooling.core.db import utcnow
 from pooling.core.errors import Conflict, DomainError, NotAllowed
 from pooling.core.form_errors import place_field_errors
+from pooling.core.templating import local_range
 from pooling.core.time import local_day_bounds, pole_tz
 from pooling.core.urls import is_safe_next
 from pooling.extensions import db
@@ -288,10 +290,30 @@ def _act(booking_id: int, form, act: Callable[[], Any], done: Callable[[Any], st
     return redirect(_next_or(url_for("bookings.detail", booking_id=booking_id)))
 
 
+def _asks_first(booking) -> bool:
+    """Whether cancelling this booking needs a confirmation not yet given (a refusal doesn't)."""
+    return (
+        not is_confirmed()
+        and booking.status in ("pending", "confirmed")
+        and permissions.can_change_booking(current_user, booking)
+    )
+
+
 @bp.post("/<int:booking_id>/cancel")
 @login_required
 def cancel(booking_id: int):
     form = CancelForm()
+    booking = queries.get_booking(current_user, booking_id)
+    if _asks_first(booking):
+        return ask(
+            _(
+                "Cancel the booking of %(resource)s, %(when)s?",
+                resource=booking.resource.name,
+                when=local_range(booking.start_at, booking.end_at),
+            ),
+            button=_("Cancel this booking"),
+            back=url_for("bookings.detail", booking_id=booking_id),
+        )
     return _act(
         booking_id,
         form,
@@ -307,6 +329,16 @@ def cancel_following(booking_id: int):
     booking = queries.get_booking(current_user, booking_id)
     if booking.series_id is None:
         return cancel(booking_id)
+    if _asks_first(booking):
+        return ask(
+            _(
+                "Cancel the booking of %(resource)s, %(when)s, and every later date of its series?",
+                resource=booking.resource.name,
+                when=local_range(booking.start_at, booking.end_at),
+            ),
+            button=_("Cancel this and the following occurrences"),
+            back=url_for("bookings.detail", booking_id=booking_id),
+        )
     return _act(
         booking_id,
         form,

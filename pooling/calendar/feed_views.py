@@ -18,6 +18,7 @@ from pooling.api.operations import operation
 from pooling.calendar import services
 from pooling.calendar.feed_forms import ActionForm, ExternalCalendarForm, FeedForm
 from pooling.calendar.sync import sync_calendar
+from pooling.core.confirmation import ask, is_confirmed
 from pooling.core.errors import DomainError
 from pooling.core.form_errors import place_field_errors
 from pooling.core.time import utcnow
@@ -184,6 +185,13 @@ def create():
 @login_required
 def revoke(feed_id: int):
     ActionForm()  # the CSRF token is checked for every POST by CSRFProtect
+    if not is_confirmed():
+        return ask(
+            _("Revoke this calendar feed?"),
+            warning=_("Its address will stop working in every calendar app that follows it."),
+            button=_("Revoke this feed"),
+            back=url_for("feeds.index"),
+        )
     services.revoke_feed(_actor(), feed_id)
     db.session.commit()
     flash(_("The calendar feed is revoked; its address no longer works."), "success")

@@ -17,6 +17,7 @@ from flask_babel import (
 
 from pooling.core import formats
 from pooling.core.csv_export import INTERNATIONAL
+from pooling.core.db import utcnow
 
 
 def local_datetime(value: datetime | None, style: str = "medium") -> str:
@@ -90,6 +91,7 @@ def init_templating(app: Flask) -> None:
     app.add_template_filter(formats.counted)
     app.add_template_global(international_csv_url)
     app.add_template_global(url_with_lang)
+    app.add_template_global(utcnow, "now_utc")
     app.add_template_global(lambda: str(get_locale()), "current_locale")
 
     @app.before_request

@@ -192,6 +192,16 @@ def list_periods(actor: User) -> list[CostPeriod]:
     )
 
 
+def is_running(period: CostPeriod, now: datetime) -> bool:
+    """Whether the period has not ended yet at ``now`` (closing it then is closing it early)."""
+    return now < period.end_at
+
+
+def last_day(period: CostPeriod) -> date:
+    """The period's last local day (its end is the instant just after it)."""
+    return (period.end_at.astimezone(pole_tz()) - timedelta(microseconds=1)).date()
+
+
 def get_period(actor: User, period_id: int) -> CostPeriod:
     """One period. Raises NotAllowed (members), NotFound."""
     ensure_can_read_costs(actor)

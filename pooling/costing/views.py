@@ -4,11 +4,13 @@ comparison, true-up, and the CSV exports (statement, accounting journal)."""
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_login import current_user, login_required
 
+from pooling.core.confirmation import ask, is_confirmed
 from pooling.core.csv_export import INTERNATIONAL_STYLE, csv_response, csv_style
+from pooling.core.db import utcnow
 from pooling.core.errors import DomainError, NotAllowed
 from pooling.core.form_errors import place_field_errors
 from pooling.core.forms import MAX_NUMBER, whole_number_arg
@@ -113,11 +115,23 @@ def _period_page(period_id: int, cost_form: CostForm | None = None, status: int 
             names=_names(document),
             cost_form=(cost_form or _cost_form()) if manage else None,
             close_form=ConfirmForm() if manage else None,
+            close_warning=early_closing_warning(period) if manage else None,
             reopen_form=ReopenForm()
             if period.is_closed and permissions.can_manage_costs(current_user)
             else None,
         ),
         status,
+    )
+
+
+def early_closing_warning(period) -> str | None:
+    """What closing the period now would mean, while it is not over; None once it is."""
+    if not periods.is_running(period, utcnow()):
+        return None
+    return _(
+        "This period is not over yet: it runs until %(day)s. Bookings and costs of the days "
+        "left will no longer change its allocation.",
+        day=format_date(periods.last_day(period), "full"),
     )
 
 
@@ -181,6 +195,15 @@ def close(period_id: int):
     form = ConfirmForm()
     if not form.validate():
         abort(400)
+    period = periods.get_period(current_user, period_id)
+    asks_first = permissions.can_manage_costs(current_user) and not period.is_closed
+    if asks_first and periods.is_running(period, utcnow()) and not is_confirmed():
+        return ask(
+            _("Close %(period)s before its end?", period=period.name),
+            warning=early_closing_warning(period),
+            button=_("Close the period now"),
+            back=url_for("costing.period", period_id=period_id),
+        )
     allocations.close_period(current_user, period_id)
     db.session.commit()
     flash(_("The period is closed: its allocation will no longer change."), "success")

@@ -172,6 +172,11 @@ class Dashboard:
     def heatmap_max(self) -> Decimal:
         return max((cell for row in self.heatmap for cell in row), default=Decimal(0))
 
+    @property
+    def organisations_using(self) -> int:
+        """How many member organisations used the shared resources in the period."""
+        return sum(1 for row in self.usage if row.hours > 0 or row.bookings > 0)
+
 
 def open_seconds(resources: list[Resource], period: Period, tz: ZoneInfo) -> dict[int, float]:
     """Open seconds of each resource over the period: opening hours minus closures.

@@ -22,8 +22,9 @@ LINK_RE = re.compile(r"http://localhost(/invitation/[A-Za-z0-9_\-]+)")
 
 
 def post(client, url: str, data: dict | None = None):
+    """POST a button, its confirmation accepted."""
     token = csrf_token(client, "/account")
-    return client.post(url, data={"csrf_token": token, **(data or {})})
+    return client.post(url, data={"csrf_token": token, "confirmed": "1", **(data or {})})
 
 
 def membership_of(user, organisation) -> Membership:
@@ -137,15 +138,36 @@ def test_deactivated_referent_does_not_count_as_another_referent(login, pole):
     assert membership_of(pole["referent"], pole["ateliers"]).role == "org_admin"
 
 
-def test_coordinator_may_demote_the_last_referent(login, pole):
+def test_coordinator_does_not_demote_the_only_referent_either(login, pole):
     membership = membership_of(pole["referent"], pole["ateliers"])
     response = post(
         login(pole["coordinator"]),
         f"/organisations/ateliers/people/{membership.id}/role",
         {"role": "member"},
     )
-    assert response.status_code == 302
+    assert response.status_code == 422
+    assert "seul·e référent·e" in response.get_data(as_text=True)
+    assert membership_of(pole["referent"], pole["ateliers"]).role == "org_admin"
+
+
+def test_coordinator_demotes_a_referent_once_another_is_named(login, pole):
+    coordinator = login(pole["coordinator"])
+    url = "/organisations/ateliers/people/{}/role"
+    second = membership_of(pole["member"], pole["ateliers"])
+    assert post(coordinator, url.format(second.id), {"role": "org_admin"}).status_code == 302
+    first = membership_of(pole["referent"], pole["ateliers"])
+    assert post(coordinator, url.format(first.id), {"role": "member"}).status_code == 302
     assert membership_of(pole["referent"], pole["ateliers"]).role == "member"
+
+
+def test_coordinator_may_still_deactivate_the_only_referent(login, pole):
+    membership = membership_of(pole["referent"], pole["ateliers"])
+    response = post(
+        login(pole["coordinator"]), f"/organisations/ateliers/people/{membership.id}/deactivate"
+    )
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert not db.session.get(User, pole["referent"].id).active
 
 
 def test_pole_keeps_its_last_active_coordinator(app, pole):

@@ -73,7 +73,7 @@ def test_two_referents_stepping_down_at_once_leave_one(app, database_url):
                     (
                         browser,
                         f"{server.url}/organisations/ateliers/people/{memberships[person.id]}/role",
-                        {"csrf_token": token, "role": "member"},
+                        {"csrf_token": token, "role": "member", "confirmed": "1"},
                     )
                     for (browser, token), person in zip(browsers, (first, second), strict=True)
                 ]
@@ -119,7 +119,7 @@ def test_two_coordinators_deactivating_each_other_at_once_leave_one(app, databas
                         browser,
                         f"{server.url}/organisations/ateliers/people/"
                         f"{membership[target.id]}/deactivate",
-                        {"csrf_token": token},
+                        {"csrf_token": token, "confirmed": "1"},
                     )
                     for (browser, token), target in zip(browsers, (second, first), strict=True)
                 ]

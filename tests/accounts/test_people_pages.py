@@ -37,8 +37,9 @@ def membership_of(user, organisation) -> Membership:
 
 
 def post(client, url: str, data: dict | None = None):
+    """POST a button of the people page, its confirmation accepted."""
     token = csrf_token(client, "/account")
-    return client.post(url, data={"csrf_token": token, **(data or {})})
+    return client.post(url, data={"csrf_token": token, "confirmed": "1", **(data or {})})
 
 
 @pytest.mark.parametrize(
@@ -339,3 +340,38 @@ def test_people_actions_are_audited(login, pole):
         select(AuditEvent.action).where(AuditEvent.actor_id == pole["referent"].id)
     ).all()
     assert "membership.role" in actions
+
+
+def test_making_a_referent_member_asks_first_and_changes_nothing_until_confirmed(login, pole):
+    second = membership_of(pole["member"], pole["ateliers"])
+    client = login(pole["referent"])
+    url = f"/organisations/ateliers/people/{second.id}/role"
+    assert post(client, url, {"role": "org_admin"}).status_code == 302
+    token = csrf_token(client, "/account")
+    asked = client.post(url, data={"csrf_token": token, "role": "member"})
+    assert asked.status_code == 200
+    text = asked.get_data(as_text=True)
+    assert f"Nommer {pole['member'].name} membre au lieu de référent·e" in text
+    assert 'name="role" value="member"' in text and 'name="confirmed" value="1"' in text
+    assert membership_of(pole["member"], pole["ateliers"]).role == "org_admin"
+    asked = client.post(
+        f"/organisations/ateliers/people/{second.id}/deactivate", data={"csrf_token": token}
+    )
+    assert asked.status_code == 200
+    assert "ne pourra plus se connecter" in asked.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(User, pole["member"].id).active
+
+
+def test_someone_who_may_not_deactivate_is_refused_without_being_asked(login, pole):
+    worker = make_user(pole["fabrique"])
+    add_membership(worker, pole["ateliers"])
+    membership = membership_of(worker, pole["ateliers"])
+    client = login(pole["referent"])
+    response = client.post(
+        f"/organisations/ateliers/people/{membership.id}/deactivate",
+        data={"csrf_token": csrf_token(client, "/account")},
+    )
+    assert response.status_code == 403
+    db.session.expire_all()
+    assert db.session.get(User, worker.id).active

@@ -47,7 +47,7 @@ def test_referent_of_the_organisation_and_coordinator_can_cancel(pole, login, bo
     client = login(getattr(pole, who))
     page = f"/bookings/{booking.id}"
     assert f"/bookings/{booking.id}/cancel" in client.get(page).get_data(as_text=True)
-    response = post_form(client, page, {}, url=f"/bookings/{booking.id}/cancel")
+    response = post_form(client, page, {"confirmed": "1"}, url=f"/bookings/{booking.id}/cancel")
     assert response.status_code == 302
     assert _status(booking.id) == "cancelled"
 
@@ -110,7 +110,9 @@ def test_cancel_one_occurrence_leaves_the_others(pole, login, book, post_form):
     result = _weekly(book, pole)
     third = result.bookings[2]
     client = login(pole.alice)
-    response = post_form(client, f"/bookings/{third.id}", {}, url=f"/bookings/{third.id}/cancel")
+    response = post_form(
+        client, f"/bookings/{third.id}", {"confirmed": "1"}, url=f"/bookings/{third.id}/cancel"
+    )
     assert response.status_code == 302
     assert [_status(b.id) for b in result.bookings] == [
         "confirmed",
@@ -127,7 +129,7 @@ def test_cancel_this_and_the_following_occurrences(pole, login, book, post_form)
     response = post_form(
         client,
         f"/bookings/{second.id}",
-        {},
+        {"confirmed": "1"},
         url=f"/bookings/{second.id}/cancel-following",
         follow_redirects=True,
     )

@@ -78,7 +78,8 @@ def test_person_revokes_a_feed_from_the_page(login, client, api, pole):
     feed = api(pole.alice).post("/api/v1/feeds", json={"scope": "me"}).json
     browser = login(pole.alice)
     response = browser.post(
-        f"{PAGE}/{feed['id']}/revoke", data={"csrf_token": csrf_token(browser, PAGE)}
+        f"{PAGE}/{feed['id']}/revoke",
+        data={"csrf_token": csrf_token(browser, PAGE), "confirmed": "1"},
     )
     assert response.status_code == 302
     assert db.session.get(Feed, feed["id"]).revoked_at is not None
@@ -90,7 +91,8 @@ def test_nobody_revokes_someone_elses_feed_from_the_page(login, api, pole):
     feed = api(pole.alice).post("/api/v1/feeds", json={"scope": "me"}).json
     browser = login(pole.bob)
     response = browser.post(
-        f"{PAGE}/{feed['id']}/revoke", data={"csrf_token": csrf_token(browser, PAGE)}
+        f"{PAGE}/{feed['id']}/revoke",
+        data={"csrf_token": csrf_token(browser, PAGE), "confirmed": "1"},
     )
     assert response.status_code == 404
     assert db.session.get(Feed, feed["id"]).revoked_at is None

@@ -139,7 +139,9 @@ def test_closing_from_the_page_freezes_the_period(login, api, pole):
     period_id, _ids = january_period(api, pole)
     client = login(pole.coordinator)
     url = f"/costs/{period_id}"
-    response = client.post(f"{url}/close", data={"csrf_token": csrf_token(client, url)})
+    response = client.post(
+        f"{url}/close", data={"csrf_token": csrf_token(client, url), "confirmed": "1"}
+    )
     assert response.status_code == 302
     period = db.session.get(CostPeriod, period_id)
     db.session.refresh(period)
@@ -332,3 +334,61 @@ def test_accounting_csv_in_french_has_french_headers_and_balances(login, api, po
     credit = sum(Decimal(r[6].replace(",", ".")) for r in rows[1:] if r[6])
     assert debit == credit > 0
     assert all("," in r[5] for r in rows[1:] if r[5])
+
+
+def test_closing_a_running_period_warns_asks_and_changes_nothing_until_confirmed(login, api, pole):
+    from datetime import date, timedelta
+
+    today = date.today()
+    period_id = (
+        api(pole.coordinator)
+        .post(
+            "/api/v1/cost-periods",
+            json={
+                "name": "En cours",
+                "start": (today - timedelta(days=5)).isoformat(),
+                "end": (today + timedelta(days=20)).isoformat(),
+            },
+        )
+        .json["id"]
+    )
+    client = login(pole.coordinator)
+    url = f"/costs/{period_id}"
+    page = client.get(url).get_data(as_text=True)
+    assert "pas encore terminée" in page and "data-confirm=" in page
+    asked = client.post(f"{url}/close", data={"csrf_token": csrf_token(client, url)})
+    assert asked.status_code == 200
+    text = asked.get_data(as_text=True)
+    assert "Clôturer « En cours » avant sa fin" in text
+    assert "pas encore terminée" in text and 'name="confirmed" value="1"' in text
+    assert db.session.get(CostPeriod, period_id).status == "open"
+    done = client.post(
+        f"{url}/close", data={"csrf_token": csrf_token(client, url), "confirmed": "1"}
+    )
+    assert done.status_code == 302
+    period = db.session.get(CostPeriod, period_id)
+    db.session.refresh(period)
+    assert period.status == "closed"
+
+
+def test_statement_prints_with_the_pole_and_the_issue_date(login, api, pole, app):
+    from babel.dates import format_date
+
+    january_usage(pole)
+    period_id, _ids = january_period(api, pole)
+    page = (
+        login(pole.referent)
+        .get(f"/costs/{period_id}/statements/{pole.jardins.id}")
+        .get_data(as_text=True)
+    )
+    assert "data-print" in page and "Imprimer" in page
+    assert app.config["POOLING_NAME"] in page
+    assert f"Émis le {format_date(date_today(), 'full', locale='fr')}" in page
+
+
+def date_today():
+    from datetime import datetime
+
+    from pooling.core.time import pole_tz
+
+    return datetime.now(pole_tz()).date()

@@ -124,6 +124,8 @@ def test_report_page_is_printable(pole, login):
     page = response.get_data(as_text=True)
     assert response.status_code == 200
     assert "css/dashboard.css" in page
+    assert "data-print" in page and 'class="print-only print-header"' in page
+    assert "Émis le" in page
 
 
 def test_dashboard_and_report_show_the_cost_period_split(pole, login):

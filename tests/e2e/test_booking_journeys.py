@@ -201,6 +201,10 @@ def test_member_finds_books_weekly_sees_the_calendar_and_cancels_one_date(
     page.wait_for_url(f"**/bookings/{booked[2].id}")
     page.fill("#cancel_reason", "Assemblée générale déplacée")
     page.locator("form[action$='/cancel'] button[type=submit]:not([formaction])").click()
+    # The question is asked first, in a dialog of the page.
+    expect(page.locator("#confirm-dialog")).to_be_visible()
+    with page.expect_navigation():
+        page.locator("#confirm-dialog .confirm-accept").click()
     page.wait_for_load_state()
     expect(page.locator(".flash-success")).to_be_visible()
     if words.cancelled:

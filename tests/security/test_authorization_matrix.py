@@ -270,6 +270,19 @@ BODIES = {
         "user_id": world.ids["user_id"][side]
     },
     "POST api.record_holder": lambda world, side: {"user_id": world.ids["user_id"][side]},
+    # Destructive buttons, their confirmation accepted (without it an allowed actor is only
+    # asked the question, tested with each page).
+    **{
+        f"POST {endpoint}": (lambda world, side: {"confirmed": "1"})
+        for endpoint in (
+            "accounts.deactivate_person",
+            "accounts.remove_person",
+            "bookings.cancel",
+            "bookings.cancel_following",
+            "costing.close",
+            "feeds.revoke",
+        )
+    },
 }
 # Query strings that name the side's organisation where a route reads one from the query.
 QUERIES = {
@@ -395,7 +408,7 @@ def test_own_and_other_objects_are_distinct(world):
 )
 def test_unknown_id_is_not_found_for_a_coordinator(world, method, endpoint, rule):
     # Well-formed input where the route checks its shape before looking the object up.
-    form = {"accounts.change_role": {"role": "member"}}.get(endpoint, {})
+    form = {"accounts.change_role": {"role": "member"}}.get(endpoint, {"confirmed": "1"})
     query = {"api.resource_availability": "?start=2030-01-07T09:00:00Z&end=2030-01-07T10:00:00Z"}
     url = VARIABLE.sub(
         lambda match: (
