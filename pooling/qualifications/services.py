@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 
 from pooling.accounts.models import Membership, User
 from pooling.audit.services import record
@@ -80,7 +80,10 @@ def create_qualification(
     elif len(name) > 200:
         errors["name"] = [_("At most 200 characters.")]
     elif db.session.scalar(
-        select(Qualification.id).where(func.lower(Qualification.name) == name.lower())
+        # SQLite's lower() leaves non-ASCII letters as they are: compare the exact name too.
+        select(Qualification.id).where(
+            or_(Qualification.name == name, func.lower(Qualification.name) == name.lower())
+        )
     ):
         errors["name"] = [_("A qualification of this name already exists.")]
     if validity_months is not None and not 1 <= validity_months <= MAX_VALIDITY_MONTHS:

@@ -50,6 +50,18 @@ def test_a_second_qualification_of_the_same_name_is_refused(api, pole):
     assert "validity_months" in zero.json["fields"]
 
 
+def test_a_name_with_accented_capitals_given_twice_is_refused_not_a_server_error(api, pole):
+    coordinator = api(pole.coordinator)
+    assert (
+        coordinator.post("/api/v1/qualifications", json={"name": "Élagage |Þ"}).status_code == 201
+    )
+    again = coordinator.post("/api/v1/qualifications", json={"name": "Élagage |Þ"})
+    assert again.status_code == 422
+    assert "name" in again.json["fields"]
+    names = [q["name"] for q in coordinator.get("/api/v1/qualifications").json["items"]]
+    assert names.count("Élagage |Þ") == 1
+
+
 # ---------------------------------------------------------------- holders
 
 
