@@ -25,9 +25,13 @@ def transfer_words(transfer: dict, names: dict) -> str:
     payer, payee = transfer["from"], transfer["to"]
     amount = money_words(transfer["amount"])
     if payee is None:
-        return _("%(payer)s pays %(amount)s to the pole", payer=names.get(payer, payer), amount=amount)
+        return _(
+            "%(payer)s pays %(amount)s to the pole", payer=names.get(payer, payer), amount=amount
+        )
     if payer is None:
-        return _("The pole pays %(amount)s to %(payee)s", amount=amount, payee=names.get(payee, payee))
+        return _(
+            "The pole pays %(amount)s to %(payee)s", amount=amount, payee=names.get(payee, payee)
+        )
     return _(
         "%(payer)s pays %(amount)s to %(payee)s",
         payer=names.get(payer, payer),
