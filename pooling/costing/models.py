@@ -12,6 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from pooling.core.db import UTCDateTime, utcnow
 from pooling.extensions import db
+from pooling.resources.models import kind_scope_label
 
 CATEGORIES = {
     "rent": _l("Rent"),
@@ -142,6 +143,11 @@ class Cost(db.Model):
     @property
     def rule_label(self) -> str:
         return rule_label(self.rule)
+
+    @property
+    def kind_label(self) -> str:
+        """Every resource of the line's kind, in words ("" when it names no kind)."""
+        return kind_scope_label(self.kind)
 
 
 class AccountingCode(db.Model):
