@@ -4,6 +4,7 @@ each role."""
 
 from __future__ import annotations
 
+import functools
 import re
 import shutil
 import subprocess
@@ -20,6 +21,7 @@ CATALOGUE = Path(pooling.__file__).parent / "translations" / "fr" / "LC_MESSAGES
 PLACEHOLDER = re.compile(r"%\((\w+)\)([sdif])")
 
 
+@functools.cache
 def french_messages():
     with CATALOGUE.open("rb") as handle:
         return read_po(handle)
@@ -42,10 +44,11 @@ def test_every_message_has_a_french_translation_and_none_is_fuzzy():
 def test_catalogue_compiles_without_error():
     from babel.messages.checkers import checkers
 
+    catalogue = french_messages()
     problems = []
-    for message in french_messages():
+    for message in catalogue:
         if message.id:
-            problems += [(message.id, str(e)) for e in message.check(french_messages())]
+            problems += [(message.id, str(e)) for e in message.check(catalogue)]
     assert checkers and problems == []
     if shutil.which("msgfmt"):
         result = subprocess.run(
@@ -68,6 +71,43 @@ def test_translations_keep_the_placeholders_of_their_message():
             if {name for name, _kind in PLACEHOLDER.findall(form)} - wanted:
                 wrong.append(ids[0])
     assert wrong == []
+
+
+# Placeholders that receive the name of an organisation, which may begin with its own article
+# ("Les Jardins", "La Fabrique", "Le Pôle"): "de Les Jardins", "à Le Pôle" are not French.
+ORGANISATION_NAMES = ("org", "organisation", "payer", "payee", "co_organiser")
+GLUED_ARTICLE = re.compile(
+    r"(?<![\w'])(de|à|le|la|du|au|des|aux) %\((" + "|".join(ORGANISATION_NAMES) + r")\)s"
+)
+
+
+def test_no_article_is_glued_to_the_name_of_an_organisation():
+    glued = [
+        form
+        for message in french_messages()
+        if message.id
+        for form in forms_of(message)
+        if GLUED_ARTICLE.search(form)
+    ]
+    assert glued == []
+
+
+def test_sentences_around_names_read_as_french(app):
+    from flask_babel import force_locale
+    from flask_babel import gettext as _
+
+    from pooling.costing.explain import transfer_words
+
+    with app.test_request_context(), force_locale("fr"):
+        assert _("People of %(org)s", org="Les Jardins") == "Personnes — Les Jardins"
+        assert _("Statement of %(name)s", name="Les Jardins") == (
+            "Relevé de l'organisation Les Jardins"
+        )
+        names = {None: _("the pole"), 1: "Les Jardins"}
+        to_pole = transfer_words({"from": 1, "to": None, "amount": "446.21"}, names)
+        assert to_pole == "Les Jardins verse 446,21\u00a0€ au pôle"
+        from_pole = transfer_words({"from": None, "to": 1, "amount": "10"}, names)
+        assert from_pole == "Le pôle verse 10,00\u00a0€ à l'organisation Les Jardins"
 
 
 def placeholder_values(texts: tuple, count: int) -> dict:
