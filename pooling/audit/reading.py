@@ -150,6 +150,11 @@ def _instant(value: Any) -> str:
     return format_datetime(moment, MOMENT) if moment.tzinfo else str(value)
 
 
+def _first_start(series) -> datetime | None:
+    """When a recurring booking begins: its first occurrence."""
+    return series.bookings[0].start_at if series.bookings else None
+
+
 class _Reader:
     """Names of the rows the events point at, looked up once per page."""
 
@@ -181,11 +186,14 @@ class _Reader:
             )
             return f"{words} ({row.reason})" if row.reason else words
         if kind in {"booking", "series"}:
-            start = getattr(row, "start_at", None)
-            parts = [row.resource.name, row.organisation.name]
+            parts = [
+                self.name_of("resource", row.resource_id),
+                self.name_of("organisation", row.organisation_id),
+            ]
+            start = row.start_at if kind == "booking" else _first_start(row)
             if start is not None:
                 parts.append(format_datetime(start, MOMENT))
-            return ", ".join(parts)
+            return ", ".join(part for part in parts if part)
         if kind == "membership":
             return f"{row.user.name} — {row.organisation.name}"
         if kind == "booking_share":

@@ -151,3 +151,40 @@ def test_audit_page_goes_back_page_by_page(app, login):
     assert "Événements plus récents" in second
     assert "Événements plus anciens" not in second
     assert client.get("/audit/?page=abc").status_code == 200
+
+
+def test_a_cancelled_recurring_booking_is_named_by_its_resource_and_first_date(app, login):
+    from datetime import UTC, datetime, timedelta
+
+    from pooling.audit.services import record
+    from pooling.bookings.models import Booking, Series
+    from pooling.extensions import db
+
+    coordinator = make_coordinator()
+    organisation = make_organisation("La Fabrique")
+    member = make_user(organisation)
+    room = make_resource("Salle Jaurès")
+    start = (datetime.now(UTC) + timedelta(days=20)).replace(minute=0, second=0, microsecond=0)
+    series = Series(
+        resource_id=room.id, organisation_id=organisation.id, user_id=member.id, rrule="FREQ=WEEKLY"
+    )
+    db.session.add(series)
+    db.session.flush()
+    db.session.add(
+        Booking(
+            resource_id=room.id,
+            organisation_id=organisation.id,
+            user_id=member.id,
+            series_id=series.id,
+            start_at=start,
+            end_at=start + timedelta(hours=1),
+            status="cancelled",
+        )
+    )
+    record(coordinator, "series.cancel", series)
+    db.session.commit()
+    page = login(coordinator).get("/audit/")
+    assert page.status_code == 200
+    text = page.get_data(as_text=True)
+    assert "réservation récurrente annulée" in text
+    assert "réservation récurrente (série) — Salle Jaurès, La Fabrique, " in text
