@@ -73,15 +73,14 @@ def test_translations_keep_the_placeholders_of_their_message():
     assert wrong == []
 
 
-# Placeholders that receive the name of an organisation, which may begin with its own article
-# ("Les Jardins", "La Fabrique", "Le Pôle"): "de Les Jardins", "à Le Pôle" are not French.
-ORGANISATION_NAMES = ("org", "organisation", "payer", "payee", "co_organiser")
-GLUED_ARTICLE = re.compile(
-    r"(?<![\w'])(de|à|le|la|du|au|des|aux) %\((" + "|".join(ORGANISATION_NAMES) + r")\)s"
-)
+# Placeholders that receive the name of an organisation or a resource, which may begin with its
+# own article or a vowel ("Les Jardins", "Le Pôle", "Atelier bois"): "de Les Jardins", "à Le
+# Pôle", "de Atelier bois" are not French.
+NAMES = ("org", "organisation", "payer", "payee", "co_organiser", "resource")
+GLUED_ARTICLE = re.compile(r"(?<![\w'])(de|à|le|la|du|au|des|aux) %\((" + "|".join(NAMES) + r")\)s")
 
 
-def test_no_article_is_glued_to_the_name_of_an_organisation():
+def test_no_article_is_glued_to_the_name_of_an_organisation_or_a_resource():
     glued = [
         form
         for message in french_messages()
