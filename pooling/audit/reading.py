@@ -74,6 +74,8 @@ ID_FIELDS = {
     "owner_organisation_id": "organisation",
     "paid_by_organisation_id": "organisation",
 }
+# Fields holding a code of the domain, read through its label.
+CODE_FIELDS = {"status", "kind", "role", "rule", "category", "usage_unit"}
 MONEY_FIELDS = {"amount", "subsidy", "loaded_hourly_cost", "hourly_rate"}
 DECIMAL_FIELDS = {"fixed_share", "management_coefficient", "weight"}
 # A moment as the page shows it: "7 déc. 2026, 14:30" in the pole's time zone.
@@ -105,32 +107,35 @@ class AuditLine:
 
 
 def code_label(name: str, value: str, kind: str | None = None) -> str:
-    """The words of a domain code held in field ``name`` of an object of ``kind``.
-
-    The labels are the domain's own (booking and share statuses, resource and organisation
-    kinds, allocation rules, cost categories, usage units, roles); an unknown code reads as
-    itself."""
+    """The words of a domain code held in field ``name`` of an object of ``kind``, from the
+    label function of the feature that owns the code; an unknown code reads as itself."""
     from pooling.accounts.models import role_label
-    from pooling.bookings.models import SHARE_STATUSES, STATUSES
-    from pooling.costing.models import CATEGORIES, PERIOD_STATUS_LABELS, RULE_LABELS, USAGE_UNITS
-    from pooling.organisations.models import ORGANISATION_KINDS
-    from pooling.resources.models import RESOURCE_KINDS
+    from pooling.bookings.models import booking_status_label, share_status_label
+    from pooling.costing.models import (
+        category_label,
+        period_status_label,
+        rule_label,
+        usage_unit_label,
+    )
+    from pooling.organisations.models import organisation_kind_label
+    from pooling.resources.models import resource_kind_label
 
     if name == "status":
-        table = {
-            "cost_period": PERIOD_STATUS_LABELS,
-            "booking_share": SHARE_STATUSES,
-        }.get(kind or "", STATUSES)
-    elif name == "kind":
-        table = ORGANISATION_KINDS if kind == "organisation" else RESOURCE_KINDS
-    elif name == "role":
-        return role_label(value)
-    else:
-        table = {"rule": RULE_LABELS, "category": CATEGORIES, "usage_unit": USAGE_UNITS}.get(
-            name, {}
-        )
-    label = table.get(value)
-    return str(label) if label is not None else value
+        status_label = {
+            "cost_period": period_status_label,
+            "booking_share": share_status_label,
+        }.get(kind or "", booking_status_label)
+        return status_label(value)
+    if name == "kind":
+        words = organisation_kind_label if kind == "organisation" else resource_kind_label
+        return words(value)
+    labels = {
+        "role": role_label,
+        "rule": rule_label,
+        "category": category_label,
+        "usage_unit": usage_unit_label,
+    }
+    return labels[name](value) if name in labels else value
 
 
 def _models() -> dict[str, type]:
@@ -275,10 +280,8 @@ class _Reader:
                 json.dumps(item, ensure_ascii=False) if isinstance(item, dict | list) else str(item)
                 for item in value
             )
-        if isinstance(value, str) and name in {"status", "kind", "role", "rule", "category"}:
+        if isinstance(value, str) and name in CODE_FIELDS:
             return code_label(name, value, kind)
-        if name == "usage_unit":
-            return code_label(name, str(value), kind)
         return str(value)
 
     def changes(self, event: AuditEvent) -> list[Change]:

@@ -55,6 +55,11 @@ def category_label(category: str) -> str:
     return str(CATEGORIES.get(category, category))
 
 
+def period_status_label(status: str) -> str:
+    """A cost period's status in words (``closed`` -> "closed"); an unknown one reads as its code."""
+    return str(PERIOD_STATUS_LABELS.get(status, status))
+
+
 def usage_unit_label(unit: str) -> str:
     """A usage unit in words (``unit_hours`` -> "unit-hours")."""
     return str(USAGE_UNITS.get(unit, unit))
