@@ -188,3 +188,20 @@ def test_a_cancelled_recurring_booking_is_named_by_its_resource_and_first_date(a
     text = page.get_data(as_text=True)
     assert "réservation récurrente annulée" in text
     assert "réservation récurrente (série) — Salle Jaurès, La Fabrique, " in text
+
+
+def test_codes_read_through_the_labels_of_their_feature(app):
+    from flask_babel import force_locale
+
+    from pooling.audit.reading import code_label
+
+    with app.test_request_context(), force_locale("fr"):
+        assert code_label("status", "pending") == "en attente"
+        assert code_label("status", "closed", "cost_period") == "clôturée"
+        assert code_label("status", "proposed", "booking_share") == "proposée"
+        assert code_label("kind", "equipment", "resource") == "Matériel"
+        assert code_label("kind", "association", "organisation") == "Association"
+        assert code_label("rule", "usage") == "répartition à l'usage"
+        assert code_label("category", "rent") == "Loyer"
+        assert code_label("role", "org_admin") == "référent·e"
+        assert code_label("rule", "unknown_rule") == "unknown_rule"
