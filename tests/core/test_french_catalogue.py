@@ -73,10 +73,10 @@ def test_translations_keep_the_placeholders_of_their_message():
     assert wrong == []
 
 
-# Placeholders that receive the name of an organisation or a resource, which may begin with its
-# own article or a vowel ("Les Jardins", "Le Pôle", "Atelier bois"): "de Les Jardins", "à Le
-# Pôle", "de Atelier bois" are not French.
-NAMES = ("org", "organisation", "payer", "payee", "co_organiser", "resource")
+# Placeholders that receive the name of an organisation, a resource or a person, which may begin
+# with its own article or a vowel ("Les Jardins", "Le Pôle", "Atelier bois", "Inès"): "de Les
+# Jardins", "à Le Pôle", "de Atelier bois", "de Inès" are not French.
+NAMES = ("org", "organisation", "payer", "payee", "co_organiser", "resource", "name")
 GLUED_ARTICLE = re.compile(r"(?<![\w'])(de|à|le|la|du|au|des|aux) %\((" + "|".join(NAMES) + r")\)s")
 
 
