@@ -161,7 +161,7 @@ def _first_start(series) -> datetime | None:
 
 
 class _Reader:
-    """Names of the rows the events point at, looked up once per page."""
+    """Names of the rows the events point at (the session reads each row once per page)."""
 
     def __init__(self) -> None:
         self.models = _models()
