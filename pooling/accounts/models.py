@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import CheckConstraint, Date, ForeignKey, String, UniqueConstraint, false, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -11,6 +12,18 @@ from pooling.core.db import UTCDateTime, utcnow
 from pooling.extensions import db
 
 ROLES = ("member", "org_admin")
+# The roles in words, wherever a person reads them (pages, audit trail, exports).
+ROLE_LABELS = {
+    "member": _l("member"),
+    "org_admin": _l("referent"),
+    "coordinator": _l("coordinator"),
+}
+
+
+def role_label(role: str) -> str:
+    """A role in the reader's language (an unknown role reads as its code)."""
+    label = ROLE_LABELS.get(role)
+    return str(label) if label is not None else role
 
 
 class User(db.Model):

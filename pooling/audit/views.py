@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import json
 
-from flask import Blueprint, abort, render_template, request
+from flask import Blueprint, abort, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from pooling.audit import services, words
+from pooling.audit import reading, services, words
 from pooling.core.csv_export import csv_response
 from pooling.core.forms import day_arg, text_arg, whole_number_arg
 from pooling.core.time import local_day_bounds
 
 bp = Blueprint("audit", __name__, url_prefix="/audit")
+PAGE_SIZE = 50
 
 
 def _filters() -> services.AuditFilter:
@@ -33,15 +34,22 @@ def _filters() -> services.AuditFilter:
 def index():
     if not services.can_read_audit(current_user):
         abort(403)
-    events = services.search_events(current_user, _filters(), limit=500)
+    page = whole_number_arg("page") or 1
+    found = services.search_events(
+        current_user, _filters(), limit=PAGE_SIZE + 1, offset=(page - 1) * PAGE_SIZE
+    )
+    args = {key: value for key, value in request.args.items() if key != "page"}
     return render_template(
         "audit/index.html",
-        events=events,
+        lines=reading.read_events(found[:PAGE_SIZE]),
+        page=page,
+        newer_url=url_for("audit.index", **args, page=page - 1) if page > 1 else None,
+        older_url=url_for("audit.index", **args, page=page + 1) if len(found) > PAGE_SIZE else None,
         actions=services.action_names(),
         object_kinds=list(words.OBJECT_KINDS),
         action_label=words.action_label,
         object_label=words.object_label,
-        args=request.args,
+        args=args,
     )
 
 

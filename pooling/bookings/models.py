@@ -28,6 +28,18 @@ STATUSES = {
     "rejected": _l("rejected"),
     "cancelled": _l("cancelled"),
 }
+
+
+def booking_status_label(status: str) -> str:
+    """A booking's status in words (``pending`` -> "pending"); an unknown one reads as its code."""
+    return str(STATUSES.get(status, status))
+
+
+def share_status_label(status: str) -> str:
+    """A co-organisation share's status in words; an unknown one reads as its code."""
+    return str(SHARE_STATUSES.get(status, status))
+
+
 # Bookings in these statuses hold their units of the resource.
 HOLDING = ("pending", "confirmed")
 # A co-organiser's share is proposed until that organisation accepts (or declines) it;
@@ -131,7 +143,7 @@ class Booking(db.Model):
 
     @property
     def status_label(self) -> str:
-        return str(STATUSES.get(self.status, self.status))
+        return booking_status_label(self.status)
 
     def __repr__(self) -> str:
         return (
@@ -176,7 +188,7 @@ class BookingShare(db.Model):
 
     @property
     def status_label(self) -> str:
-        return str(SHARE_STATUSES.get(self.status, self.status))
+        return share_status_label(self.status)
 
 
 class Quota(db.Model):

@@ -20,6 +20,26 @@ def money_words(amount: str | Decimal | None) -> str:
     return format_currency(Decimal(amount), currency, format=pattern, currency_digits=False)
 
 
+def transfer_words(transfer: dict, names: dict) -> str:
+    """A settlement transfer as a sentence; the pole is named without gluing an article to it."""
+    payer, payee = transfer["from"], transfer["to"]
+    amount = money_words(transfer["amount"])
+    if payee is None:
+        return _(
+            "%(payer)s pays %(amount)s to the pole", payer=names.get(payer, payer), amount=amount
+        )
+    if payer is None:
+        return _(
+            "The pole pays %(amount)s to %(payee)s", amount=amount, payee=names.get(payee, payee)
+        )
+    return _(
+        "%(payer)s pays %(amount)s to %(payee)s",
+        payer=names.get(payer, payer),
+        amount=amount,
+        payee=names.get(payee, payee),
+    )
+
+
 def number_words(value: str | Decimal | None) -> str:
     """A quantity without useless zeros: ``12,5`` in French, ``12.5`` in English."""
     if value is None:

@@ -6,11 +6,13 @@ from datetime import datetime
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext as _lp
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, Numeric, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from pooling.core.db import UTCDateTime, utcnow
 from pooling.extensions import db
+from pooling.resources.models import kind_scope_label
 
 CATEGORIES = {
     "rent": _l("Rent"),
@@ -37,6 +39,30 @@ USAGE_UNITS = {
 
 # An open period takes costs; a closed one has a frozen allocation.
 PERIOD_STATUSES = ("open", "closed")
+PERIOD_STATUS_LABELS = {
+    "open": _lp("cost period", "open"),
+    "closed": _lp("cost period", "closed"),
+}
+
+
+def rule_label(rule: str) -> str:
+    """An allocation rule in words (``usage`` -> "usage rule"); an unknown rule reads as its code."""
+    return str(RULE_LABELS.get(rule, rule))
+
+
+def category_label(category: str) -> str:
+    """A cost category in words (``rent`` -> "Rent"); an unknown one reads as its code."""
+    return str(CATEGORIES.get(category, category))
+
+
+def period_status_label(status: str) -> str:
+    """A cost period's status in words (``closed`` -> "closed"); an unknown one reads as its code."""
+    return str(PERIOD_STATUS_LABELS.get(status, status))
+
+
+def usage_unit_label(unit: str) -> str:
+    """A usage unit in words (``unit_hours`` -> "unit-hours")."""
+    return str(USAGE_UNITS.get(unit, unit))
 
 
 class CostPeriod(db.Model):
@@ -117,11 +143,16 @@ class Cost(db.Model):
 
     @property
     def category_label(self) -> str:
-        return str(CATEGORIES.get(self.category, self.category))
+        return category_label(self.category)
 
     @property
     def rule_label(self) -> str:
-        return str(RULE_LABELS.get(self.rule, self.rule))
+        return rule_label(self.rule)
+
+    @property
+    def kind_label(self) -> str:
+        """Every resource of the line's kind, in words ("" when it names no kind)."""
+        return kind_scope_label(self.kind)
 
 
 class AccountingCode(db.Model):

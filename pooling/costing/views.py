@@ -15,7 +15,7 @@ from pooling.core.errors import DomainError, NotAllowed
 from pooling.core.form_errors import place_field_errors
 from pooling.core.forms import MAX_NUMBER, whole_number_arg
 from pooling.costing import accounting, allocations, exports, periods, permissions
-from pooling.costing.explain import explain, money_words, number_words
+from pooling.costing.explain import explain, money_words, number_words, transfer_words
 from pooling.costing.forms import ConfirmForm, CostForm, PeriodForm, ReopenForm
 from pooling.costing.models import RULE_LABELS
 from pooling.extensions import db
@@ -33,6 +33,7 @@ def helpers() -> dict:
         "explain": explain,
         "money_words": money_words,
         "number_words": number_words,
+        "transfer_words": transfer_words,
         "rule_labels": RULE_LABELS,
         "can_manage_costs": permissions.can_manage_costs(current_user),
     }

@@ -24,6 +24,13 @@ ORGANISATION_KINDS = {
 }
 
 
+def organisation_kind_label(kind: str | None) -> str:
+    """An organisation's kind in words (``cooperative`` -> "Cooperative (SCOP, SCIC)")."""
+    if not kind:
+        return ""
+    return str(ORGANISATION_KINDS.get(kind, kind))
+
+
 class Organisation(db.Model):
     """A member organisation: an association, a cooperative, a business, a local authority..."""
 
@@ -45,7 +52,7 @@ class Organisation(db.Model):
 
     @property
     def kind_label(self) -> str:
-        return str(ORGANISATION_KINDS.get(self.kind, self.kind))
+        return organisation_kind_label(self.kind)
 
     def __repr__(self) -> str:
         return f"<Organisation {self.slug}>"

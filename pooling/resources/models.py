@@ -18,6 +18,19 @@ RESOURCE_KINDS = {
     "staff": _l("Shared staff"),
 }
 
+
+def resource_kind_label(kind: str | None) -> str:
+    """A resource kind in words (``equipment`` -> "Equipment"); an unknown kind reads as its code."""
+    if not kind:
+        return ""
+    return str(RESOURCE_KINDS.get(kind, kind))
+
+
+def kind_scope_label(kind: str | None) -> str:
+    """Every resource of a kind, as a cost or a usage line names it ("" without a kind)."""
+    return str(_l("all %(kind)s", kind=resource_kind_label(kind))) if kind else ""
+
+
 DEFAULT_OPENING_HOURS = {day: [["08:00", "19:00"]] for day in WEEKDAYS[:5]}
 
 
@@ -82,7 +95,7 @@ class Resource(db.Model):
 
     @property
     def kind_label(self) -> str:
-        return str(RESOURCE_KINDS.get(self.kind, self.kind))
+        return resource_kind_label(self.kind)
 
     @property
     def rules(self) -> dict:

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from pooling.core.db import UTCDateTime, utcnow
 from pooling.extensions import db
+from pooling.resources.models import kind_scope_label
 
 
 class ManualUsage(db.Model):
@@ -37,6 +38,11 @@ class ManualUsage(db.Model):
     organisation = relationship("Organisation")
     resource = relationship("Resource")
     created_by = relationship("User")
+
+    @property
+    def kind_label(self) -> str:
+        """Every resource of the line's kind, in words ("" when it names no kind)."""
+        return kind_scope_label(self.kind)
 
 
 # Hours of notice under which a cancelled booking still counts as used, unless the pole sets its own.

@@ -79,7 +79,7 @@ def test_coordinator_gives_a_reset_link_the_owner_is_told_and_it_is_audited(logi
     assert response.status_code == 302
     page = coordinator.get(response.headers["Location"]).get_data(as_text=True)
     link = LINK_RE.search(page).group(1)
-    assert "réinitialiser le mot de passe de Marc Membre" in page
+    assert "réinitialiser le mot de passe de cette personne (Marc Membre)" in page
     # Until the link is used, the current password still works.
     assert post_login(app.test_client(), pole["member"].email).status_code == 302
     inbox = login(pole["member"]).get("/inbox/").get_data(as_text=True)

@@ -38,7 +38,7 @@ def test_booking_form_names_the_public_holiday(pole, login, post_form):
     )
 
     assert response.status_code == 422
-    assert "Fermé : Noël (jour férié)." in response.get_data(as_text=True)
+    assert "Fermé\u00a0: Noël (jour férié)." in response.get_data(as_text=True)
     assert _count() == 0
 
 

@@ -298,7 +298,9 @@ def test_the_referent_sees_the_proposal_in_the_inbox_and_accepts_it(api, pole, l
     assert "Co-organisations proposées" in page
     assert "99 %" in page and "Salle Jaurès" in page
     # The notification says who proposes what.
-    assert "Les Jardins propose que votre structure porte 99 % de Salle Jaurès" in page
+    assert (
+        "Les Jardins propose que votre structure porte 99 % de la réservation (Salle Jaurès" in page
+    )
     accept = f"/bookings/{booking['id']}/shares/{pole.scop.id}/accept"
     assert accept in page
     # Without the CSRF token nothing changes.

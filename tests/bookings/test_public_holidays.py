@@ -73,7 +73,7 @@ def test_booking_on_christmas_day_is_refused_naming_the_holiday(api, pole):
 
     assert response.status_code == 422, response.json
     assert response.json["error"] == "public_holiday"
-    assert response.json["message"] == "Fermé : Noël (jour férié)."
+    assert response.json["message"] == "Fermé\u00a0: Noël (jour férié)."
     assert count_bookings() == 0
 
 
@@ -118,7 +118,7 @@ def test_good_friday_is_a_holiday_in_moselle_only(app, api, pole):
     app.config["POOLING_HOLIDAYS"] = "FR-57"
     refused = book(api(pole.bob), resource, good_friday, 14, 16)
     assert refused.status_code == 422
-    assert refused.json["message"] == "Fermé : Vendredi saint (jour férié)."
+    assert refused.json["message"] == "Fermé\u00a0: Vendredi saint (jour férié)."
 
 
 def test_availability_shows_the_holiday_as_closed(api, pole):
@@ -185,7 +185,7 @@ def test_closure_error_gives_its_reason(api, pole):
 
     assert response.status_code == 422
     assert response.json["error"] == "closure"
-    assert response.json["message"] == "Fermé : Dégât des eaux (fermeture)."
+    assert response.json["message"] == "Fermé\u00a0: Dégât des eaux (fermeture)."
 
 
 def test_out_of_hours_error_gives_the_hours_of_that_day(api, pole):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -392,3 +393,32 @@ def date_today():
     from pooling.core.time import pole_tz
 
     return datetime.now(pole_tz()).date()
+
+
+def test_costs_read_their_kind_rule_category_and_transfers_in_words(login, pole):
+    """No code on the period page: "Matériel", "répartition à parts égales", "Entretien"; the
+    pole is named without an article glued to it ("verse … au pôle")."""
+    from pooling.costing.periods import CostInput, PeriodInput, add_cost, create_period
+
+    period = create_period(
+        pole.coordinator,
+        PeriodInput(name="Janvier 2027", start=date(2027, 1, 1), end=date(2027, 1, 31)),
+    )
+    add_cost(
+        pole.coordinator,
+        period.id,
+        CostInput(
+            label="Révision du matériel",
+            rule="equal",
+            category="maintenance",
+            amount=Decimal("300.00"),
+            kind="equipment",
+        ),
+    )
+    db.session.commit()
+    page = login(pole.coordinator).get(f"/costs/{period.id}").get_data(as_text=True)
+    row = page.split("Révision du matériel", 1)[1].split("</tr>", 1)[0]
+    assert "toutes les ressources de type «\u00a0Matériel\u00a0»" in row
+    assert "répartition à parts égales" in row
+    assert "equipment" not in row and "equal" not in row
+    assert "au pôle" in page and "à le pôle" not in page

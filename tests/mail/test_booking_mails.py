@@ -105,7 +105,7 @@ def test_rejected_with_its_reason_cancels_the_event(pole, login, smtp_server):
     deliver()
     [refused] = smtp_server.to(pole.alice.email)
     assert subject(refused) == "Réservation refusée : Atelier bois"
-    assert "Motif : Machine en révision" in text_of(refused)
+    assert "Motif\u00a0: Machine en révision" in text_of(refused)
     follow(login, pole.alice, refused)
     calendar = invitation_of(refused)
     assert str(calendar["method"]) == "CANCEL"
@@ -120,7 +120,7 @@ def test_cancelled_by_someone_else(pole, login, smtp_server):
     deliver()
     [cancelled] = smtp_server.to(pole.alice.email)
     assert subject(cancelled) == "Réservation annulée : Salle Jaurès"
-    assert "Motif : Salle inondée" in text_of(cancelled)
+    assert "Motif\u00a0: Salle inondée" in text_of(cancelled)
     follow(login, pole.alice, cancelled)
     calendar = invitation_of(cancelled)
     assert str(calendar["method"]) == "CANCEL"
@@ -159,7 +159,7 @@ def test_cancelled_by_a_closure(pole, login, smtp_server):
     db.session.commit()
     deliver()
     [cancelled] = smtp_server.to(pole.alice.email)
-    assert "Motif : Travaux" in text_of(cancelled)
+    assert "Motif\u00a0: Travaux" in text_of(cancelled)
     follow(login, pole.alice, cancelled)
     calendar = invitation_of(cancelled)
     assert str(calendar["method"]) == "CANCEL"

@@ -61,7 +61,7 @@ def test_one_reminder_within_the_delay_even_after_two_runs(app, pole, smtp_serve
     run_jobs(app)
     [mail] = smtp_server.to(pole.alice.email)
     assert " ".join(str(mail["Subject"]).split()) == "Rappel : Salle Jaurès"
-    assert "Votre réservation de Salle Jaurès commence bientôt." in text_of(mail)
+    assert "Votre réservation (Salle Jaurès) commence bientôt." in text_of(mail)
     assert mail["List-Unsubscribe"] == "<https://pole.example.org/account/notifications/>"
     [part] = [p for p in mail.walk() if p.get_content_type() == "text/calendar"]
     calendar = Calendar.from_ical(part.get_payload(decode=True))

@@ -86,7 +86,7 @@ def test_the_dashboard_page_says_which_figures_are_booked_time(december, login):
     page = client.get(f"/dashboard/?period=month&on=2026-12-15&organisation={december.scop.id}")
     html = page.get_data(as_text=True)
     assert page.status_code == 200
-    assert "Temps réservé : occupation des ressources" in html
+    assert "Temps réservé\u00a0: occupation des ressources" in html
     assert "Annulations tardives facturées" in html
     # The attendance table counts the same two late cancellations as the usage table.
     late = html.split("Annulations tardives (moins de", 1)[1].split("</tr>", 1)[0]
