@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 from flask import Blueprint, abort, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -11,7 +9,7 @@ from flask_login import current_user, login_required
 from pooling.audit import reading, services, words
 from pooling.core.csv_export import csv_response
 from pooling.core.forms import day_arg, text_arg, whole_number_arg
-from pooling.core.time import local_day_bounds
+from pooling.core.time import local_day_bounds, to_local
 
 bp = Blueprint("audit", __name__, url_prefix="/audit")
 PAGE_SIZE = 50
@@ -62,28 +60,46 @@ def export():
     return csv_response(
         "audit.csv",
         [
-            _("When (UTC)"),
+            _("When (local time)"),
             _("Who"),
+            _("E-mail"),
             _("Action"),
-            _("Action code"),
             _("Object"),
-            _("Id"),
-            _("Before"),
-            _("After"),
+            _("What changed"),
             _("Note"),
+            _("Action code"),
+            _("Object type"),
+            _("Id"),
         ],
         (
             [
-                e.at.strftime("%Y-%m-%d %H:%M:%S"),
-                e.actor.email if e.actor else _("system"),
-                words.action_label(e.action),
-                e.action,
-                words.object_label(e.object_type),
-                e.object_id,
-                json.dumps(e.before, ensure_ascii=False) if e.before else "",
-                json.dumps(e.after, ensure_ascii=False) if e.after else "",
-                e.note or "",
+                to_local(line.event.at).strftime("%Y-%m-%d %H:%M"),
+                line.who,
+                line.event.actor.email if line.event.actor else "",
+                line.action,
+                f"{line.kind} — {line.name}",
+                " · ".join(_change_text(change) for change in line.changes),
+                line.note or "",
+                line.event.action,
+                line.event.object_type,
+                line.event.object_id,
             ]
-            for e in events
+            for line in reading.read_events(events)
         ),
+    )
+
+
+def _change_text(change: reading.Change) -> str:
+    """One recorded field in a cell: "Nom : A → B", or its value alone when it was set."""
+    if change.before is not None and change.after is not None:
+        return _(
+            "%(label)s: %(before)s → %(after)s",
+            label=change.label,
+            before=change.before,
+            after=change.after,
+        )
+    return _(
+        "%(label)s: %(value)s",
+        label=change.label,
+        value=change.after if change.after is not None else change.before,
     )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 
 from tests.factories import make_coordinator, make_organisation, make_resource, make_user
@@ -53,7 +55,20 @@ def test_csv_export_filters_by_action_and_neutralises_formulas(app, login):
     assert "organisation.create" in text
     assert "resource.create" not in text
     assert ";'=2+3@example.org;" in text
-    assert '"name": "Les Jardins"' in text.replace('""', '"')
+    rows = list(csv.reader(io.StringIO(text.removeprefix("\ufeff")), delimiter=";"))
+    assert rows[0][:6] == [
+        "Quand (heure locale)",
+        "Qui",
+        "Courriel",
+        "Action",
+        "Objet",
+        "Modifications",
+    ]
+    created = rows[1]
+    assert created[3] == "structure créée" and created[4].endswith("Les Jardins")
+    assert "Nom\u00a0: Les Jardins" in created[5] and "{" not in created[5]
+    # The time is the pole's local time, as the page shows it.
+    assert re.fullmatch(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}", created[0])
 
 
 def test_audit_page_names_objects_and_acts_in_words(app, login):
