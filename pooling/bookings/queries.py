@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import Integer, Select, String, cast, func, literal, null, or_, select, union_all
+from sqlalchemy.orm import selectinload
 
 from pooling.accounts.models import Membership, User
 from pooling.bookings import permissions
@@ -41,6 +42,10 @@ from pooling.resources.services import CatalogueFilter, public_holidays, search_
 MAX_WINDOW_DAYS = 400
 # A booking holds its units while pending or confirmed, until its end or an early check-out.
 HOLDS_UNITS = (Booking.status.in_(HOLDING), HELD_UNTIL > Booking.start_at)
+# What every list of bookings reads of each row (its shares, its resource for the title's
+# visibility and the row's label), loaded for the whole list in a fixed number of statements
+# whatever its length.
+LIST_LOADS = (selectinload(Booking.shares), selectinload(Booking.resource))
 
 
 def get_booking(actor: User, booking_id: int) -> Booking:
@@ -153,7 +158,8 @@ def bookings_query(actor: User, filters: BookingFilter) -> Select:
 def list_bookings(
     actor: User, filters: BookingFilter, *, limit: int, offset: int = 0
 ) -> list[Booking]:
-    return list(db.session.scalars(bookings_query(actor, filters).limit(limit).offset(offset)))
+    query = bookings_query(actor, filters).options(*LIST_LOADS)
+    return list(db.session.scalars(query.limit(limit).offset(offset)))
 
 
 def resource_rules(resource: Resource) -> ResourceRules:
@@ -513,7 +519,7 @@ def _pending_query(actor: User):
 
 def pending_for(actor: User) -> list[Booking]:
     """The pending bookings the actor can decide, oldest request first."""
-    query = _pending_query(actor).order_by(Booking.created_at, Booking.id)
+    query = _pending_query(actor).options(*LIST_LOADS).order_by(Booking.created_at, Booking.id)
     return list(db.session.scalars(query))
 
 

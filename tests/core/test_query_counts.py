@@ -1,0 +1,114 @@
+"""Lists read in a fixed number of SQL statements whatever their length (no N+1).
+
+Each test reads a list at a small size and at a larger one and counts the statements sent
+to the database: the counts must be equal. Every booking is co-organised (it has shares) and
+is seen by someone of another organisation, so that the title's visibility reads the shares
+and the resource of every row.
+"""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import event
+
+from pooling.bookings.models import Booking, BookingShare
+from pooling.core.db import utcnow
+from pooling.extensions import db
+
+
+@contextmanager
+def counted_statements():
+    """A list that receives one entry per statement sent to the database meanwhile."""
+    statements: list[str] = []
+
+    def count(conn, cursor, statement, parameters, context, executemany):
+        statements.append(statement)
+
+    engine = db.engine
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+
+
+def ids_of(pole) -> dict[str, int]:
+    """The ids the bookings are made with, read once while the pole's objects are loaded."""
+    return {
+        "room": pole.room.id,
+        "jardins": pole.jardins.id,
+        "scop": pole.scop.id,
+        "alice": pole.alice.id,
+    }
+
+
+def add_bookings(ids, count: int, *, first: int = 0, past: bool = False) -> None:
+    """``count`` confirmed bookings of the room by Alice for Les Jardins, shared with SCOP Bois,
+    one a day from tomorrow on (or back from yesterday), after the ``first`` days already taken."""
+    start = utcnow().replace(hour=9, minute=0, second=0, microsecond=0) + timedelta(days=1)
+    for number in range(first, first + count):
+        day = -number - 2 if past else number
+        booking = Booking(
+            resource_id=ids["room"],
+            organisation_id=ids["jardins"],
+            user_id=ids["alice"],
+            title=f"Réunion {number}",
+            start_at=start + timedelta(days=day),
+            end_at=start + timedelta(days=day, hours=1),
+            status="confirmed",
+        )
+        booking.shares = [
+            BookingShare(organisation_id=ids["jardins"], share=Decimal("0.5"), status="accepted"),
+            BookingShare(organisation_id=ids["scop"], share=Decimal("0.5"), status="accepted"),
+        ]
+        db.session.add(booking)
+    db.session.commit()
+
+
+def statements_of(read) -> int:
+    db.session.remove()
+    with counted_statements() as statements:
+        read()
+    return len(statements)
+
+
+def test_api_bookings_list_reads_500_rows_in_as_many_statements_as_20(pole, api):
+    client = api(pole.bob)
+    ids = ids_of(pole)
+
+    def read(size):
+        response = client.get(f"/api/v1/bookings?limit={size}")
+        assert response.status_code == 200
+        items = response.get_json()["items"]
+        assert len(items) == size
+        assert all(item["title"] and len(item["shares"]) == 2 for item in items)
+
+    add_bookings(ids, 20)
+    read(20)
+    small = statements_of(lambda: read(20))
+    add_bookings(ids, 480, first=20)
+    large = statements_of(lambda: read(500))
+    assert large == small
+
+
+@pytest.mark.parametrize("when", ["upcoming", "past"])
+def test_bookings_of_an_organisation_read_in_as_many_statements_for_5_as_for_50(pole, login, when):
+    client = login(pole.referent)
+    ids = ids_of(pole)
+    url = f"/bookings/?scope={ids['jardins']}&when={when}"
+
+    def read(size):
+        response = client.get(url)
+        assert response.status_code == 200
+        assert response.get_data(as_text=True).count("Réunion ") == size
+
+    add_bookings(ids, 5, past=when == "past")
+    read(5)
+    small = statements_of(lambda: read(5))
+    add_bookings(ids, 45, first=5, past=when == "past")
+    large = statements_of(lambda: read(50))
+    assert large == small
