@@ -13,10 +13,12 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import event
+from sqlalchemy import delete, event
 
+from pooling.audit.models import AuditEvent
 from pooling.bookings.models import Booking, BookingShare
 from pooling.core.db import utcnow
+from pooling.core.time import pole_tz
 from pooling.extensions import db
 
 
@@ -46,19 +48,23 @@ def ids_of(pole) -> dict[str, int]:
     }
 
 
-def add_bookings(ids, count: int, *, first: int = 0, past: bool = False) -> None:
+def add_bookings(
+    ids, count: int, *, first: int = 0, past: bool = False, step: timedelta | None = None
+) -> None:
     """``count`` confirmed bookings of the room by Alice for Les Jardins, shared with SCOP Bois,
     one a day from tomorrow on (or back from yesterday), after the ``first`` days already taken."""
     start = utcnow().replace(hour=9, minute=0, second=0, microsecond=0) + timedelta(days=1)
+    step = step or timedelta(days=1)
+    length = min(step, timedelta(hours=1))
     for number in range(first, first + count):
-        day = -number - 2 if past else number
+        at = start + (-number - 2 if past else number) * step
         booking = Booking(
             resource_id=ids["room"],
             organisation_id=ids["jardins"],
             user_id=ids["alice"],
             title=f"Réunion {number}",
-            start_at=start + timedelta(days=day),
-            end_at=start + timedelta(days=day, hours=1),
+            start_at=at,
+            end_at=at + length,
             status="confirmed",
         )
         booking.shares = [
@@ -69,11 +75,15 @@ def add_bookings(ids, count: int, *, first: int = 0, past: bool = False) -> None
     db.session.commit()
 
 
-def statements_of(read) -> int:
+def statements_of(read) -> list[str]:
     db.session.remove()
     with counted_statements() as statements:
         read()
-    return len(statements)
+    return statements
+
+
+def assert_same_count(large: list[str], small: list[str]) -> None:
+    assert len(large) == len(small), "\n".join([*large, "-- against --", *small])
 
 
 def test_api_bookings_list_reads_500_rows_in_as_many_statements_as_20(pole, api):
@@ -92,7 +102,7 @@ def test_api_bookings_list_reads_500_rows_in_as_many_statements_as_20(pole, api)
     small = statements_of(lambda: read(20))
     add_bookings(ids, 480, first=20)
     large = statements_of(lambda: read(500))
-    assert large == small
+    assert_same_count(large, small)
 
 
 @pytest.mark.parametrize("when", ["upcoming", "past"])
@@ -111,4 +121,55 @@ def test_bookings_of_an_organisation_read_in_as_many_statements_for_5_as_for_50(
     small = statements_of(lambda: read(5))
     add_bookings(ids, 45, first=5, past=when == "past")
     large = statements_of(lambda: read(50))
-    assert large == small
+    assert_same_count(large, small)
+
+
+def test_planning_day_reads_as_many_statements_for_5_bookings_as_for_50(pole, login):
+    client = login(pole.referent)
+    ids = ids_of(pole)
+    step = timedelta(minutes=10)
+    day = (utcnow() + timedelta(days=1)).astimezone(pole_tz()).date()
+    url = f"/calendar/planning?view=day&date={day.isoformat()}"
+
+    def read():
+        assert client.get(url).status_code == 200
+
+    add_bookings(ids, 5, step=step)
+    read()
+    small = statements_of(read)
+    add_bookings(ids, 45, first=5, step=step)
+    large = statements_of(read)
+    assert_same_count(large, small)
+
+
+def test_audit_page_reads_as_many_statements_for_5_events_as_for_50(pole, login):
+    client = login(pole.coordinator)
+    ids = ids_of(pole)
+
+    def add_events(count: int) -> None:
+        for number in range(count):
+            db.session.add(
+                AuditEvent(
+                    actor_id=ids["alice"],
+                    action="booking.create",
+                    object_type="booking",
+                    object_id=number + 1,
+                    after={"title": f"Réunion {number}", "quantity": 1},
+                )
+            )
+        db.session.commit()
+
+    def read(size):
+        response = client.get("/audit/")
+        assert response.status_code == 200
+        assert response.get_data(as_text=True).count("Réunion ") >= size
+
+    # Only events about bookings on both pages (the pole's making recorded others).
+    db.session.execute(delete(AuditEvent))
+    add_bookings(ids, 50)
+    add_events(5)
+    read(5)
+    small = statements_of(lambda: read(5))
+    add_events(45)
+    large = statements_of(lambda: read(50))
+    assert_same_count(large, small)
