@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import Integer, Select, String, cast, func, literal, null, or_, select, union_all
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import selectinload, subqueryload
 
 from pooling.accounts.models import Membership, User
 from pooling.bookings import permissions
@@ -44,8 +44,10 @@ MAX_WINDOW_DAYS = 400
 HOLDS_UNITS = (Booking.status.in_(HOLDING), HELD_UNTIL > Booking.start_at)
 # What every list of bookings reads of each row (its shares, its resource for the title's
 # visibility and the row's label), loaded for the whole list in a fixed number of statements
-# whatever its length.
-LIST_LOADS = (selectinload(Booking.shares), selectinload(Booking.resource))
+# whatever its length. The shares are read by one statement over the list's own query (a
+# ``selectinload`` would cut a list of more than 500 rows into a statement per 500 rows); the
+# resources, few and shared by many rows, by their ids.
+LIST_LOADS = (subqueryload(Booking.shares), selectinload(Booking.resource))
 
 
 def get_booking(actor: User, booking_id: int) -> Booking:

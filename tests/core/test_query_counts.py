@@ -100,7 +100,7 @@ def test_api_bookings_list_reads_500_rows_in_as_many_statements_as_20(pole, api)
     add_bookings(ids, 20)
     read(20)
     small = statements_of(lambda: read(20))
-    add_bookings(ids, 480, first=20)
+    add_bookings(ids, 481, first=20)  # a page of 500 and a next one
     large = statements_of(lambda: read(500))
     assert_same_count(large, small)
 
@@ -172,4 +172,27 @@ def test_audit_page_reads_as_many_statements_for_5_events_as_for_50(pole, login)
     small = statements_of(lambda: read(5))
     add_events(45)
     large = statements_of(lambda: read(50))
+    assert_same_count(large, small)
+
+
+def test_feed_of_5000_events_reads_as_many_statements_as_a_feed_of_50(pole, api):
+    ids = ids_of(pole)
+    created = api(pole.bob).post(
+        "/api/v1/feeds", json={"scope": "organisation", "organisation_id": ids["scop"]}
+    )
+    assert created.status_code == 201, created.json
+    path = "/" + created.json["url"].split("://", 1)[1].split("/", 1)[1]
+    client = api(pole.bob).client  # a feed is read without the token, by its secret URL
+    step = timedelta(hours=2)
+
+    def read(size):
+        response = client.get(path)
+        assert response.status_code == 200
+        assert response.get_data(as_text=True).count("BEGIN:VEVENT") == size
+
+    add_bookings(ids, 50, step=step)
+    read(50)
+    small = statements_of(lambda: read(50))
+    add_bookings(ids, 4950, first=50, step=step)
+    large = statements_of(lambda: read(5000))
     assert_same_count(large, small)
