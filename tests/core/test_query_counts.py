@@ -17,6 +17,7 @@ from sqlalchemy import delete, event
 
 from pooling.audit.models import AuditEvent
 from pooling.bookings.models import Booking, BookingShare
+from pooling.bookings.views import APPROVALS_PAGE_SIZE
 from pooling.core.db import utcnow
 from pooling.core.time import pole_tz
 from pooling.extensions import db
@@ -49,7 +50,13 @@ def ids_of(pole) -> dict[str, int]:
 
 
 def add_bookings(
-    ids, count: int, *, first: int = 0, past: bool = False, step: timedelta | None = None
+    ids,
+    count: int,
+    *,
+    first: int = 0,
+    past: bool = False,
+    step: timedelta | None = None,
+    status: str = "confirmed",
 ) -> None:
     """``count`` confirmed bookings of the room by Alice for Les Jardins, shared with SCOP Bois,
     one a day from tomorrow on (or back from yesterday), after the ``first`` days already taken."""
@@ -65,7 +72,7 @@ def add_bookings(
             title=f"Réunion {number}",
             start_at=at,
             end_at=at + length,
-            status="confirmed",
+            status=status,
         )
         booking.shares = [
             BookingShare(organisation_id=ids["jardins"], share=Decimal("0.5"), status="accepted"),
@@ -196,3 +203,27 @@ def test_feed_of_5000_events_reads_as_many_statements_as_a_feed_of_50(pole, api)
     add_bookings(ids, 4950, first=50, step=step)
     large = statements_of(lambda: read(5000))
     assert_same_count(large, small)
+
+
+def test_approvals_read_a_full_page_in_as_many_statements_whatever_waits_behind(pole, login):
+    """The approvals page by page: what clashes now is read for the dates of the page only,
+    so a page costs the same whether one page or ten wait."""
+    client = login(pole.scop_referent)
+    ids = {**ids_of(pole), "room": pole.workshop.id}
+    size = APPROVALS_PAGE_SIZE
+
+    def read(page=1):
+        response = client.get(f"/bookings/approvals?page={page}")
+        assert response.status_code == 200
+        return response.get_data(as_text=True)
+
+    add_bookings(ids, size, status="pending")
+    read()
+    small = statements_of(read)
+    add_bookings(ids, 9 * size + 5, first=size, status="pending")
+    large = statements_of(read)
+    assert_same_count(large, small)
+    first, second, last = read(), read(2), read(11)
+    assert first.count("Réunion ") == second.count("Réunion ") == size
+    assert "?page=2" in first and "?page=1" in second and "?page=3" in second
+    assert last.count("Réunion ") == 5 and "?page=12" not in last
