@@ -11,6 +11,8 @@ from typing import Any
 from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import inspect, select
+from sqlalchemy.orm import selectinload
 
 from pooling.audit.models import AuditEvent
 from pooling.audit.words import action_label, object_kind, object_label
@@ -160,20 +162,67 @@ def _first_start(series) -> datetime | None:
     return series.bookings[0].start_at if series.bookings else None
 
 
+def _whole(value: Any) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
 class _Reader:
     """Names of the rows the events point at (the session reads each row once per page)."""
 
     def __init__(self) -> None:
         self.models = _models()
+        # (kind, id) -> the row, or None when it is gone: read once per page.
+        self.rows: dict[tuple[str, int], Any] = {}
+
+    def preload(self, events: list[AuditEvent]) -> None:
+        """Read every row the events point at, and their actors, in one statement per kind
+        (not one per event): what the page says of each event is then read from memory."""
+        wanted: dict[str, set[int]] = {}
+
+        def want(kind: str, row_id: Any) -> None:
+            model = self.models.get(kind)
+            if model is not None and hasattr(model, "id") and _whole(row_id) is not None:
+                wanted.setdefault(kind, set()).add(_whole(row_id))
+
+        for event in events:
+            want(event.object_type, event.object_id)
+            for data in (event.before or {}, event.after or {}):
+                if isinstance(data, dict):
+                    for name, value in data.items():
+                        if name in ID_FIELDS:
+                            want(ID_FIELDS[name], value)
+        for kind, ids in wanted.items():
+            model = self.models[kind]
+            loads = [
+                selectinload(getattr(model, name))
+                for name in ("resource", "organisation", "user", "booking", "bookings")
+                if name in inspect(model).relationships
+            ]
+            found = {
+                row.id: row
+                for row in db.session.scalars(
+                    select(model).where(model.id.in_(ids)).options(*loads)
+                )
+            }
+            for row_id in ids:
+                self.rows[(kind, row_id)] = found.get(row_id)
+        actor_ids = {event.actor_id for event in events if event.actor_id is not None}
+        if actor_ids:
+            from pooling.accounts.models import User
+
+            list(db.session.scalars(select(User).where(User.id.in_(actor_ids))))
 
     def row(self, kind: str, row_id: Any):
         model = self.models.get(kind)
+        row_id = _whole(row_id)
         if model is None or row_id is None:
             return None
-        try:
-            return db.session.get(model, int(row_id))
-        except (TypeError, ValueError):
-            return None
+        if (kind, row_id) not in self.rows:
+            self.rows[(kind, row_id)] = db.session.get(model, row_id)
+        return self.rows[(kind, row_id)]
 
     def name_of(self, kind: str, row_id: Any) -> str | None:
         row = self.row(kind, row_id)
@@ -319,4 +368,5 @@ class _Reader:
 def read_events(events: list[AuditEvent]) -> list[AuditLine]:
     """The events as lines a coordinator reads (names, labels, local times)."""
     reader = _Reader()
+    reader.preload(events)
     return [reader.line(event) for event in events]

@@ -137,6 +137,7 @@ def past_bookings(
         .where(Booking.end_at <= now)
         .order_by(None)
         .order_by(Booking.start_at.desc(), Booking.id.desc())
+        .options(*queries.LIST_LOADS)
         .limit(limit)
     )
     return list(db.session.scalars(query))

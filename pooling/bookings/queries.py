@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import Integer, Select, String, cast, func, literal, null, or_, select, union_all
+from sqlalchemy.orm import selectinload, subqueryload
 
 from pooling.accounts.models import Membership, User
 from pooling.bookings import permissions
@@ -41,6 +42,12 @@ from pooling.resources.services import CatalogueFilter, public_holidays, search_
 MAX_WINDOW_DAYS = 400
 # A booking holds its units while pending or confirmed, until its end or an early check-out.
 HOLDS_UNITS = (Booking.status.in_(HOLDING), HELD_UNTIL > Booking.start_at)
+# What every list of bookings reads of each row (its shares, its resource for the title's
+# visibility and the row's label), loaded for the whole list in a fixed number of statements
+# whatever its length. The shares are read by one statement over the list's own query (a
+# ``selectinload`` would cut a list of more than 500 rows into a statement per 500 rows); the
+# resources, few and shared by many rows, by their ids.
+LIST_LOADS = (subqueryload(Booking.shares), selectinload(Booking.resource))
 
 
 def get_booking(actor: User, booking_id: int) -> Booking:
@@ -153,7 +160,8 @@ def bookings_query(actor: User, filters: BookingFilter) -> Select:
 def list_bookings(
     actor: User, filters: BookingFilter, *, limit: int, offset: int = 0
 ) -> list[Booking]:
-    return list(db.session.scalars(bookings_query(actor, filters).limit(limit).offset(offset)))
+    query = bookings_query(actor, filters).options(*LIST_LOADS)
+    return list(db.session.scalars(query.limit(limit).offset(offset)))
 
 
 def resource_rules(resource: Resource) -> ResourceRules:
@@ -513,7 +521,11 @@ def _pending_query(actor: User):
 
 def pending_for(actor: User) -> list[Booking]:
     """The pending bookings the actor can decide, oldest request first."""
-    query = _pending_query(actor).order_by(Booking.created_at, Booking.id)
+    query = (
+        _pending_query(actor)
+        .options(*LIST_LOADS, selectinload(Booking.user), selectinload(Booking.series))
+        .order_by(Booking.created_at, Booking.id)
+    )
     return list(db.session.scalars(query))
 
 
@@ -570,15 +582,32 @@ def pending_requests(actor: User, now: datetime | None = None) -> list[PendingRe
     """The pending bookings the actor can decide, one request per series (its dates in
     order) or per single booking, oldest request first; each date flagged when its start has
     passed or when something clashes with it now."""
+    return pending_requests_page(actor, now)[0]
+
+
+def pending_requests_page(
+    actor: User, now: datetime | None = None, *, page: int = 1, size: int | None = None
+) -> tuple[list[PendingRequest], bool]:
+    """The ``page``-th ``size`` requests of ``pending_requests`` (all of them when ``size`` is
+    None) and whether more follow. What clashes now is read for the page's dates only."""
     now = now or utcnow()
-    groups: dict[tuple[str, int], PendingRequest] = {}
+    groups: dict[tuple[str, int], list[Booking]] = {}
     for booking in pending_for(actor):
         key = ("series", booking.series_id) if booking.series_id else ("booking", booking.id)
-        date = PendingDate(booking, booking.start_at <= now, _clash_of(booking))
-        groups.setdefault(key, PendingRequest([])).dates.append(date)
-    for request in groups.values():
-        request.dates.sort(key=lambda d: (d.booking.start_at, d.booking.id))
-    return list(groups.values())
+        groups.setdefault(key, []).append(booking)
+    chosen = list(groups.values())
+    more = False
+    if size is not None:
+        first = (max(page, 1) - 1) * size
+        more = len(chosen) > first + size
+        chosen = chosen[first : first + size]
+    requests = []
+    for bookings in chosen:
+        bookings.sort(key=lambda b: (b.start_at, b.id))
+        requests.append(
+            PendingRequest([PendingDate(b, b.start_at <= now, _clash_of(b)) for b in bookings])
+        )
+    return requests, more
 
 
 def pending_count(actor: User) -> int:

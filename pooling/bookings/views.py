@@ -38,6 +38,7 @@ from pooling.core.confirmation import ask, is_confirmed
 from pooling.core.db import utcnow
 from pooling.core.errors import Conflict, DomainError, NotAllowed
 from pooling.core.form_errors import place_field_errors
+from pooling.core.forms import whole_number_arg
 from pooling.core.templating import local_range
 from pooling.core.time import local_day_bounds, pole_tz
 from pooling.core.urls import is_safe_next
@@ -426,6 +427,8 @@ def decline_share(booking_id: int, organisation_id: int):
 # ---------------------------------------------------------------- lists
 
 MINE_LIMIT = 200
+# Requests shown per page of the approvals, oldest first.
+APPROVALS_PAGE_SIZE = 30
 
 
 @bp.get("/")
@@ -478,10 +481,16 @@ def approvals():
         raise NotAllowed(
             _("Only coordinators and referents of an organisation that lends a resource approve.")
         )
+    page = whole_number_arg("page") or 1
+    requests, more = queries.pending_requests_page(
+        current_user, page=page, size=APPROVALS_PAGE_SIZE
+    )
     return render_template(
         "bookings/approvals.html",
-        requests=queries.pending_requests(current_user),
+        requests=requests,
         decision_form=RequestDecisionForm(),
+        earlier_url=url_for("bookings.approvals", page=page - 1) if page > 1 else None,
+        later_url=url_for("bookings.approvals", page=page + 1) if more else None,
     )
 
 

@@ -20,7 +20,7 @@ from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import delete, or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import selectinload, subqueryload
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import RequestRedirect
 
@@ -273,7 +273,7 @@ def feed_content(secret: str, *, base_url: str, now: datetime | None = None) -> 
         .options(
             selectinload(Booking.resource),
             selectinload(Booking.organisation),
-            selectinload(Booking.shares),
+            subqueryload(Booking.shares),
         )
     )
     link = _booking_link(base_url)
