@@ -247,7 +247,9 @@ def test_a_reset_link_given_by_a_coordinator_is_mailed_to_the_person(
         follow_redirects=True,
     )
     page = response.get_data(as_text=True)
-    assert "réinitialiser le mot de passe de cette personne (Marc Membre)" in page  # what the coordinator sees
+    assert (
+        "réinitialiser le mot de passe de cette personne (Marc Membre)" in page
+    )  # what the coordinator sees
     assert f"Le lien a aussi été envoyé par courriel à {member.email}." in page
     deliver()
     [message] = smtp_server.to(member.email)
