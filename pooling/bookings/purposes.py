@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
+
 from flask_babel import get_locale
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from pooling.bookings.models import BookingPurpose
-from pooling.core.errors import RuleViolation
+from pooling.core.errors import NotAllowed, NotFound, RuleViolation
 from pooling.extensions import db
 
 # The list a new pole starts with: (code, French label, English label).
@@ -73,3 +76,74 @@ def clean_attendance(attendance: int | None) -> int | None:
         message = _("The expected attendance is a whole number, 0 or more.")
         raise RuleViolation(message, code="invalid_attendance", fields={"attendance": [message]})
     return attendance
+
+
+# ---------------------------------------------------------------- the coordinators' list
+
+
+def ensure_can_keep(actor) -> None:
+    """Raises NotAllowed unless the actor is a coordinator."""
+    if not getattr(actor, "is_coordinator", False):
+        raise NotAllowed(_("Only the pole's coordinators can keep the list of purposes."))
+
+
+def _clean_names(name_fr: str | None, name_en: str | None) -> tuple[str, str]:
+    name_fr, name_en = (name_fr or "").strip(), (name_en or "").strip()
+    errors: dict[str, list[str]] = {}
+    for field, value in (("name_fr", name_fr), ("name_en", name_en)):
+        if not value:
+            errors[field] = [_("Give a name.")]
+        elif len(value) > 120:
+            errors[field] = [_("At most 120 characters.")]
+    if errors:
+        message = " ".join(m for messages in errors.values() for m in messages)
+        raise RuleViolation(message, code="invalid_purpose_name", fields=errors)
+    return name_fr, name_en
+
+
+def _code_for(name: str) -> str:
+    """A code for the API from a name: its letters without accents, e.g. "repair_cafe"."""
+    plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
+    base = re.sub(r"[^a-z0-9]+", "_", plain).strip("_")[:32] or "purpose"
+    taken = set(db.session.scalars(select(BookingPurpose.code)))
+    code, number = base, 2
+    while code in taken:
+        code, number = f"{base}_{number}", number + 1
+    return code
+
+
+def get_purpose(purpose_id: int) -> BookingPurpose:
+    purpose = db.session.get(BookingPurpose, purpose_id)
+    if purpose is None:
+        raise NotFound(_("Unknown purpose."))
+    return purpose
+
+
+def create_purpose(actor, name_fr: str | None, name_en: str | None) -> BookingPurpose:
+    """Add a purpose at the end of the list. Raises NotAllowed, RuleViolation."""
+    ensure_can_keep(actor)
+    name_fr, name_en = _clean_names(name_fr, name_en)
+    last = db.session.scalar(select(func.max(BookingPurpose.position)))
+    purpose = BookingPurpose(
+        code=_code_for(name_en), name_fr=name_fr, name_en=name_en, position=(last or 0) + 1
+    )
+    db.session.add(purpose)
+    db.session.flush()
+    return purpose
+
+
+def rename_purpose(actor, purpose_id: int, name_fr: str | None, name_en: str | None) -> None:
+    """New labels; the code (for the API) and the bookings stay. Raises NotAllowed, RuleViolation."""
+    ensure_can_keep(actor)
+    purpose = get_purpose(purpose_id)
+    purpose.name_fr, purpose.name_en = _clean_names(name_fr, name_en)
+    db.session.flush()
+
+
+def set_active(actor, purpose_id: int, active: bool) -> BookingPurpose:
+    """Deactivate (no longer offered; the bookings keep it) or reactivate a purpose."""
+    ensure_can_keep(actor)
+    purpose = get_purpose(purpose_id)
+    purpose.active = active
+    db.session.flush()
+    return purpose
