@@ -419,6 +419,8 @@ def per_purpose_and_organisation(
             "attendance"
         ),
     ).where(Booking.status == "confirmed")
+    if scope.organisation_id is not None:
+        query = query.where(Booking.organisation_id == scope.organisation_id)
     query = _overlapping(query, time, start, end, scope)
     query = query.group_by(Booking.purpose_id, Booking.organisation_id)
     return _dicts(query)

@@ -10,7 +10,6 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from pooling.accounts.models import User
-from pooling.bookings import purposes
 from pooling.core import formats
 from pooling.core.errors import NotAllowed, RuleViolation
 from pooling.core.templating import money
@@ -24,8 +23,10 @@ from pooling.dashboards.rounding import hours_of, percent_of, rounded
 from pooling.dashboards.services import (
     DashboardFilter,
     Occupancy,
+    PurposeLine,
     build_dashboard,
     periods_overlapping,
+    purpose_lines,
 )
 from pooling.extensions import db
 from pooling.organisations.models import Organisation
@@ -39,18 +40,6 @@ class InKindLine:
     hours: Decimal
     hourly_rate: Decimal
     value: Decimal
-
-
-@dataclass
-class PurposeLine:
-    """Hours, bookings and expected attendance of one purpose, for one organisation (or, with
-    ``organisation`` None, for all of them)."""
-
-    purpose: str
-    organisation: str | None
-    hours: Decimal
-    bookings: int
-    attendance: int
 
 
 @dataclass
@@ -83,7 +72,7 @@ def build_report(actor: User, period: Period, *, now: datetime | None = None) ->
     bookings = sum(int(row["bookings"] or 0) for row in lending)
     by_others = sum(int(row["by_others"] or 0) for row in lending)
     in_kind = _in_kind_lines(lending)
-    by_purpose = _purpose_lines(time, period)
+    by_purpose = purpose_lines(time, period, Scope())
     return ActivityReport(
         period=period,
         organisations_sharing=sum(1 for row in dashboard.usage if row.hours > 0),
@@ -98,43 +87,6 @@ def build_report(actor: User, period: Period, *, now: datetime | None = None) ->
         by_purpose=by_purpose,
         attendance_total=sum(line.attendance for line in by_purpose if line.organisation is None),
     )
-
-
-def _purpose_lines(time: SqlTime, period: Period) -> list[PurposeLine]:
-    """Per purpose (in the list's order, "not said" last): a total line, then a line per
-    organisation (by name)."""
-    rows = queries.per_purpose_and_organisation(time, period.start, period.end, Scope())
-    names = dict(db.session.execute(select(Organisation.id, Organisation.name)).all())
-    order = {p.id: (i, purposes.label(p)) for i, p in enumerate(purposes.all_purposes())}
-    not_said = (len(order), _("Purpose not said"))
-    grouped: dict[int | None, list[dict]] = {}
-    for row in rows:
-        grouped.setdefault(row["purpose_id"], []).append(row)
-    lines: list[PurposeLine] = []
-    for purpose_id in sorted(grouped, key=lambda key: order.get(key, not_said)):
-        label = order.get(purpose_id, not_said)[1]
-        members = sorted(grouped[purpose_id], key=lambda r: names.get(r["organisation_id"], ""))
-        per_org = [
-            PurposeLine(
-                label,
-                names.get(row["organisation_id"], ""),
-                hours_of(row["seconds"]),
-                int(row["bookings"] or 0),
-                int(row["attendance"] or 0),
-            )
-            for row in members
-        ]
-        lines.append(
-            PurposeLine(
-                label,
-                None,
-                hours_of(sum(Decimal(str(row["seconds"] or 0)) for row in members)),
-                sum(line.bookings for line in per_org),
-                sum(line.attendance for line in per_org),
-            )
-        )
-        lines.extend(per_org)
-    return lines
 
 
 def _costs(actor: User, period: Period) -> dict | None:

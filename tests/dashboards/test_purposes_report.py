@@ -67,3 +67,27 @@ def test_the_report_csv_has_the_purposes_and_the_attendance(pole, login):
     assert f"Heures par objet;Formation · {pole.c.name};10,00;heures" in body
     assert f"Heures par objet;Événement ouvert au public · {pole.a.name};2,00;heures" in body
     assert "Fréquentation attendue;Total;38;personnes" in body
+
+
+def test_the_dashboard_shows_the_hours_by_purpose_of_the_whole_pole(pole, login):
+    text = (
+        login(pole.coordinator)
+        .get("/dashboard/?period=month&on=2026-10-15&lang=fr")
+        .get_data(as_text=True)
+    )
+    assert "Heures par objet et par structure" in text
+    assert "Formation" in text and pole.c.name in text
+    assert ">38<" in text
+
+
+def test_a_referent_sees_only_the_hours_of_their_organisation(pole, login):
+    """Beta's referent: none of Beta's bookings has a purpose; Alpha's and Gamma's are not shown."""
+    text = (
+        login(pole.referent_b)
+        .get("/dashboard/?period=month&on=2026-10-15&lang=fr")
+        .get_data(as_text=True)
+    )
+    assert "Heures par objet et par structure" in text
+    assert "Objet non précisé" in text
+    assert "Formation" not in text
+    assert "Événement ouvert au public" not in text
