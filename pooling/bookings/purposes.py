@@ -51,6 +51,12 @@ def label(purpose: BookingPurpose | None) -> str:
     return purpose.label(str(get_locale() or "fr"))
 
 
+def label_of_code(code: str) -> str:
+    """The label of the purpose of this code (the audit trail records codes); else the code."""
+    purpose = db.session.scalar(select(BookingPurpose).where(BookingPurpose.code == code))
+    return label(purpose) if purpose is not None else code
+
+
 def clean_purpose(code: str | None, current: BookingPurpose | None = None) -> BookingPurpose | None:
     """The active purpose of this code (none for an empty code). The booking's current purpose
     stays accepted even if deactivated since. Raises RuleViolation (422 ``invalid_purpose``)."""

@@ -137,3 +137,13 @@ def test_a_purpose_deactivated_since_stays_on_the_booking_when_it_is_edited(api,
     )
     assert response.status_code == 200, response.json
     assert response.json["purpose"] == "support"
+
+
+def test_the_audit_trail_reads_the_purpose_in_words(api, pole, login):
+    client = api(pole.alice)
+    booking_id = book(client, pole.room, purpose="training").json["id"]
+    assert (
+        client.patch(f"/api/v1/bookings/{booking_id}", json={"purpose": "other"}).status_code == 200
+    )
+    html = login(pole.coordinator).get("/audit/").get_data(as_text=True)
+    assert "Objet" in html and "Formation" in html and "Autre" in html
