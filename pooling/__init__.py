@@ -98,6 +98,7 @@ def register_blueprints(app: Flask) -> None:
     from pooling.api import bp as api_bp
     from pooling.audit.views import bp as audit_bp
     from pooling.bookings.closure_views import bp as closures_bp
+    from pooling.bookings.purpose_views import bp as purposes_bp
     from pooling.bookings.views import bp as bookings_bp
     from pooling.calendar.feed_views import bp as feeds_bp
     from pooling.calendar.views import bp as calendar_bp
@@ -122,6 +123,7 @@ def register_blueprints(app: Flask) -> None:
         qualifications_bp,
         closures_bp,
         bookings_bp,
+        purposes_bp,
         calendar_bp,
         feeds_bp,
         notifications_bp,

@@ -382,17 +382,41 @@ def _load_costs(by_slug: dict[str, Organisation]) -> None:
     db.session.flush()
 
 
+# What each demo booking is for (by its title), and how many people are expected.
+PURPOSES_BY_TITLE = {
+    "Conseil de gérance SCOP": ("internal_meeting", 6),
+    "Formation maraîchage bio": ("training", 12),
+    "Réunion d'équipe du pôle": ("internal_meeting", 8),
+    "Paie et déclarations": ("support", None),
+    "Saisie comptable": ("support", None),
+    "Campagne financement participatif": ("economic_activity", None),
+    "Collecte d'encombrants": ("economic_activity", 2),
+    "Livraison paniers": ("economic_activity", 1),
+    "Chantier": ("economic_activity", 3),
+    "Conseil communautaire décentralisé": ("public_event", 60),
+    "Session de formation": ("training", 15),
+    "Assemblée des sociétaires": ("internal_meeting", 40),
+    "Permanence": ("support", 5),
+    "Journée coworking": ("other", 2),
+    "Fabrication de mobilier": ("economic_activity", 2),
+    "Broyage des tailles": ("other", 2),
+    "Atelier cuisine anti-gaspi": ("public_event", 14),
+}
+
+
 def _load_bookings(users) -> None:
     """A few weeks of varied bookings around today, made through the booking service.
 
     Added only once (when no booking exists yet), so a second run changes nothing.
     """
+    from pooling.bookings import purposes
     from pooling.bookings import services as bookings
     from pooling.bookings.models import Booking
     from pooling.core.time import local_to_utc, pole_tz
 
     if db.session.scalar(select(Booking.id).limit(1)) is not None:
         return
+    purposes.ensure_defaults()
     tz = pole_tz()
     people = {u.email: u for u in users}
     rooms = {r.name: r for r in db.session.scalars(select(Resource))}
@@ -404,6 +428,7 @@ def _load_bookings(users) -> None:
         start_at = local_to_utc(datetime.combine(day, start), tz)
         end_at = local_to_utc(datetime.combine(day, end), tz)
         user = people[email]
+        purpose, attendance = PURPOSES_BY_TITLE.get(title, (None, None))
         request = bookings.BookingRequest(
             resource_id=rooms[resource].id,
             start=start_at,
@@ -413,6 +438,8 @@ def _load_bookings(users) -> None:
             organisation_id=user.organisation.id if user.organisation else None,
             recurrence=recurrence,
             on_conflict="skip",
+            purpose=purpose,
+            attendance=attendance,
         )
         now = start_at - timedelta(days=30) if past else None
         try:

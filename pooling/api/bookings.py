@@ -30,7 +30,7 @@ from pooling.api.schemas.bookings import (
     SeriesCancelled,
 )
 from pooling.api.schemas.common import ConflictError, Page, Reason
-from pooling.bookings import attendance, idempotency, services
+from pooling.bookings import attendance, idempotency, purposes, services
 from pooling.bookings import queries as booking_queries
 from pooling.bookings import shares as co_organisation
 from pooling.bookings.messages import unavailable_reason
@@ -81,6 +81,9 @@ def booking_json(booking, viewer=None) -> dict:
         "checked_out_at": utc_text(booking.checked_out_at),
         "meter_start": f"{booking.meter_start:.2f}" if booking.meter_start is not None else None,
         "meter_end": f"{booking.meter_end:.2f}" if booking.meter_end is not None else None,
+        "purpose": booking.purpose.code if booking.purpose is not None else None,
+        "purpose_label": purposes.label(booking.purpose) or None,
+        "attendance": booking.attendance,
         "created_at": utc_text(booking.created_at),
         "updated_at": utc_text(booking.updated_at),
     }
@@ -175,6 +178,8 @@ def create_booking(body: BookingCreate) -> Response:
         recurrence=body.recurrence or None,
         on_conflict=body.on_conflict,
         override_rules=body.override_rules,
+        purpose=body.purpose,
+        attendance=body.attendance,
     )
     result = services.create_booking(actor(), booking_request)
     response_body = _created_body(result)
@@ -215,6 +220,8 @@ def update_booking(booking_id: int, body: BookingUpdate) -> Response:
         title=body.title,
         quantity=body.quantity,
         override_rules=body.override_rules,
+        purpose=(body.purpose or "") if "purpose" in body.model_fields_set else services.KEEP,
+        attendance=body.attendance if "attendance" in body.model_fields_set else services.KEEP,
     )
     return _answer_and_commit(services.move_booking(actor(), booking_id, change))
 

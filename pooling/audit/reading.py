@@ -66,6 +66,8 @@ FIELDS = {
     "recorded_at": _l("When"),
     "checked_in_at": _l("Check-in"),
     "checked_out_at": _l("Check-out"),
+    "purpose": _l("Purpose"),
+    "attendance": _l("Expected attendance"),
 }
 # Fields that repeat what the line already says, or that only a program reads.
 UNSHOWN = {"id", "totals", "transfers", "resource_name"}
@@ -77,7 +79,7 @@ ID_FIELDS = {
     "paid_by_organisation_id": "organisation",
 }
 # Fields holding a code of the domain, read through its label.
-CODE_FIELDS = {"status", "kind", "role", "rule", "category", "usage_unit"}
+CODE_FIELDS = {"status", "kind", "role", "rule", "category", "usage_unit", "purpose"}
 MONEY_FIELDS = {"amount", "subsidy", "loaded_hourly_cost", "hourly_rate"}
 DECIMAL_FIELDS = {"fixed_share", "management_coefficient", "weight"}
 # A moment as the page shows it: "7 déc. 2026, 14:30" in the pole's time zone.
@@ -128,6 +130,10 @@ def code_label(name: str, value: str, kind: str | None = None) -> str:
             "booking_share": share_status_label,
         }.get(kind or "", booking_status_label)
         return status_label(value)
+    if name == "purpose":
+        from pooling.bookings.purposes import label_of_code
+
+        return label_of_code(value)
     if name == "kind":
         words = organisation_kind_label if kind == "organisation" else resource_kind_label
         return words(value)

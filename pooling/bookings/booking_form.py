@@ -11,9 +11,10 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 
-from pooling.bookings import services
+from pooling.bookings import purposes, services
 from pooling.bookings.forms import BookingForm
 from pooling.bookings.messages import recurrence_choice_message
+from pooling.bookings.models import BookingPurpose
 from pooling.bookings.recurrence_form import RecurrenceChoice, RecurrenceChoiceError, build_rrule
 from pooling.core.templating import local_range
 from pooling.core.time import NonexistentLocalTime, local_to_utc, pole_tz
@@ -43,6 +44,7 @@ def booking_form() -> BookingForm:
             key=lambda o: o.name.lower(),
         )
     form.organisation_id.choices = [("", _("Choose…"))] + [(o.id, o.name) for o in organisations]
+    form.purpose.choices = purpose_choices()
     form.show_organisation = current_user.is_coordinator or len(organisations) > 1
     # Co-organisers are other organisations: one's own organisation keeps the rest.
     own = {o.id for o in organisations} if not form.show_organisation else set()
@@ -50,6 +52,14 @@ def booking_form() -> BookingForm:
         (o.id, o.name) for o in list_organisations(include_inactive=False) if o.id not in own
     ]
     return form
+
+
+def purpose_choices(current: BookingPurpose | None = None) -> list[tuple[str, str]]:
+    """The active purposes (and the booking's own, even if deactivated since), by their code."""
+    choices = purposes.all_purposes(active_only=True)
+    if current is not None and current not in choices:
+        choices.append(current)
+    return [("", _("Not said"))] + [(p.code, purposes.label(p)) for p in choices]
 
 
 def prefill(form: BookingForm) -> None:
@@ -136,6 +146,8 @@ def request_from(form: BookingForm) -> services.BookingRequest | None:
         shares=shares,
         recurrence=recurrence,
         on_conflict=form.on_conflict.data or "fail",
+        purpose=form.purpose.data or None,
+        attendance=form.attendance.data,
     )
 
 

@@ -48,6 +48,11 @@ class BookingForm(PoolingForm):
         _l("Quantity"), default=1, validators=[InputRequired(), NumberRange(min=1)]
     )
     title = StringField(_l("Title"), validators=[Length(max=200)])
+    purpose = SelectField(_l("Purpose (optional)"), validate_choice=False)
+    attendance = IntegerField(
+        _l("Expected attendance (optional)"),
+        validators=[Optional(), NumberRange(min=0, max=100_000)],
+    )
     co_organisation_id = SelectField(
         _l("Co-organised with (optional)"), coerce=_optional_int, validate_choice=False
     )
@@ -115,6 +120,11 @@ class EditBookingForm(PoolingForm):
     end_date = DayField(_l("End date (if not the same day)"), validators=[Optional()])
     quantity = IntegerField(_l("Quantity"), validators=[InputRequired(), NumberRange(min=1)])
     title = StringField(_l("Title"), validators=[Length(max=200)])
+    purpose = SelectField(_l("Purpose (optional)"), validate_choice=False)
+    attendance = IntegerField(
+        _l("Expected attendance (optional)"),
+        validators=[Optional(), NumberRange(min=0, max=100_000)],
+    )
 
 
 class MeterForm(PoolingForm):

@@ -51,6 +51,27 @@ SHARE_STATUSES = {
 }
 
 
+class BookingPurpose(db.Model):
+    """What a booking is for, from the list the coordinators keep: a code for the API, a
+    French and an English label. A purpose in use is deactivated, never deleted."""
+
+    __tablename__ = "booking_purposes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    name_fr: Mapped[str] = mapped_column(String(120))
+    name_en: Mapped[str] = mapped_column(String(120))
+    active: Mapped[bool] = mapped_column(default=True)
+    position: Mapped[int] = mapped_column(default=0)
+
+    def label(self, locale: str | None = None) -> str:
+        """The label in the given locale (French unless English)."""
+        return self.name_en if (locale or "").startswith("en") else self.name_fr
+
+    def __repr__(self) -> str:
+        return f"<BookingPurpose {self.code}>"
+
+
 class Series(db.Model):
     """A recurring booking: the rule it was made from; its occurrences are Booking rows."""
 
@@ -76,6 +97,7 @@ class Booking(db.Model):
     __table_args__ = (
         CheckConstraint("end_at > start_at", name="end_after_start"),
         CheckConstraint("quantity > 0", name="quantity_positive"),
+        CheckConstraint("attendance IS NULL OR attendance >= 0", name="attendance_not_negative"),
         CheckConstraint(
             "status IN ('pending', 'confirmed', 'rejected', 'cancelled')", name="status_known"
         ),
@@ -116,11 +138,15 @@ class Booking(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     # When its reminder mail was queued (``pooling jobs run``): a booking is reminded once.
     reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # What the booking is for (the funders' report) and how many people are expected.
+    purpose_id: Mapped[int | None] = mapped_column(ForeignKey("booking_purposes.id"), index=True)
+    attendance: Mapped[int | None] = mapped_column()
 
     resource = relationship("Resource")
     organisation = relationship("Organisation")
     user = relationship("User", foreign_keys=[user_id])
     series: Mapped[Series | None] = relationship(back_populates="bookings")
+    purpose: Mapped[BookingPurpose | None] = relationship()
     shares: Mapped[list[BookingShare]] = relationship(
         back_populates="booking", cascade="all, delete-orphan", order_by="BookingShare.id"
     )

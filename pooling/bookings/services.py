@@ -25,7 +25,7 @@ from sqlalchemy import select
 
 from pooling.accounts.models import User
 from pooling.audit.services import record
-from pooling.bookings import evaluation, locks, permissions, queries
+from pooling.bookings import evaluation, locks, permissions, purposes, queries
 from pooling.bookings.availability import Taken
 from pooling.bookings.evaluation import conflict_json, refuse_rules, taken_message
 from pooling.bookings.messages import rule_message
@@ -49,6 +49,10 @@ from pooling.resources.models import Resource
 OnConflict = Literal["fail", "skip"]
 
 
+# A field of a change that is left as it is.
+KEEP = object()
+
+
 @dataclass
 class BookingRequest:
     """What a person asks for; times are aware datetimes (any offset)."""
@@ -63,6 +67,8 @@ class BookingRequest:
     recurrence: str | None = None
     on_conflict: OnConflict = "fail"
     override_rules: bool = False
+    purpose: str | None = None
+    attendance: int | None = None
 
 
 @dataclass
@@ -83,6 +89,9 @@ class BookingChange:
     title: str | None = None
     quantity: int | None = None
     override_rules: bool = False
+    # The purpose's code ("" clears it) and the expected attendance; KEEP leaves them as they are.
+    purpose: str | None | object = KEEP
+    attendance: int | None | object = KEEP
 
 
 # ---------------------------------------------------------------- helpers
@@ -120,6 +129,8 @@ def create_booking(
     shares = clean_shares(request.shares, organisation.id)
     title = evaluation.clean_title(request.title)
     quantity = evaluation.clean_quantity(request.quantity)
+    purpose = purposes.clean_purpose(request.purpose)
+    attendance = purposes.clean_attendance(request.attendance)
     if request.override_rules and not permissions.can_override_rules(actor):
         raise NotAllowed(_("Only coordinators can book outside the rules."))
     evaluation.check_span(request.start, request.end)
@@ -245,6 +256,8 @@ def create_booking(
             start_at=occurrence.start,
             end_at=occurrence.end,
             quantity=quantity,
+            purpose=purpose,
+            attendance=attendance,
             status=status,
             confirmed_at=now if status == "confirmed" else None,
             rules_overridden=[v.code for v in broken] or None,
@@ -329,6 +342,16 @@ def move_booking(
     quantity = booking.quantity if change.quantity is None else change.quantity
     quantity = evaluation.clean_quantity(quantity)
     title = booking.title if change.title is None else evaluation.clean_title(change.title)
+    purpose = (
+        booking.purpose
+        if change.purpose is KEEP
+        else purposes.clean_purpose(change.purpose, booking.purpose)
+    )
+    attendance = (
+        booking.attendance
+        if change.attendance is KEEP
+        else purposes.clean_attendance(change.attendance)
+    )
     evaluation.check_span(start, end)
     before = snapshot(booking)
     time_changed = (start, end, quantity) != (booking.start_at, booking.end_at, booking.quantity)
@@ -403,6 +426,7 @@ def move_booking(
         if overridden:
             booking.rules_overridden = sorted(set((booking.rules_overridden or []) + overridden))
     booking.title = title
+    booking.purpose, booking.attendance = purpose, attendance
     if snapshot(booking) != before:
         booking.sequence += 1
         booking.updated_at = utcnow()

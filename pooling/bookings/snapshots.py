@@ -17,6 +17,8 @@ def snapshot(booking: Booking) -> dict:
         "end": booking.end_at.isoformat(),
         "quantity": booking.quantity,
         "status": booking.status,
+        "purpose": booking.purpose.code if booking.purpose is not None else None,
+        "attendance": booking.attendance,
     }
 
 

@@ -19,7 +19,7 @@ from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from pooling.bookings import attendance, booking_form, permissions, queries, services
+from pooling.bookings import attendance, booking_form, permissions, purposes, queries, services
 from pooling.bookings import shares as co_organisation
 from pooling.bookings.forms import (
     CancelForm,
@@ -83,6 +83,7 @@ def booking_helpers() -> dict:
         "can_check_out_now": lambda b: attendance.can_check_out_now(current_user, b),
         "can_approve": lambda b: permissions.can_approve(current_user, b),
         "title_visible": lambda b: queries.title_visible(current_user, b),
+        "purpose_label": purposes.label,
         "describe_series": lambda s: (
             describe_rrule(
                 s.rrule, s.bookings[0].start_at.astimezone(pole_tz()).date(), str(get_locale())
@@ -237,6 +238,7 @@ def edit(booking_id: int):
     if not permissions.can_change_booking(current_user, booking):
         raise NotAllowed(_("You cannot change this booking."))
     form = EditBookingForm()
+    form.purpose.choices = booking_form.purpose_choices(booking.purpose)
     tz = pole_tz()
     if request.method == "GET":
         start, end = booking.start_at.astimezone(tz), booking.end_at.astimezone(tz)
@@ -245,6 +247,8 @@ def edit(booking_id: int):
         form.end_date.data = end.date() if end.date() != start.date() else None
         form.quantity.data = booking.quantity
         form.title.data = booking.title
+        form.purpose.data = booking.purpose.code if booking.purpose is not None else ""
+        form.attendance.data = booking.attendance
     status = 200
     if form.is_submitted():
         status = 422
@@ -256,7 +260,12 @@ def edit(booking_id: int):
             end = booking_form.local_instant(form, end_day, form.end_time.data, form.end_time)
             if start is not None and end is not None:
                 change = services.BookingChange(
-                    start=start, end=end, title=form.title.data or "", quantity=form.quantity.data
+                    start=start,
+                    end=end,
+                    title=form.title.data or "",
+                    quantity=form.quantity.data,
+                    purpose=form.purpose.data or "",
+                    attendance=form.attendance.data,
                 )
                 try:
                     services.move_booking(current_user, booking_id, change)

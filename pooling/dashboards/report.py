@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 
@@ -23,8 +23,10 @@ from pooling.dashboards.rounding import hours_of, percent_of, rounded
 from pooling.dashboards.services import (
     DashboardFilter,
     Occupancy,
+    PurposeLine,
     build_dashboard,
     periods_overlapping,
+    purpose_lines,
 )
 from pooling.extensions import db
 from pooling.organisations.models import Organisation
@@ -54,6 +56,8 @@ class ActivityReport:
     in_kind: list[InKindLine]
     in_kind_total: Decimal
     costs: dict | None = None
+    by_purpose: list[PurposeLine] = field(default_factory=list)
+    attendance_total: int = 0
 
 
 def build_report(actor: User, period: Period, *, now: datetime | None = None) -> ActivityReport:
@@ -68,6 +72,7 @@ def build_report(actor: User, period: Period, *, now: datetime | None = None) ->
     bookings = sum(int(row["bookings"] or 0) for row in lending)
     by_others = sum(int(row["by_others"] or 0) for row in lending)
     in_kind = _in_kind_lines(lending)
+    by_purpose = purpose_lines(time, period, Scope())
     return ActivityReport(
         period=period,
         organisations_sharing=sum(1 for row in dashboard.usage if row.hours > 0),
@@ -79,6 +84,8 @@ def build_report(actor: User, period: Period, *, now: datetime | None = None) ->
         in_kind=in_kind,
         in_kind_total=sum((line.value for line in in_kind), Decimal("0.00")),
         costs=_costs(actor, period),
+        by_purpose=by_purpose,
+        attendance_total=sum(line.attendance for line in by_purpose if line.organisation is None),
     )
 
 
@@ -164,6 +171,13 @@ def report_rows(report: ActivityReport) -> list[list]:
                 ),
             ]
         )
+    for line in report.by_purpose:
+        item = (
+            line.purpose if line.organisation is None else f"{line.purpose} · {line.organisation}"
+        )
+        rows.append([_("Hours by purpose"), item, line.hours, _("hours")])
+        rows.append([_("Expected attendance"), item, line.attendance, _("people")])
+    rows.append([_("Expected attendance"), _("Total"), report.attendance_total, _("people")])
     rows.append([_("In-kind contributions"), _("Total"), report.in_kind_total, ""])
     if report.costs is None:
         rows.append([_("Costs"), _("No cost period yet"), "", ""])

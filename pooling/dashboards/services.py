@@ -18,6 +18,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from pooling.accounts.models import User
+from pooling.bookings import purposes
 from pooling.bookings.availability import open_spans, subtract
 from pooling.core.db import utcnow
 from pooling.core.errors import NotAllowed, RuleViolation
@@ -150,6 +151,18 @@ class Attendance:
 
 
 @dataclass
+class PurposeLine:
+    """Hours, bookings and expected attendance of one purpose, for one organisation (or, with
+    ``organisation`` None, for all of them)."""
+
+    purpose: str
+    organisation: str | None
+    hours: Decimal
+    bookings: int
+    attendance: int
+
+
+@dataclass
 class Dashboard:
     """Every figure of the dashboard for one period and scope."""
 
@@ -167,6 +180,7 @@ class Dashboard:
     most_used: list[Occupancy]
     least_used: list[Occupancy]
     cost_split: list | None = field(default=None)
+    by_purpose: list[PurposeLine] = field(default_factory=list)
 
     @property
     def heatmap_max(self) -> Decimal:
@@ -176,6 +190,43 @@ class Dashboard:
     def organisations_using(self) -> int:
         """How many member organisations used the shared resources in the period."""
         return sum(1 for row in self.usage if row.hours > 0 or row.bookings > 0)
+
+
+def purpose_lines(time: SqlTime, period: Period, scope: Scope) -> list[PurposeLine]:
+    """Per purpose (in the list's order, "not said" last): a total line, then a line per
+    organisation (by name)."""
+    rows = queries.per_purpose_and_organisation(time, period.start, period.end, scope)
+    names = dict(db.session.execute(select(Organisation.id, Organisation.name)).all())
+    order = {p.id: (i, purposes.label(p)) for i, p in enumerate(purposes.all_purposes())}
+    not_said = (len(order), _("Purpose not said"))
+    grouped: dict[int | None, list[dict]] = {}
+    for row in rows:
+        grouped.setdefault(row["purpose_id"], []).append(row)
+    lines: list[PurposeLine] = []
+    for purpose_id in sorted(grouped, key=lambda key: order.get(key, not_said)):
+        label = order.get(purpose_id, not_said)[1]
+        members = sorted(grouped[purpose_id], key=lambda r: names.get(r["organisation_id"], ""))
+        per_org = [
+            PurposeLine(
+                label,
+                names.get(row["organisation_id"], ""),
+                hours_of(row["seconds"]),
+                int(row["bookings"] or 0),
+                int(row["attendance"] or 0),
+            )
+            for row in members
+        ]
+        lines.append(
+            PurposeLine(
+                label,
+                None,
+                hours_of(sum(Decimal(str(row["seconds"] or 0)) for row in members)),
+                sum(line.bookings for line in per_org),
+                sum(line.attendance for line in per_org),
+            )
+        )
+        lines.extend(per_org)
+    return lines
 
 
 def open_seconds(resources: list[Resource], period: Period, tz: ZoneInfo) -> dict[int, float]:
@@ -327,6 +378,7 @@ def build_dashboard(
         trend=trend,
         heatmap=spread_demand(groups),
         attendance=attendance,
+        by_purpose=purpose_lines(time, period, scope),
         most_used=list(reversed(ranked[-RANKED:])),
         least_used=ranked[:RANKED],
         cost_split=current_cost_split(actor, period),

@@ -26,6 +26,19 @@ from pooling.bookings.services import OnConflict
 BookingStatus = Literal[tuple(STATUSES)]  # type: ignore[valid-type]
 Title = Annotated[Line, Field(max_length=200)]
 Quantity = Annotated[int, Field(ge=1, le=MAX_ID)]
+PurposeCode = Annotated[
+    str,
+    Field(
+        max_length=40,
+        description=(
+            "What the booking is for: the code of an active purpose of the list the "
+            "coordinators keep (e.g. training, public_event); empty for none."
+        ),
+    ),
+]
+Attendance = Annotated[
+    int, Field(ge=0, le=100_000, description="Expected attendance: how many people, 0 or more.")
+]
 
 
 NUMBER_OR_TEXT = {"type": ["number", "string"]}
@@ -95,6 +108,8 @@ class BookingCreate(Body):
     override_rules: Annotated[
         bool, Field(description="Coordinators: book outside the rules (recorded).")
     ] = False
+    purpose: PurposeCode | None = None
+    attendance: Attendance | None = None
 
 
 class BookingUpdate(Body):
@@ -107,6 +122,10 @@ class BookingUpdate(Body):
     override_rules: Annotated[
         bool, Field(description="Coordinators: move outside the rules (recorded).")
     ] = False
+    purpose: Annotated[
+        PurposeCode | None, Field(description="A purpose's code; null or empty clears it.")
+    ] = None
+    attendance: Annotated[Attendance | None, Field(description="Null clears it.")] = None
 
 
 class MeterReading(Body):
@@ -177,6 +196,11 @@ class Booking(Answer):
     checked_out_at: UtcText | None
     meter_start: str | None
     meter_end: str | None
+    purpose: Annotated[str | None, Field(description="The purpose's code; null for none.")]
+    purpose_label: Annotated[
+        str | None, Field(description="The purpose's label in the caller's language.")
+    ]
+    attendance: Annotated[int | None, Field(description="Expected attendance; null: not said.")]
     created_at: UtcText
     updated_at: UtcText
 
