@@ -76,11 +76,16 @@ def upgrade():
 
 def downgrade():
     op.drop_index(op.f("ix_bookings_purpose_id"), table_name="bookings")
-    with op.batch_alter_table("bookings", schema=None) as batch_op:
-        batch_op.drop_constraint(op.f("ck_bookings_attendance_not_negative"), type_="check")
-        batch_op.drop_constraint(
-            op.f("fk_bookings_purpose_id_booking_purposes"), type_="foreignkey"
-        )
-        batch_op.drop_column("attendance")
-        batch_op.drop_column("purpose_id")
+    if op.get_bind().dialect.name == "sqlite":
+        # In place, as the upgrade added them: a batch copy would cascade to the shares.
+        op.execute("ALTER TABLE bookings DROP COLUMN attendance")
+        op.execute("ALTER TABLE bookings DROP COLUMN purpose_id")
+    else:
+        with op.batch_alter_table("bookings", schema=None) as batch_op:
+            batch_op.drop_constraint(op.f("ck_bookings_attendance_not_negative"), type_="check")
+            batch_op.drop_constraint(
+                op.f("fk_bookings_purpose_id_booking_purposes"), type_="foreignkey"
+            )
+            batch_op.drop_column("attendance")
+            batch_op.drop_column("purpose_id")
     op.drop_table("booking_purposes")

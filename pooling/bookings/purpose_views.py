@@ -62,6 +62,7 @@ def create():
 @login_required
 def rename(purpose_id: int):
     purposes.ensure_can_keep(current_user)
+    purposes.get_purpose(purpose_id)  # an unknown purpose is a 404, whatever the form says
     form = PurposeForm()
     if form.validate_on_submit():
         try:
@@ -82,8 +83,8 @@ def rename(purpose_id: int):
 @login_required
 def toggle(purpose_id: int):
     purposes.ensure_can_keep(current_user)
+    purpose = purposes.get_purpose(purpose_id)
     if ConfirmForm().validate_on_submit():
-        purpose = purposes.get_purpose(purpose_id)
         purposes.set_active(current_user, purpose_id, not purpose.active)
         db.session.commit()
         if purpose.active:

@@ -256,6 +256,13 @@ EXPECTED: dict[str, tuple[str, ...]] = {
     "GET api.list_holders": ("401 403 403 200 200", "401 403 403 200 200"),
     "POST api.record_holder": ("401 403 403 200* 200*", "401 403 403 422 200*"),
     "DELETE api.remove_holder": ("401 403 403 204* 204*", "401 403 403 404 204*"),
+
+    # -- Purposes of bookings: the pole's list, kept by coordinators only (an empty form is
+    # refused on the page; a toggle with its token deactivates or offers again).
+    "GET purposes.index": ("302 403 403 403 200",),
+    "POST purposes.create": ("302 403 403 403 422",),
+    "POST purposes.rename": ("302 403 403 403 302", "302 403 403 403 302"),
+    "POST purposes.toggle": ("302 403 403 403 302*", "302 403 403 403 302*"),
 }
 # fmt: on
 

@@ -22,6 +22,8 @@ from sqlalchemy import select
 from config import TestingConfig
 from pooling import create_app
 from pooling.accounts.models import ApiToken, Membership
+from pooling.bookings import purposes
+from pooling.bookings.models import BookingPurpose
 from pooling.core.actors import SYSTEM
 from pooling.extensions import db
 from pooling.mail.models import OutboxMail
@@ -192,6 +194,12 @@ def build_world(app: Flask) -> World:
         mails[side] = mail.id
     # Qualifications are the pole's: "own" and "other" are two distinct ones, each held by
     # the member of its side (alpha's referent records for alpha's member only).
+    # Purposes are the pole's list too: "own" and "other" are two of the defaults.
+    purposes.ensure_defaults()
+    own_purpose, other_purpose = db.session.scalars(
+        select(BookingPurpose.id).order_by(BookingPurpose.id).limit(2)
+    )
+    purpose_by_side = {"own": own_purpose, "other": other_purpose}
     qualifications_by_side = {
         side: qualifications.create_qualification(SYSTEM, name)
         for side, name in (("own", "Permis B"), ("other", "HACCP"))
@@ -239,6 +247,7 @@ def build_world(app: Flask) -> World:
             qualifications_by_side["own"].id, qualifications_by_side["other"].id
         ),
         "user_id": pair(holders["own"].id, holders["other"].id),
+        "purpose_id": pair(purpose_by_side["own"], purpose_by_side["other"]),
     }
     world.snapshot()
     return world
