@@ -30,7 +30,7 @@ from pooling.api.schemas.bookings import (
     SeriesCancelled,
 )
 from pooling.api.schemas.common import ConflictError, Page, Reason
-from pooling.bookings import attendance, idempotency, purposes, services
+from pooling.bookings import attendance, decisions, idempotency, purposes, services
 from pooling.bookings import queries as booking_queries
 from pooling.bookings import shares as co_organisation
 from pooling.bookings.messages import unavailable_reason
@@ -255,7 +255,7 @@ def cancel_booking(booking_id: int, body: Reason) -> Response:
 def approve_booking(booking_id: int, body: Reason) -> Response:
     """409 ``not_pending`` when the booking was cancelled or rejected meanwhile; 409 with
     ``conflicts`` when its units were taken meanwhile."""
-    return _answer_and_commit(services.decide(actor(), booking_id, True, body.reason))
+    return _answer_and_commit(decisions.decide(actor(), booking_id, True, body.reason))
 
 
 @bp.post("/bookings/<int:booking_id>/reject")
@@ -269,7 +269,7 @@ def approve_booking(booking_id: int, body: Reason) -> Response:
 )
 @retry_transient
 def reject_booking(booking_id: int, body: Reason) -> Response:
-    return _answer_and_commit(services.decide(actor(), booking_id, False, body.reason))
+    return _answer_and_commit(decisions.decide(actor(), booking_id, False, body.reason))
 
 
 @bp.post("/bookings/<int:booking_id>/shares/<int:organisation_id>/accept")

@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import Integer, Select, String, cast, func, literal, null, or_, select, union_all
+from sqlalchemy import Integer, Select, String, cast, literal, null, or_, select, union_all
 from sqlalchemy.orm import selectinload, subqueryload
 
 from pooling.accounts.models import Membership, User
@@ -507,113 +507,6 @@ def clash_help(
         count,
     )
     return ClashHelp(resource, resource.quantity, free, quantity, found)
-
-
-def _pending_query(actor: User):
-    query = select(Booking).where(Booking.status == "pending")
-    if not actor.is_coordinator:
-        admin = actor.admin_organisation_ids()
-        query = query.join(Resource, Resource.id == Booking.resource_id).where(
-            Resource.owner_organisation_id.in_(admin or {-1})
-        )
-    return query
-
-
-def pending_for(actor: User) -> list[Booking]:
-    """The pending bookings the actor can decide, oldest request first."""
-    query = (
-        _pending_query(actor)
-        .options(*LIST_LOADS, selectinload(Booking.user), selectinload(Booking.series))
-        .order_by(Booking.created_at, Booking.id)
-    )
-    return list(db.session.scalars(query))
-
-
-@dataclass
-class PendingDate:
-    """One date of a request: whether its start has passed (it can no longer be accepted)
-    and what clashes with it now ("" when nothing does)."""
-
-    booking: Booking
-    expired: bool
-    clash: str = ""
-
-
-@dataclass
-class PendingRequest:
-    """What one person asked for at once: a whole series (its pending dates) or one booking."""
-
-    dates: list[PendingDate]
-
-    @property
-    def first(self) -> Booking:
-        return self.dates[0].booking
-
-    @property
-    def series(self):
-        return self.first.series
-
-    @property
-    def decidable(self) -> list[PendingDate]:
-        return [d for d in self.dates if not d.expired]
-
-
-def _clash_of(booking: Booking) -> str:
-    """What stands in a pending booking's way now: other bookings or busy times holding its
-    units, or a closure or public holiday added since; "" when nothing does."""
-    from pooling.bookings.availability import overlaps
-    from pooling.bookings.messages import unavailable_reason
-
-    resource = booking.resource
-    closed, taken = timeline_facts(
-        resource, booking.start_at, booking.end_at, exclude_id=booking.id, with_closures=True
-    )
-    if peak(taken, booking.start_at, booking.end_at) + booking.quantity > resource.quantity:
-        return _("Taken by another booking")
-    for item in closed:
-        if item.kind == "holiday" and not resource.closed_on_public_holidays:
-            continue
-        if overlaps(item.start, item.end, booking.start_at, booking.end_at):
-            return unavailable_reason(item.kind, item.reason)
-    return ""
-
-
-def pending_requests(actor: User, now: datetime | None = None) -> list[PendingRequest]:
-    """The pending bookings the actor can decide, one request per series (its dates in
-    order) or per single booking, oldest request first; each date flagged when its start has
-    passed or when something clashes with it now."""
-    return pending_requests_page(actor, now)[0]
-
-
-def pending_requests_page(
-    actor: User, now: datetime | None = None, *, page: int = 1, size: int | None = None
-) -> tuple[list[PendingRequest], bool]:
-    """The ``page``-th ``size`` requests of ``pending_requests`` (all of them when ``size`` is
-    None) and whether more follow. What clashes now is read for the page's dates only."""
-    now = now or utcnow()
-    groups: dict[tuple[str, int], list[Booking]] = {}
-    for booking in pending_for(actor):
-        key = ("series", booking.series_id) if booking.series_id else ("booking", booking.id)
-        groups.setdefault(key, []).append(booking)
-    chosen = list(groups.values())
-    more = False
-    if size is not None:
-        first = (max(page, 1) - 1) * size
-        more = len(chosen) > first + size
-        chosen = chosen[first : first + size]
-    requests = []
-    for bookings in chosen:
-        bookings.sort(key=lambda b: (b.start_at, b.id))
-        requests.append(
-            PendingRequest([PendingDate(b, b.start_at <= now, _clash_of(b)) for b in bookings])
-        )
-    return requests, more
-
-
-def pending_count(actor: User) -> int:
-    """How many bookings wait for the actor's decision (the menu's badge)."""
-    subquery = _pending_query(actor).with_only_columns(Booking.id).subquery()
-    return db.session.scalar(select(func.count()).select_from(subquery))
 
 
 def staff_resources(person: User) -> list[Resource]:

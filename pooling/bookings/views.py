@@ -19,7 +19,16 @@ from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from pooling.bookings import attendance, booking_form, permissions, purposes, queries, services
+from pooling.bookings import (
+    attendance,
+    booking_form,
+    decisions,
+    pending,
+    permissions,
+    purposes,
+    queries,
+    services,
+)
 from pooling.bookings import shares as co_organisation
 from pooling.bookings.forms import (
     CancelForm,
@@ -65,7 +74,7 @@ def approvals_badge() -> dict:
     approver = approves_anything(current_user)
     return {
         "approves_anything": approver,
-        "pending_approvals": queries.pending_count(current_user) if approver else 0,
+        "pending_approvals": pending.pending_count(current_user) if approver else 0,
         "is_staff_person": bool(queries.staff_resources(current_user)),
     }
 
@@ -394,7 +403,7 @@ def approve(booking_id: int):
     return _act(
         booking_id,
         form,
-        lambda: services.decide(current_user, booking_id, True, form.decision_reason.data),
+        lambda: decisions.decide(current_user, booking_id, True, form.decision_reason.data),
         lambda _booking: _("The booking is approved; the person who booked is told."),
     )
 
@@ -406,7 +415,7 @@ def reject(booking_id: int):
     return _act(
         booking_id,
         form,
-        lambda: services.decide(current_user, booking_id, False, form.decision_reason.data),
+        lambda: decisions.decide(current_user, booking_id, False, form.decision_reason.data),
         lambda _booking: _("The booking is refused; the person who booked is told."),
     )
 
@@ -491,7 +500,7 @@ def approvals():
             _("Only coordinators and referents of an organisation that lends a resource approve.")
         )
     page = whole_number_arg("page") or 1
-    requests, more = queries.pending_requests_page(
+    requests, more = pending.pending_requests_page(
         current_user, page=page, size=APPROVALS_PAGE_SIZE
     )
     return render_template(
@@ -518,7 +527,7 @@ def decide_request():
         return redirect(back)
     approve = form.decision.data == "approve"
     try:
-        decided = services.decide_many(
+        decided = decisions.decide_many(
             current_user, list(form.booking_ids.data or []), approve, form.decision_reason.data
         )
     except DomainError as error:

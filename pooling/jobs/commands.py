@@ -62,7 +62,7 @@ def queue_digests(now: datetime) -> str:
 
 
 def expire_requests(now: datetime) -> str:
-    from pooling.bookings.services import expire_requests as expire
+    from pooling.bookings.decisions import expire_requests as expire
 
     expired = expire(now)
     db.session.commit()

@@ -19,7 +19,8 @@ from flask_babel import force_locale
 from sqlalchemy import or_, select, update
 
 from pooling.accounts.models import User
-from pooling.bookings.queries import pending_for, title_visible
+from pooling.bookings.pending import pending_for
+from pooling.bookings.queries import title_visible
 from pooling.core.time import pole_tz
 from pooling.core.urls import external_url
 from pooling.extensions import db

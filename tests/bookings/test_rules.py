@@ -12,7 +12,7 @@ from flask_babel import force_locale
 from sqlalchemy import func, select
 
 from pooling.audit.models import AuditEvent
-from pooling.bookings import attendance, services
+from pooling.bookings import attendance, decisions, services
 from pooling.bookings.models import Booking, BookingShare, Quota, Series
 from pooling.bookings.services import BookingChange, BookingRequest
 from pooling.core.actors import SYSTEM
@@ -403,13 +403,13 @@ def test_referent_of_another_organisation_cannot_decide(pole):
     assert pending.status == "pending"
     for stranger in (pole.referent, pole.bob):
         with assert_refused(NotAllowed, "forbidden", "referent"):
-            services.decide(stranger, pending.id, True)
+            decisions.decide(stranger, pending.id, True)
 
 
 @pytest.mark.parametrize("approver", ["coordinator", "scop_referent"])
 def test_approval_by_coordinator_or_owner_referent_notifies_the_booker(pole, approver):
     pending = book(pole.alice, pole.workshop, at(12, 9), at(12, 10))
-    decided = services.decide(getattr(pole, approver), pending.id, True, "OK")
+    decided = decisions.decide(getattr(pole, approver), pending.id, True, "OK")
     db.session.commit()
     assert decided.status == "confirmed"
     notice = db.session.scalar(
@@ -426,7 +426,7 @@ def test_rejection_frees_the_slot_and_notifies_the_booker(pole):
     pending = book(pole.alice, pole.workshop, at(12, 9), at(12, 10))
     with assert_refused(Conflict, "conflict"):
         book(pole.bob, pole.workshop, at(12, 9), at(12, 10))
-    services.decide(pole.scop_referent, pending.id, False, "Atelier en maintenance")
+    decisions.decide(pole.scop_referent, pending.id, False, "Atelier en maintenance")
     db.session.commit()
     assert db.session.scalar(
         select(Notification).where(
@@ -434,7 +434,7 @@ def test_rejection_frees_the_slot_and_notifies_the_booker(pole):
         )
     )
     with assert_refused(Conflict, "not_pending"):
-        services.decide(pole.coordinator, pending.id, True)
+        decisions.decide(pole.coordinator, pending.id, True)
     assert book(pole.bob, pole.workshop, at(12, 9), at(12, 10)).status == "pending"
 
 

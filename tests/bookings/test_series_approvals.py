@@ -10,7 +10,7 @@ import pytest
 from flask_babel import force_locale
 from sqlalchemy import select
 
-from pooling.bookings import services
+from pooling.bookings import decisions
 from pooling.bookings.models import Booking
 from pooling.core.actors import SYSTEM
 from pooling.core.errors import RuleViolation
@@ -134,7 +134,7 @@ def test_a_request_whose_start_has_passed_is_flagged_and_cannot_be_accepted(
 def test_the_service_refuses_to_accept_an_expired_request_in_english(pole, series, app):
     with app.test_request_context("/"), force_locale("en"):
         with pytest.raises(RuleViolation) as refused:
-            services.decide_many(pole.scop_referent, series, True, now=local("2027-01-19T15:00"))
+            decisions.decide_many(pole.scop_referent, series, True, now=local("2027-01-19T15:00"))
     assert refused.value.code == "expired"
     assert "This request has expired" in refused.value.message
     db.session.rollback()
@@ -161,7 +161,7 @@ def test_jobs_run_expires_requests_past_their_start_and_tells_the_booker(
 
 def test_expiry_notice_in_english(pole, app, series, login, pinned_clock):
     pinned_clock.move_to(local("2027-01-12T15:00") + timedelta(minutes=1))
-    services.expire_requests()
+    decisions.expire_requests()
     db.session.commit()
     client = login(pole.alice)
     client.get("/?lang=en")

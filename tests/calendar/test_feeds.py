@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import update
 
+from pooling.bookings import decisions
 from pooling.bookings import services as bookings
 from pooling.bookings.models import Booking
 from pooling.extensions import db
@@ -219,7 +220,7 @@ def test_window_rejected_and_old_cancellations_are_left_out(client, pole, new_fe
     rejected = book(
         pole.alice, pole.workshop, paris(2027, 3, 4, 9), paris(2027, 3, 4, 10), title="Refused"
     ).bookings[0]
-    bookings.decide(pole.scop_referent, rejected.id, approve=False)
+    decisions.decide(pole.scop_referent, rejected.id, approve=False)
     old = book(
         pole.alice, pole.room, paris(2027, 3, 5, 9), paris(2027, 3, 5, 10), title="Old"
     ).bookings[0]

@@ -7,7 +7,7 @@ import pytest
 from icalendar import Calendar
 from sqlalchemy import func, select
 
-from pooling.bookings import closures
+from pooling.bookings import closures, decisions
 from pooling.bookings import services as bookings
 from pooling.calendar import services as calendars
 from pooling.extensions import db
@@ -83,7 +83,7 @@ def test_pending_to_the_approvers_then_approved_to_the_booker(pole, login, smtp_
     assert events_of(calendar) == feed_events(pole.scop_referent, pole.workshop)
     assert not smtp_server.to(pole.alice.email)
 
-    bookings.decide(pole.scop_referent, booking.id, True, "Bring your own tools")
+    decisions.decide(pole.scop_referent, booking.id, True, "Bring your own tools")
     deliver()
     [approved] = smtp_server.to(pole.alice.email)
     assert subject(approved) == "Booking approved: Atelier bois"
@@ -101,7 +101,7 @@ def test_pending_to_the_approvers_then_approved_to_the_booker(pole, login, smtp_
 
 def test_rejected_with_its_reason_cancels_the_event(pole, login, smtp_server):
     booking = book(pole.alice, pole.workshop, "2027-01-12T14:00", "2027-01-12T16:00").bookings[0]
-    bookings.decide(pole.scop_referent, booking.id, False, "Machine en révision")
+    decisions.decide(pole.scop_referent, booking.id, False, "Machine en révision")
     deliver()
     [refused] = smtp_server.to(pole.alice.email)
     assert subject(refused) == "Réservation refusée : Atelier bois"
@@ -209,7 +209,7 @@ def test_a_series_approved_in_one_action_is_one_mail_with_the_dates_decided(pole
         recurrence="FREQ=WEEKLY;COUNT=4",
     )
     ids = [b.id for b in result.bookings]
-    bookings.decide_many(pole.scop_referent, ids[:3], True, "Bienvenue")
+    decisions.decide_many(pole.scop_referent, ids[:3], True, "Bienvenue")
     db.session.commit()
     deliver()
     [approved] = smtp_server.to(pole.alice.email)
@@ -222,7 +222,7 @@ def test_an_expired_request_is_mailed_to_the_booker(pole, smtp_server, pinned_cl
     book(pole.alice, pole.workshop, "2027-01-12T17:00", "2027-01-12T18:00")
     deliver()
     pinned_clock.move_to(local("2027-01-12T17:30"))
-    assert len(bookings.expire_requests()) == 2
+    assert len(decisions.expire_requests()) == 2
     db.session.commit()
     deliver()
     expired = smtp_server.to(pole.alice.email)

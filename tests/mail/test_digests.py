@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import select, update
 
 from pooling.accounts.models import User
+from pooling.bookings import decisions
 from pooling.bookings import services as bookings
 from pooling.core.db import utcnow
 from pooling.core.time import local_to_utc, pole_tz
@@ -83,7 +84,7 @@ def test_one_digest_a_day_with_the_requests_still_waiting(
     first = ask(pole.alice, pole.workshop, day, 9, title="Tables")
     ask(pole.alice, pole.workshop, day, 14, title="Chaises")
     decided = ask(pole.bob, pole.workshop, day + timedelta(days=1), 9)
-    bookings.decide(pole.coordinator, decided.id, True, "")
+    decisions.decide(pole.coordinator, decided.id, True, "")
     db.session.commit()
     deliver()
     # No mail per request for Paul (the inbox keeps them); Camille still gets hers.

@@ -8,6 +8,7 @@ from datetime import datetime, time, timedelta
 import pytest
 from sqlalchemy import select
 
+from pooling.bookings import decisions
 from pooling.bookings import services as bookings
 from pooling.core.db import utcnow
 from pooling.core.time import local_to_utc, pole_tz
@@ -52,7 +53,7 @@ def test_a_switched_off_kind_is_not_mailed_but_stays_in_the_inbox(pole, smtp_ser
     pole.alice.mail_decisions = False
     db.session.commit()
     booking = book_workshop(pole)
-    bookings.decide(pole.scop_referent, booking.id, True, "")
+    decisions.decide(pole.scop_referent, booking.id, True, "")
     db.session.commit()
     deliver()
     assert smtp_server.to(pole.scop_referent.email) == []

@@ -9,6 +9,7 @@ import pytest
 from icalendar import Calendar
 from sqlalchemy import select
 
+from pooling.bookings import decisions
 from pooling.bookings import services as bookings
 from pooling.core.db import utcnow
 from pooling.core.time import local_to_utc, pole_tz
@@ -110,7 +111,7 @@ def test_none_for_a_booking_approved_within_the_delay(app, pole, smtp_server, pi
     start = afternoon(3)
     booking = ask_workshop(pole, start)
     pinned_clock.move_to(start - timedelta(hours=5))
-    bookings.decide(pole.scop_referent, booking.id, True, "")
+    decisions.decide(pole.scop_referent, booking.id, True, "")
     db.session.commit()
     run_jobs(app)
     pinned_clock.move_to(start - timedelta(hours=1))
@@ -126,7 +127,7 @@ def test_one_for_a_booking_approved_before_the_delay(app, pole, smtp_server, pin
     start = afternoon(3)
     booking = ask_workshop(pole, start)
     pinned_clock.move_to(start - timedelta(hours=30))
-    bookings.decide(pole.scop_referent, booking.id, True, "")
+    decisions.decide(pole.scop_referent, booking.id, True, "")
     db.session.commit()
     pinned_clock.move_to(start - timedelta(hours=23))
     run_jobs(app)

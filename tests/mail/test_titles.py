@@ -8,7 +8,7 @@ from datetime import datetime, time, timedelta
 import pytest
 from icalendar import Calendar
 
-from pooling.bookings import permissions
+from pooling.bookings import decisions, permissions
 from pooling.bookings import services as bookings
 from pooling.core.db import utcnow
 from pooling.core.time import local_to_utc, pole_tz
@@ -97,7 +97,7 @@ def test_a_recipient_who_may_not_read_the_title_never_sees_it(
     assert TITLE in login(pole.alice).get(f"/bookings/{booking.id}").get_data(as_text=True)
 
     # The decision's mail to the booker shows it: she may read it.
-    bookings.decide(pole.scop_referent, booking.id, True, "")
+    decisions.decide(pole.scop_referent, booking.id, True, "")
     deliver()
     [to_alice] = smtp_server.to(pole.alice.email)
     assert shows_title(to_alice)

@@ -17,7 +17,7 @@ import io
 
 import pytest
 
-from pooling.bookings import attendance
+from pooling.bookings import attendance, decisions
 from pooling.bookings import services as bookings
 from pooling.extensions import db
 from tests.costing.conftest import book, local
@@ -130,13 +130,13 @@ def test_only_a_booking_confirmed_when_cancelled_is_charged_for_a_late_cancellat
     )
     # Alice's booking is approved, then moved: it waits for approval again.
     moved = book(pole.alice, workshop, "2026-12-17T14:00", "2026-12-17T16:00")
-    bookings.decide(pole.scop_referent, moved.id, True)
+    decisions.decide(pole.scop_referent, moved.id, True)
     bookings.move_booking(
         pole.alice, moved.id, bookings.BookingChange(end=local("2026-12-17T17:00"))
     )
     # Another is approved and stays confirmed.
     approved = book(pole.alice, workshop, "2026-12-18T14:00", "2026-12-18T16:00")
-    bookings.decide(pole.scop_referent, approved.id, True)
+    decisions.decide(pole.scop_referent, approved.id, True)
     db.session.commit()
     assert moved.status == "pending"
     pinned_clock.move_to(local("2026-12-17T10:00"))
