@@ -32,14 +32,13 @@ from pooling.bookings.rules import ResourceRules, Violation, check
 from pooling.calendar.models import ExternalBusyTime
 from pooling.core.db import utcnow
 from pooling.core.errors import NotAllowed, NotFound, RuleViolation
-from pooling.core.time import local_time_exists, pole_tz
+from pooling.core.time import MAX_WINDOW_DAYS, local_time_exists, pole_tz
 from pooling.extensions import db
 from pooling.organisations.models import Organisation
 from pooling.resources.models import Closure, Resource
 from pooling.resources.permissions import can_see_resource
 from pooling.resources.services import CatalogueFilter, public_holidays, search_resources
 
-MAX_WINDOW_DAYS = 400
 # A booking holds its units while pending or confirmed, until its end or an early check-out.
 HOLDS_UNITS = (Booking.status.in_(HOLDING), HELD_UNTIL > Booking.start_at)
 # What every list of bookings reads of each row (its shares, its resource for the title's

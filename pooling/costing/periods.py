@@ -34,7 +34,7 @@ from pooling.costing.permissions import (
 from pooling.costing.rounding import CostingError, to_cents
 from pooling.extensions import db
 from pooling.organisations.models import Organisation
-from pooling.resources.models import RESOURCE_KINDS, Resource
+from pooling.resources.services import resource_or_kind
 
 MAX_PERIOD_DAYS = 400
 MAX_AMOUNT = Decimal("100000000")
@@ -350,14 +350,7 @@ def add_cost(actor: User, period_id: int, data: CostInput) -> Cost:
     fixed_share = _number(data.fixed_share, "fixed_share", errors)
     if fixed_share is not None and fixed_share != fixed_share.quantize(Decimal("0.0001")):
         errors["fixed_share"] = [_("At most four decimals.")]
-    resource = None
-    if data.resource_id is not None:
-        resource = db.session.get(Resource, data.resource_id)
-        if resource is None:
-            errors["resource_id"] = [_("This resource does not exist.")]
-    kind = data.kind or None
-    if kind is not None and kind not in RESOURCE_KINDS:
-        errors["kind"] = [_("Must be one of: %(choices)s.", choices=", ".join(RESOURCE_KINDS))]
+    resource, kind = resource_or_kind(data.resource_id, data.kind, errors)
     if resource is not None and kind is not None:
         errors["kind"] = [_("Give a resource or a kind, not both.")]
     paid_by = None
@@ -444,10 +437,6 @@ def cost_summary(cost: Cost) -> dict:
     }
 
 
-def _utc(value: datetime | None) -> str | None:
-    return utc_text(value)
-
-
 def _local(value: datetime) -> str:
     return value.astimezone(pole_tz()).isoformat(timespec="seconds")
 
@@ -457,8 +446,8 @@ def period_json(period: CostPeriod) -> dict:
     return {
         "id": period.id,
         "name": period.name,
-        "start": _utc(period.start_at),
-        "end": _utc(period.end_at),
+        "start": utc_text(period.start_at),
+        "end": utc_text(period.end_at),
         "start_local": _local(period.start_at),
         "end_local": _local(period.end_at),
         "first_day": period.start_at.astimezone(pole_tz()).date().isoformat(),
@@ -467,5 +456,5 @@ def period_json(period: CostPeriod) -> dict:
         .isoformat(),
         "status": period.status,
         "provisional": period.provisional,
-        "closed_at": _utc(period.closed_at),
+        "closed_at": utc_text(period.closed_at),
     }

@@ -247,6 +247,22 @@ def _snapshot(resource: Resource) -> dict:
     }
 
 
+def resource_or_kind(
+    resource_id: int | None, kind: str | None, errors: dict[str, list[str]]
+) -> tuple[Resource | None, str | None]:
+    """What a cost or a hand-recorded usage is about: a resource by id, or a kind of
+    resource. Adds the refusals under ``resource_id`` and ``kind`` to ``errors``."""
+    resource = None
+    if resource_id is not None:
+        resource = db.session.get(Resource, resource_id)
+        if resource is None:
+            errors["resource_id"] = [_("This resource does not exist.")]
+    kind = kind or None
+    if kind is not None and kind not in RESOURCE_KINDS:
+        errors["kind"] = [_("Must be one of: %(choices)s.", choices=", ".join(RESOURCE_KINDS))]
+    return resource, kind
+
+
 def ensure_can_add(actor) -> None:
     """Raises NotAllowed unless the actor may add resources (coordinators; SYSTEM)."""
     if not can_manage_resources(require_actor(actor)):

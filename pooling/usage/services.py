@@ -30,6 +30,7 @@ from pooling.extensions import db
 from pooling.organisations.models import Organisation
 from pooling.organisations.permissions import can_read_usage_and_costs, readable_organisation_ids
 from pooling.resources.models import RESOURCE_KINDS, Resource
+from pooling.resources.services import resource_or_kind
 from pooling.usage import permissions
 from pooling.usage.measure import (
     BookingFacts,
@@ -439,14 +440,7 @@ def add_manual_usage(actor: User, data: ManualUsageInput) -> ManualUsage:
     organisation = db.session.get(Organisation, data.organisation_id)
     if organisation is None:
         errors["organisation_id"] = [_("Choose a member organisation.")]
-    resource = None
-    if data.resource_id is not None:
-        resource = db.session.get(Resource, data.resource_id)
-        if resource is None:
-            errors["resource_id"] = [_("This resource does not exist.")]
-    kind = data.kind or None
-    if kind is not None and kind not in RESOURCE_KINDS:
-        errors["kind"] = [_("Must be one of: %(choices)s.", choices=", ".join(RESOURCE_KINDS))]
+    resource, kind = resource_or_kind(data.resource_id, data.kind, errors)
     reason = (data.reason or "").strip()
     if not reason:
         errors["reason"] = [_("Say why this usage is recorded by hand.")]
