@@ -57,6 +57,8 @@ class Config:
     POOLING_ICAL_SYNC_MINUTES = _env("POOLING_ICAL_SYNC_MINUTES", "15")
     # How long before a booking's start it can be checked in (minutes, 0 to 1440).
     POOLING_CHECK_IN_LEAD_MINUTES = _env("POOLING_CHECK_IN_LEAD_MINUTES", "60")
+    # How many days before a qualification ends its holder and their referents are told.
+    POOLING_QUALIFICATION_NOTICE_DAYS = _env("POOLING_QUALIFICATION_NOTICE_DAYS", "30")
     # The public-holiday calendar: a country code, optionally with a subdivision (FR-57).
     POOLING_HOLIDAYS = _env("POOLING_HOLIDAYS", "FR")
     # Mail: the SMTP server as a URL (smtp://, smtp+starttls://USER:PASS@HOST:587, smtps://),
@@ -138,6 +140,11 @@ class Config:
         lead = str(config.get("POOLING_CHECK_IN_LEAD_MINUTES", "60")).strip()
         if not lead.isdigit() or int(lead) > 1440:
             problems.append("POOLING_CHECK_IN_LEAD_MINUTES must be a whole number from 0 to 1440")
+        notice = str(config.get("POOLING_QUALIFICATION_NOTICE_DAYS", "30")).strip()
+        if not notice.isdigit() or not 1 <= int(notice) <= 365:
+            problems.append(
+                "POOLING_QUALIFICATION_NOTICE_DAYS must be a whole number from 1 to 365"
+            )
         if config.get("POOLING_LOG_FORMAT") not in ("json", "text"):
             problems.append("POOLING_LOG_FORMAT must be json or text")
         holiday_problem = _holiday_calendar_problem(config.get("POOLING_HOLIDAYS", "FR"))

@@ -35,6 +35,7 @@ from pooling.core.errors import NotAllowed, NotFound, RuleViolation
 from pooling.core.time import MAX_WINDOW_DAYS, local_time_exists, pole_tz
 from pooling.extensions import db
 from pooling.organisations.models import Organisation
+from pooling.qualifications import services as qualifications
 from pooling.resources.models import Closure, Resource
 from pooling.resources.permissions import can_see_resource
 from pooling.resources.services import CatalogueFilter, public_holidays, search_resources
@@ -401,8 +402,10 @@ def free_resources(
     """Resources that can take a booking of the whole ``[start, end)``, best fit first.
 
     A resource qualifies when the interval keeps its rules (opening hours, closures, slots,
-    durations, notice) and ``quantity`` units are free throughout. Best first: the smallest
-    capacity that fits, then the name.
+    durations, notice), ``quantity`` units are free throughout, and the actor holds the
+    qualifications it requires on the booking's date, as the booking service will ask; a
+    coordinator, who may book over that rule, still gets it (``lacking_qualifications`` says
+    what they lack). Best first: the smallest capacity that fits, then the name.
     """
     check_window(start, end)
     now = now or utcnow()
@@ -426,9 +429,19 @@ def free_resources(
         if peak(held[resource.id], start, end) + quantity > resource.quantity:
             continue
         fitting.append(resource)
+    if not permissions.can_override_rules(actor):
+        lacking = lacking_qualifications(actor, fitting, end)
+        fitting = [r for r in fitting if r.id not in lacking]
     return sorted(
         fitting, key=lambda r: (r.capacity if r.capacity is not None else 10**9, r.name.lower())
     )
+
+
+def lacking_qualifications(actor: User, resources, end: datetime) -> dict[int, list[str]]:
+    """For each of the resources, the required qualifications the actor lacks for a booking
+    that ends at ``end``: held through its last local day, as the booking service checks."""
+    day = (end - timedelta(microseconds=1)).astimezone(pole_tz()).date()
+    return qualifications.missing_by_resource(actor, [r.id for r in resources], day=day)
 
 
 # How far ahead the free times proposed after a clash are looked for.

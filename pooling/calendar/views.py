@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from pooling.bookings.models import STATUSES
-from pooling.bookings.queries import free_resources, title_visible
+from pooling.bookings.queries import free_resources, lacking_qualifications, title_visible
 from pooling.calendar import queries
 from pooling.calendar.forms import FindForm, PlanningForm
 from pooling.calendar.planning import CLOSED, FREE, PARTIAL, TAKEN
@@ -148,6 +148,10 @@ def find():
     elif request.args:
         status = 422
     start_wall = end_wall = None
+    lacking = {}
+    if results:
+        # Only a coordinator gets these (others do not see them): marked, to book by override.
+        lacking = lacking_qualifications(current_user, results, form.end_utc)
     if results is not None:
         start_wall = datetime.combine(form.date.data, form.start_time.data)
         end_wall = datetime.combine(form.date.data, form.end_time.data)
@@ -159,6 +163,7 @@ def find():
             start_wall=start_wall,
             end_wall=end_wall,
             quantity=form.quantity.data or 1,
+            lacking=lacking,
         ),
         status,
     )

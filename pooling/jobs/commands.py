@@ -4,8 +4,9 @@ Jobs today: forget idempotency keys older than their time to live, read the exte
 calendars whose last attempt is older than ``POOLING_ICAL_SYNC_MINUTES``, refuse as expired
 the requests still pending after their start (their bookers told), queue the reminders
 of the bookings that start soon (``pooling.mail.reminders``), the daily digests of the
-bookings awaiting approval (``pooling.mail.digests``), and deliver the
-mails of the outbox that are due (a mail the server refuses stays queued for a later try,
+bookings awaiting approval (``pooling.mail.digests``), tell the holders of the
+qualifications that end soon and their referents (``pooling.mail.qualification_notices``),
+and deliver the mails of the outbox that are due (a mail the server refuses stays queued for a later try,
 or is marked failed: the run still succeeds). A failing job is
 reported and the others still run; the exit status is 0 unless a job crashed.
 """
@@ -61,6 +62,19 @@ def queue_digests(now: datetime) -> str:
     return f"approval digests: {count} queued"
 
 
+def tell_ending_qualifications(now: datetime) -> str:
+    from pooling.mail.qualification_notices import due_holdings, tell_holding
+
+    due = due_holdings(now)
+    db.session.commit()
+    told = 0
+    for holding_id in due:
+        # One transaction per holding: its claim and its notices are committed together.
+        told += tell_holding(holding_id, now)
+        db.session.commit()
+    return f"ending qualifications: {told} told"
+
+
 def expire_requests(now: datetime) -> str:
     from pooling.bookings.decisions import expire_requests as expire
 
@@ -81,6 +95,7 @@ JOBS = (
     expire_requests,
     queue_reminders,
     queue_digests,
+    tell_ending_qualifications,
     deliver_mail,
 )
 

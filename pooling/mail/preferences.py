@@ -3,6 +3,8 @@
 Every kind of booking mail is sent unless its person switched it off; the account mails
 (invitation, forgotten password) are always sent, and the in-app inbox keeps every notice.
 The reminder comes ``reminder_hours`` before a confirmed booking starts (none when empty).
+A qualification about to end is mailed to its holder and their referents
+(``mail_qualifications``, see ``pooling.mail.qualification_notices``).
 An approver may take the bookings awaiting their approval as one daily digest
 (``pending_digest``, see ``pooling.mail.digests``) instead of one mail per request.
 """
@@ -33,6 +35,11 @@ GROUPS = (
         "mail_shares",
         _l("A co-organisation is proposed to my organisation"),
         ("share_proposed",),
+    ),
+    (
+        "mail_qualifications",
+        _l("A qualification of mine or of my people ends soon"),
+        ("qualification_expiring",),
     ),
 )
 REMINDER = "booking_reminder"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from flask_babel import format_date, format_time, ngettext
 from flask_babel import gettext as _
@@ -63,6 +63,17 @@ def mark_all_read(user) -> int:
     return result.rowcount or 0
 
 
+def _day(params: dict) -> str:
+    """The notified last valid day (stored as an ISO date) in the reader's words."""
+    text = params.get("until")
+    if not text:
+        return ""
+    try:
+        return format_date(date.fromisoformat(str(text)), "full")
+    except ValueError:
+        return str(text)
+
+
 def _when(params: dict) -> str:
     """The notified booking's start (stored as an ISO UTC instant) in local time and words."""
     text = params.get("start")
@@ -100,6 +111,15 @@ _TEXTS = {
     "booking_moved": _l("Your booking of %(resource)s was moved by %(by)s to %(when)s."),
     "booking_cancelled_closure": _l(
         "Your booking of %(resource)s on %(when)s is cancelled: closed (%(reason)s)."
+    ),
+    "qualification_expiring": _l(
+        "Your qualification %(qualification)s ends on %(until)s: after that day you can no "
+        "longer book the resources that require it. Once it is renewed, ask your referent or "
+        "the coordination to record the new date."
+    ),
+    "qualification_expiring_person": _l(
+        "%(person)s: the qualification %(qualification)s ends on %(until)s. Once it is "
+        "renewed, record the new date on the qualifications page."
     ),
 }
 
@@ -157,10 +177,13 @@ def message(notification: Notification) -> str:
         "reason": "",
         "by": "",
         "share": "",
+        "qualification": "",
+        "person": "",
         "count": 1,
         **(notification.params or {}),
     }
     values["when"] = _when(values)
+    values["until"] = _day(values)
     values["reason"] = values["reason"] or _("no reason given")
     counted = _counted_text(notification.kind, int(values["count"] or 1), values)
     if counted is not None:

@@ -62,6 +62,8 @@ class QualificationHolder(db.Model):
     valid_until: Mapped[date | None] = mapped_column(index=True)
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # The ``valid_until`` whose ending notice was sent (a renewal gets a notice of its own).
+    expiry_notice_for: Mapped[date | None] = mapped_column()
 
     qualification: Mapped[Qualification] = relationship(back_populates="holders")
     user = relationship("User", foreign_keys=[user_id])

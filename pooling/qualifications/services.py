@@ -295,9 +295,12 @@ def requirements(user, resource) -> Requirements:
     return Requirements(required, {q_id: until for q_id, until in rows})
 
 
-def missing_by_resource(user, resource_ids, *, now: datetime | None = None) -> dict[int, list[str]]:
-    """For each of the resources, the required qualifications the person lacks today (only
-    the resources where something is missing), read in two queries for a whole list."""
+def missing_by_resource(
+    user, resource_ids, *, now: datetime | None = None, day: date | None = None
+) -> dict[int, list[str]]:
+    """For each of the resources, the required qualifications the person lacks on ``day``
+    (today by default; only the resources where something is missing), read in two queries
+    for a whole list."""
     ids = list(resource_ids)
     if not ids:
         return {}
@@ -319,8 +322,8 @@ def missing_by_resource(user, resource_ids, *, now: datetime | None = None) -> d
     required: dict[int, list[tuple[int, str]]] = {}
     for resource_id, qualification_id, name in rows:
         required.setdefault(resource_id, []).append((qualification_id, name))
-    today = pole_today(now)
-    missing = {rid: missing_on(needs, held, today) for rid, needs in required.items()}
+    day = day or pole_today(now)
+    missing = {rid: missing_on(needs, held, day) for rid, needs in required.items()}
     return {rid: names for rid, names in missing.items() if names}
 
 

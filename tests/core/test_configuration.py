@@ -114,6 +114,8 @@ def test_production_needs_a_shared_throttling_store_or_a_single_process(tmp_path
         ("POOLING_LOG_FORMAT", "xml", "POOLING_LOG_FORMAT"),
         ("POOLING_CHECK_IN_LEAD_MINUTES", "an hour", "POOLING_CHECK_IN_LEAD_MINUTES"),
         ("POOLING_CHECK_IN_LEAD_MINUTES", "-5", "POOLING_CHECK_IN_LEAD_MINUTES"),
+        ("POOLING_QUALIFICATION_NOTICE_DAYS", "a month", "POOLING_QUALIFICATION_NOTICE_DAYS"),
+        ("POOLING_QUALIFICATION_NOTICE_DAYS", "0", "POOLING_QUALIFICATION_NOTICE_DAYS"),
         ("POOLING_HOLIDAYS", "XX", "POOLING_HOLIDAYS='XX': unknown country code"),
         ("POOLING_HOLIDAYS", "FR-99", "FR has no subdivision '99'"),
     ],

@@ -7,6 +7,7 @@ import pytest
 from pooling.core.actors import SYSTEM
 from pooling.extensions import db
 from pooling.qualifications import services as qualifications
+from tests.mail.conftest import smtp_server  # noqa: F401 (the ending notices' mail)
 from tests.world import ALWAYS_OPEN
 
 
