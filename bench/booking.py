@@ -44,7 +44,7 @@ from pooling.extensions import csrf, db  # noqa: E402
 from pooling.resources.models import Resource  # noqa: E402
 
 DEFAULT_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-BENCH_DATABASE = "pooling_bench"
+BENCH_DATABASE = os.environ.get("BENCH_DATABASE", "pooling_bench")
 ALL_DAY = {d: [["00:00", "24:00"]] for d in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")}
 
 
@@ -129,7 +129,8 @@ def setup_pole():
         ),
     )
     resource = resources.create_resource(
-        SYSTEM, {"name": "Salle du banc", "kind": "premises", "opening_hours": ALL_DAY}
+        SYSTEM,
+        resources.ResourceValues(name="Salle du banc", kind="premises", opening_hours=ALL_DAY),
     )
     db.session.flush()
     _token, secret = accounts.create_token(person, "bench")

@@ -39,7 +39,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 DEFAULT_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
-LOAD_DATABASE = "pooling_load"
+LOAD_DATABASE = os.environ.get("LOAD_DATABASE", "pooling_load")
 ALL_DAY = {d: [["00:00", "24:00"]] for d in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")}
 HOLDING = ("pending", "confirmed")
 
@@ -143,13 +143,13 @@ def make_pole(app, *, organisations: int = 5, people: int = 8, resources: int = 
         for n in range(resources):
             resource = catalogue.create_resource(
                 SYSTEM,
-                {
-                    "name": f"Load resource {n}",
-                    "kind": "equipment" if n % 2 else "premises",
-                    "quantity": 1 + n % 3,
-                    "opening_hours": ALL_DAY,
-                    "max_advance_days": 800,
-                },
+                catalogue.ResourceValues(
+                    name=f"Load resource {n}",
+                    kind="equipment" if n % 2 else "premises",
+                    quantity=1 + n % 3,
+                    opening_hours=ALL_DAY,
+                    max_advance_days=800,
+                ),
             )
             resource_ids.append(resource.id)
         db.session.commit()

@@ -220,14 +220,18 @@ def user_for_token(secret: str) -> User | None:
     if not secret:
         return None
     # One round trip for the token, its person, and their organisations (every API call).
-    token = db.session.scalar(
-        select(ApiToken)
-        .where(ApiToken.token_hash == digest(secret))
-        .options(
-            joinedload(ApiToken.user)
-            .selectinload(User.memberships)
-            .joinedload(Membership.organisation)
+    token = (
+        db.session.execute(
+            select(ApiToken)
+            .where(ApiToken.token_hash == digest(secret))
+            .options(
+                joinedload(ApiToken.user)
+                .joinedload(User.memberships)
+                .joinedload(Membership.organisation)
+            )
         )
+        .unique()
+        .scalar_one_or_none()
     )
     if token is None or token.revoked_at is not None or not token.user.active:
         return None

@@ -143,7 +143,11 @@ def create_booking(
     # The resource is locked: what is held now stays held until this transaction ends.
     closures, taken = queries.timeline_facts(resource, span_start, span_end, with_closures=True)
     # The booker is the actor: what the resource requires, checked on each occurrence's date.
-    requirements = qualifications.requirements(actor, resource)
+    requirements = (
+        qualifications.requirements(actor, resource)
+        if locks.may_require_qualifications(resource)
+        else None
+    )
     accepted: list[tuple[Occurrence, list[Violation]]] = []
     skipped: list[dict] = []
     refused: list[tuple[Occurrence, list[Violation]]] = []
@@ -168,7 +172,7 @@ def create_booking(
             )
         )
 
-    quota_book = QuotaBook(organisation, resource, tz)
+    quota_book = QuotaBook(organisation, resource, tz, possible=locks.may_have_quotas(resource))
     booked: list[tuple[Occurrence, list[Violation]]] = []
     conflicts: list[dict] = []
     quota_refused: list[tuple[Occurrence, list[Violation]]] = []
