@@ -72,8 +72,9 @@ def fresh_schema(url: str) -> None:
     engine.dispose()
 
 
-def build_app(url: str):
-    """The application on the bench database, with the floor route on its own blueprint."""
+def build_app(url: str, routes=None):
+    """The application on the bench database, with the floor route on its own blueprint
+    (``routes(blueprint)`` adds other benches' floors to it)."""
     from pooling.api.auth import authenticate
     from pooling.api.helpers import json_body
 
@@ -101,6 +102,8 @@ def build_app(url: str):
         db.session.commit()
         return jsonify(id=new_id), 201
 
+    if routes is not None:
+        routes(floor)
     app.register_blueprint(floor)
     return app
 

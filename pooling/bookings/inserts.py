@@ -1,0 +1,101 @@
+"""Writing a new booking and its audit event in one round trip.
+
+On PostgreSQL a single statement inserts the booking and, from the id it returns, the audit
+event of its creation (a data-modifying ``WITH``); the booking comes back as the session's
+object, as a flush would have left it. Elsewhere (SQLite), or for what the statement does not
+cover (a series, co-organisers' shares), the session adds both and the flush writes them.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import insert, literal, select
+from sqlalchemy.orm.attributes import set_committed_value
+
+from pooling.audit.models import AuditEvent
+from pooling.audit.services import record
+from pooling.bookings.models import Booking
+from pooling.bookings.snapshots import snapshot
+from pooling.core.actors import require_actor
+from pooling.core.db import utcnow
+from pooling.extensions import db
+
+# The columns a new booking is written with (the others keep their defaults).
+WRITTEN = (
+    "resource_id",
+    "organisation_id",
+    "user_id",
+    "title",
+    "start_at",
+    "end_at",
+    "quantity",
+    "purpose_id",
+    "attendance",
+    "status",
+    "confirmed_at",
+    "rules_overridden",
+)
+
+
+def creation_event(booking: Booking) -> tuple[str, str | None]:
+    """The audited action of a new booking and its note: the rules a coordinator overrode."""
+    if booking.rules_overridden:
+        return "booking.override", ",".join(booking.rules_overridden)
+    return "booking.create", None
+
+
+def add_bookings(actor, bookings: list[Booking]) -> list[Booking]:
+    """Write new bookings with the audit event of each; returns the stored bookings.
+
+    ``bookings`` are transient objects not yet in the session. One booking without series
+    or shares on PostgreSQL is written in one statement with its event; otherwise the session
+    writes them (the caller's flush) and ``record`` adds the events.
+    """
+    single = len(bookings) == 1 and bookings[0].series is None and not bookings[0].shares
+    if single and db.session.connection().dialect.name == "postgresql":
+        return [_insert_with_event(actor, bookings[0])]
+    for booking in bookings:
+        db.session.add(booking)
+    db.session.flush()
+    for booking in bookings:
+        action, note = creation_event(booking)
+        record(actor, action, booking, after=snapshot(booking), note=note)
+    return bookings
+
+
+def _insert_with_event(actor, booking: Booking) -> Booking:
+    resource = booking.resource
+    purpose = booking.purpose
+    booking.resource_id = resource.id
+    booking.purpose_id = purpose.id if purpose is not None else None
+    at = utcnow()
+    values = {name: getattr(booking, name) for name in WRITTEN}
+    values.update(created_at=at, updated_at=at)
+    new = (
+        insert(Booking)
+        .values(**values)
+        .returning(*Booking.__table__.c)
+        .cte("new_booking", nesting=False)
+    )
+    action, note = creation_event(booking)
+    event = insert(AuditEvent).from_select(
+        ["at", "actor_id", "action", "object_type", "object_id", "after", "note"],
+        select(
+            literal(at, AuditEvent.at.type),
+            literal(require_actor(actor).id),
+            literal(action),
+            literal("booking"),
+            new.c.id,
+            literal(snapshot(booking), AuditEvent.after.type),
+            literal(note, AuditEvent.note.type),
+        ),
+    )
+    written = select(new).add_cte(event.cte("new_event"))
+    stored = db.session.scalars(
+        select(Booking).from_statement(written).execution_options(populate_existing=True)
+    ).one()
+    # What the request gave: known without reading them back.
+    set_committed_value(stored, "resource", resource)
+    set_committed_value(stored, "purpose", purpose)
+    set_committed_value(stored, "shares", [])
+    set_committed_value(stored, "series", None)
+    return stored
