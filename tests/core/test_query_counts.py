@@ -259,3 +259,27 @@ def test_feed_already_read_answers_304_without_building_the_calendar(pole, api):
     assert new_etag != etag
     large = statements_of(lambda: revalidate(new_etag))
     assert_same_count(large, small)
+
+
+def test_what_clashes_with_requests_is_read_in_as_many_statements_for_8_dates_as_for_24(pole):
+    """The approvals' "taken now" of each date of a page is read for the whole page at once.
+    One date in two clashes with a booking confirmed since, and says so."""
+    from pooling.bookings.pending import pending_requests_page
+
+    ids = {**ids_of(pole), "room": pole.workshop.id}
+    add_bookings(ids, 24, status="pending")
+    add_bookings(ids, 12, first=0, step=timedelta(days=2))  # confirmed over every other date
+    approver_id = pole.scop_referent.id
+
+    def read(size):
+        from pooling.accounts.models import User
+
+        approver = db.session.get(User, approver_id)
+        requests, _more = pending_requests_page(approver, page=1, size=size)
+        clashes = [date.clash for request in requests for date in request.dates]
+        assert len(clashes) == size
+        assert clashes.count("") == size // 2
+
+    small = statements_of(lambda: read(8))
+    large = statements_of(lambda: read(24))
+    assert_same_count(large, small)
