@@ -283,3 +283,21 @@ def test_what_clashes_with_requests_is_read_in_as_many_statements_for_8_dates_as
     small = statements_of(lambda: read(8))
     large = statements_of(lambda: read(24))
     assert_same_count(large, small)
+
+
+def test_my_bookings_read_in_as_many_statements_for_10_as_for_30(pole, login):
+    """"My bookings": each co-organised booking with its shares and resource, no N+1."""
+    client = login(pole.alice)
+    ids = ids_of(pole)
+
+    def read(size):
+        response = client.get("/bookings/?scope=mine")
+        assert response.status_code == 200
+        assert response.get_data(as_text=True).count("Réunion ") == size
+
+    add_bookings(ids, 10)
+    read(10)
+    small = statements_of(lambda: read(10))
+    add_bookings(ids, 20, first=10)
+    large = statements_of(lambda: read(30))
+    assert_same_count(large, small)
