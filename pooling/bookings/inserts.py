@@ -8,7 +8,9 @@ cover (a series, co-organisers' shares), the session adds both and the flush wri
 
 from __future__ import annotations
 
-from sqlalchemy import insert, literal, select
+from functools import cache
+
+from sqlalchemy import bindparam, insert, literal, select
 from sqlalchemy.orm.attributes import set_committed_value
 
 from pooling.audit.models import AuditEvent
@@ -34,6 +36,7 @@ WRITTEN = (
     "confirmed_at",
     "rules_overridden",
 )
+STAMPS = ("created_at", "updated_at")
 
 
 def creation_event(booking: Booking) -> tuple[str, str | None]:
@@ -62,37 +65,55 @@ def add_bookings(actor, bookings: list[Booking]) -> list[Booking]:
     return bookings
 
 
+@cache
+def _insert_with_event_statement():
+    """INSERT the booking, then its event from the id it returns; the booking's row back.
+
+    Built once: its values are bound parameters, so each creation only binds them.
+    """
+    columns = Booking.__table__.c
+    new = (
+        insert(Booking)
+        .values({name: bindparam(name, type_=columns[name].type) for name in (*WRITTEN, *STAMPS)})
+        .returning(*columns)
+        .cte("new_booking")
+    )
+    event = insert(AuditEvent).from_select(
+        ["at", "actor_id", "action", "object_type", "object_id", "after", "note"],
+        select(
+            bindparam("created_at", type_=AuditEvent.at.type),
+            bindparam("event_actor_id", type_=AuditEvent.actor_id.type),
+            bindparam("event_action", type_=AuditEvent.action.type),
+            literal("booking"),
+            new.c.id,
+            bindparam("event_after", type_=AuditEvent.after.type),
+            bindparam("event_note", type_=AuditEvent.note.type),
+        ),
+    )
+    return (
+        select(Booking)
+        .from_statement(select(new).add_cte(event.cte("new_event")))
+        .execution_options(populate_existing=True)
+    )
+
+
 def _insert_with_event(actor, booking: Booking) -> Booking:
     resource = booking.resource
     purpose = booking.purpose
     booking.resource_id = resource.id
     booking.purpose_id = purpose.id if purpose is not None else None
     at = utcnow()
-    values = {name: getattr(booking, name) for name in WRITTEN}
-    values.update(created_at=at, updated_at=at)
-    new = (
-        insert(Booking)
-        .values(**values)
-        .returning(*Booking.__table__.c)
-        .cte("new_booking", nesting=False)
-    )
     action, note = creation_event(booking)
-    event = insert(AuditEvent).from_select(
-        ["at", "actor_id", "action", "object_type", "object_id", "after", "note"],
-        select(
-            literal(at, AuditEvent.at.type),
-            literal(require_actor(actor).id),
-            literal(action),
-            literal("booking"),
-            new.c.id,
-            literal(snapshot(booking), AuditEvent.after.type),
-            literal(note, AuditEvent.note.type),
-        ),
+    values = {name: getattr(booking, name) for name in WRITTEN}
+    values.update(
+        created_at=at,
+        updated_at=at,
+        event_actor_id=require_actor(actor).id,
+        event_action=action,
+        event_after=snapshot(booking),
+        event_note=note,
     )
-    written = select(new).add_cte(event.cte("new_event"))
-    stored = db.session.scalars(
-        select(Booking).from_statement(written).execution_options(populate_existing=True)
-    ).one()
+    stored = db.session.scalars(_insert_with_event_statement(), values).one()
     # What the request gave: known without reading them back.
     set_committed_value(stored, "resource", resource)
     set_committed_value(stored, "purpose", purpose)

@@ -19,7 +19,9 @@ The row locks themselves are ``pooling.core.database``'s ``lock_row`` and its
 
 from __future__ import annotations
 
-from sqlalchemy import exists, or_, select
+from functools import cache
+
+from sqlalchemy import bindparam, exists, or_, select
 
 from pooling.accounts.models import User
 from pooling.bookings import queries
@@ -37,12 +39,9 @@ QUOTAS_POSSIBLE = "_pooling_quotas_possible"
 REQUIREMENTS_POSSIBLE = "_pooling_requirements_possible"
 
 
-def locked_resource(resource_id: int) -> Resource | None:
-    """Take the resource's write lock and read the resource under it (None if it does not exist).
-
-    The same round trip says whether a quota or a required qualification can apply to it, so
-    that a booking of a resource without them reads neither (``may_have_quotas``).
-    """
+@cache
+def _locked_resource_query(*, for_update: bool):
+    """The resource and whether quotas or required qualifications can apply (built once)."""
     query = (
         select(
             Resource,
@@ -51,14 +50,24 @@ def locked_resource(resource_id: int) -> Resource | None:
             .label("quotas"),
             exists().where(resource_qualifications.c.resource_id == Resource.id).label("required"),
         )
-        .where(Resource.id == resource_id)
+        .where(Resource.id == bindparam("resource_id"))
         .execution_options(populate_existing=True)
     )
-    if db.session.connection().dialect.name == "postgresql":
-        query = query.with_for_update(of=Resource)
-    else:
+    return query.with_for_update(of=Resource) if for_update else query
+
+
+def locked_resource(resource_id: int) -> Resource | None:
+    """Take the resource's write lock and read the resource under it (None if it does not exist).
+
+    The same round trip says whether a quota or a required qualification can apply to it, so
+    that a booking of a resource without them reads neither (``may_have_quotas``).
+    """
+    postgresql = db.session.connection().dialect.name == "postgresql"
+    if not postgresql:
         lock_resource_row(resource_id)
-    row = db.session.execute(query).one_or_none()
+    row = db.session.execute(
+        _locked_resource_query(for_update=postgresql), {"resource_id": resource_id}
+    ).one_or_none()
     if row is None:
         return None
     resource = row[0]
