@@ -195,7 +195,7 @@ def main() -> None:
             f"ratio {list_ms / floor_ms:.2f}x"
         )
         if profiler:
-            pstats.Stats(profiler).sort_stats("tottime").print_stats(30)
+            pstats.Stats(profiler).sort_stats("cumulative").print_stats("pooling|loading|json", 40)
         db.session.remove()
         db.engine.dispose()
 
