@@ -264,9 +264,9 @@ def main() -> None:
             print(f"{count:>9,} {create_ms:>10.2f} {floor_ms:>9.2f} {create_ms / floor_ms:>5.2f}x")
             db.session.remove()
         if profiler:
-            pstats.Stats(profiler).sort_stats(os.environ.get("BENCH_PROFILE_SORT", "cumulative")).print_stats(
-                os.environ.get("BENCH_PROFILE_FILTER", ""), 45
-            )
+            pstats.Stats(profiler).sort_stats(
+                os.environ.get("BENCH_PROFILE_SORT", "cumulative")
+            ).print_stats(os.environ.get("BENCH_PROFILE_FILTER", ""), 45)
         db.session.remove()
         db.engine.dispose()
 

@@ -21,6 +21,7 @@ It prints the medians, the ratio feed/floor (target: 2x) and the 304's time.
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import sys
 import time
@@ -147,7 +148,11 @@ def main() -> None:
             raise SystemExit(f"{served} events served, {args.events} expected")
         feeds, floors, revalidations = feeds[2:], floors[2:], revalidations[2:]
         feed_ms, floor_ms = statistics.median(feeds), statistics.median(floors)
-        print(f"PostgreSQL {db.session.scalar(text('SHOW server_version'))}, {args.runs} runs")
+        load = " ".join(f"{x:.2f}" for x in os.getloadavg())
+        print(
+            f"PostgreSQL {db.session.scalar(text('SHOW server_version'))}, {args.runs} runs, "
+            f"load average {load}"
+        )
         print(
             f"feed of {args.events:,} events: {feed_ms:.1f} ms, icalendar alone {floor_ms:.1f} ms, "
             f"ratio {feed_ms / floor_ms:.2f}x; 304 revalidation "

@@ -22,6 +22,7 @@ It prints the statements each sends, the median of each and their ratio (target:
 from __future__ import annotations
 
 import argparse
+import os
 import cProfile
 import pstats
 import statistics
@@ -188,7 +189,11 @@ def main() -> None:
         lists, floors = lists[5:], floors[5:]
         list_ms = statistics.median(ms for ms, _n in lists)
         floor_ms = statistics.median(ms for ms, _n in floors)
-        print(f"PostgreSQL {db.session.scalar(text('SHOW server_version'))}, {args.runs} runs")
+        load = " ".join(f"{x:.2f}" for x in os.getloadavg())
+        print(
+            f"PostgreSQL {db.session.scalar(text('SHOW server_version'))}, {args.runs} runs, "
+            f"load average {load}"
+        )
         print(
             f"week of {args.week} bookings among {args.others:,}: list {list_ms:.2f} ms "
             f"({lists[-1][1]} statements), floor {floor_ms:.2f} ms ({floors[-1][1]} statements), "
