@@ -22,8 +22,8 @@ It prints the statements each sends, the median of each and their ratio (target:
 from __future__ import annotations
 
 import argparse
-import os
 import cProfile
+import os
 import pstats
 import statistics
 import sys
