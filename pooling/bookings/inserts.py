@@ -2,8 +2,9 @@
 
 On PostgreSQL a single statement inserts the booking and, from the id it returns, the audit
 event of its creation (a data-modifying ``WITH``); the booking comes back as the session's
-object, as a flush would have left it. Elsewhere (SQLite), or for what the statement does not
-cover (a series, co-organisers' shares), the session adds both and the flush writes them.
+object, as a flush would have left it. SQLite has no INSERT inside WITH: two prepared
+INSERTs. For what these statements do not cover (a series, co-organisers' shares), the
+session adds the bookings and the flush writes them, and ``record`` their events.
 """
 
 from __future__ import annotations
@@ -50,11 +51,10 @@ def add_bookings(actor, bookings: list[Booking]) -> list[Booking]:
     """Write new bookings with the audit event of each; returns the stored bookings.
 
     ``bookings`` are transient objects not yet in the session. One booking without series
-    or shares on PostgreSQL is written in one statement with its event; otherwise the session
-    writes them (the caller's flush) and ``record`` adds the events.
+    or shares is written by prepared statements (one on PostgreSQL, with its event);
+    otherwise the session writes them and ``record`` adds the events.
     """
-    single = len(bookings) == 1 and bookings[0].series is None and not bookings[0].shares
-    if single and db.session.connection().dialect.name == "postgresql":
+    if len(bookings) == 1 and bookings[0].series is None and not bookings[0].shares:
         return [_insert_with_event(actor, bookings[0])]
     for booking in bookings:
         db.session.add(booking)
@@ -63,6 +63,37 @@ def add_bookings(actor, bookings: list[Booking]) -> list[Booking]:
         action, note = creation_event(booking)
         record(actor, action, booking, after=snapshot(booking), note=note)
     return bookings
+
+
+@cache
+def _insert_statement():
+    """INSERT the booking, its row back (built once, values bound)."""
+    columns = Booking.__table__.c
+    return (
+        select(Booking)
+        .from_statement(
+            insert(Booking)
+            .values(
+                {name: bindparam(name, type_=columns[name].type) for name in (*WRITTEN, *STAMPS)}
+            )
+            .returning(*columns)
+        )
+        .execution_options(populate_existing=True)
+    )
+
+
+@cache
+def _event_statement():
+    """INSERT the audit event of a booking's creation (built once, values bound)."""
+    return insert(AuditEvent).values(
+        at=bindparam("created_at", type_=AuditEvent.at.type),
+        actor_id=bindparam("event_actor_id", type_=AuditEvent.actor_id.type),
+        action=bindparam("event_action", type_=AuditEvent.action.type),
+        object_type="booking",
+        object_id=bindparam("object_id", type_=AuditEvent.object_id.type),
+        after=bindparam("event_after", type_=AuditEvent.after.type),
+        note=bindparam("event_note", type_=AuditEvent.note.type),
+    )
 
 
 @cache
@@ -113,7 +144,11 @@ def _insert_with_event(actor, booking: Booking) -> Booking:
         event_after=snapshot(booking),
         event_note=note,
     )
-    stored = db.session.scalars(_insert_with_event_statement(), values).one()
+    if db.session.connection().dialect.name == "postgresql":
+        stored = db.session.scalars(_insert_with_event_statement(), values).one()
+    else:  # no INSERT inside WITH: two statements, still without the flush's bookkeeping
+        stored = db.session.scalars(_insert_statement(), values).one()
+        db.session.execute(_event_statement(), {**values, "object_id": stored.id})
     # What the request gave: known without reading them back.
     set_committed_value(stored, "resource", resource)
     set_committed_value(stored, "purpose", purpose)
