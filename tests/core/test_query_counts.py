@@ -286,7 +286,7 @@ def test_what_clashes_with_requests_is_read_in_as_many_statements_for_8_dates_as
 
 
 def test_my_bookings_read_in_as_many_statements_for_10_as_for_30(pole, login):
-    """"My bookings": each co-organised booking with its shares and resource, no N+1."""
+    """ "My bookings": each co-organised booking with its shares and resource, no N+1."""
     client = login(pole.alice)
     ids = ids_of(pole)
 
