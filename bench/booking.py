@@ -1,7 +1,8 @@
 """Booking creation time against a floor, on a resource holding 1,000 to 100,000 bookings.
 
-Usage (PostgreSQL; the bench makes and migrates its own ``pooling_bench`` database on the
-server of ``BENCH_DATABASE_URL``, wiping it first)::
+Usage (PostgreSQL; the bench makes and migrates its own database, ``BENCH_DATABASE`` or
+``pooling_bench``, on the server of ``BENCH_DATABASE_URL``, wiping it first; with a
+``sqlite:///path`` URL, that file, wiped first)::
 
     .venv/bin/python bench/booking.py [--runs 200] [--sizes 1000,10000,100000] [--profile]
 
@@ -44,7 +45,7 @@ from pooling.extensions import csrf, db  # noqa: E402
 from pooling.resources.models import Resource  # noqa: E402
 
 DEFAULT_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-BENCH_DATABASE = "pooling_bench"
+BENCH_DATABASE = os.environ.get("BENCH_DATABASE", "pooling_bench")
 ALL_DAY = {d: [["00:00", "24:00"]] for d in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")}
 
 
@@ -53,6 +54,8 @@ def bench_database_url() -> str:
     import psycopg
 
     url = make_url(os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL))
+    if url.get_backend_name() == "sqlite":
+        return url.render_as_string(hide_password=False)
     server = url.set(drivername="postgresql", database="postgres")
     conninfo = server.render_as_string(hide_password=False)
     with psycopg.connect(conninfo, autocommit=True) as connection:
@@ -65,6 +68,9 @@ def bench_database_url() -> str:
 
 
 def fresh_schema(url: str) -> None:
+    if make_url(url).get_backend_name() == "sqlite":
+        Path(make_url(url).database).unlink(missing_ok=True)
+        return
     engine = create_engine(url)
     with engine.begin() as connection:
         connection.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
@@ -72,8 +78,9 @@ def fresh_schema(url: str) -> None:
     engine.dispose()
 
 
-def build_app(url: str):
-    """The application on the bench database, with the floor route on its own blueprint."""
+def build_app(url: str, routes=None):
+    """The application on the bench database, with the floor route on its own blueprint
+    (``routes(blueprint)`` adds other benches' floors to it)."""
     from pooling.api.auth import authenticate
     from pooling.api.helpers import json_body
 
@@ -101,6 +108,8 @@ def build_app(url: str):
         db.session.commit()
         return jsonify(id=new_id), 201
 
+    if routes is not None:
+        routes(floor)
     app.register_blueprint(floor)
     return app
 
@@ -129,7 +138,8 @@ def setup_pole():
         ),
     )
     resource = resources.create_resource(
-        SYSTEM, {"name": "Salle du banc", "kind": "premises", "opening_hours": ALL_DAY}
+        SYSTEM,
+        resources.ResourceValues(name="Salle du banc", kind="premises", opening_hours=ALL_DAY),
     )
     db.session.flush()
     _token, secret = accounts.create_token(person, "bench")
@@ -166,13 +176,15 @@ def fill(resource_id: int, organisation_id: int, person_id: int, middle, first: 
     if batch:
         db.session.execute(insert(Booking), batch)
     # What the engine would have noted: how far back a conflicting booking can start.
+    sqlite = db.engine.dialect.name == "sqlite"
+    larger = func.max if sqlite else func.greatest
     db.session.execute(
         update(Resource)
         .where(Resource.id == resource_id)
-        .values(longest_booking_minutes=func.greatest(Resource.longest_booking_minutes, 31))
+        .values(longest_booking_minutes=larger(Resource.longest_booking_minutes, 31))
     )
     db.session.commit()
-    db.session.execute(text("ANALYZE bookings"))
+    db.session.execute(text("ANALYZE" if sqlite else "ANALYZE bookings"))
     db.session.commit()
 
 
@@ -209,7 +221,13 @@ def main() -> None:
         floor_origin = datetime(2045, 1, 1, tzinfo=UTC)
         stored = 0
         hour = 0  # next free half hour after ``middle`` for a creation
-        print(f"PostgreSQL {db.session.scalar(text('SHOW server_version'))}, {args.runs} runs")
+        server = (
+            f"SQLite {db.session.scalar(text('SELECT sqlite_version()'))}"
+            if db.engine.dialect.name == "sqlite"
+            else f"PostgreSQL {db.session.scalar(text('SHOW server_version'))}"
+        )
+        load = " ".join(f"{x:.2f}" for x in os.getloadavg())
+        print(f"{server}, {args.runs} runs, load average {load}")
         print(f"{'bookings':>9} {'create ms':>10} {'floor ms':>9} {'ratio':>6}")
         profiler = cProfile.Profile() if args.profile else None
         for size in sizes:
@@ -246,7 +264,9 @@ def main() -> None:
             print(f"{count:>9,} {create_ms:>10.2f} {floor_ms:>9.2f} {create_ms / floor_ms:>5.2f}x")
             db.session.remove()
         if profiler:
-            pstats.Stats(profiler).sort_stats("cumulative").print_stats(35)
+            pstats.Stats(profiler).sort_stats(
+                os.environ.get("BENCH_PROFILE_SORT", "cumulative")
+            ).print_stats(os.environ.get("BENCH_PROFILE_FILTER", ""), 45)
         db.session.remove()
         db.engine.dispose()
 

@@ -3,13 +3,23 @@
 Usage (the target is always 127.0.0.1; the bench makes and migrates its own ``pooling_load``
 database on the server of ``LOAD_DATABASE_URL``, wiping it first, never the test one)::
 
-    .venv/bin/python bench/load.py [--users 200] [--duration 60] [--workers 4]
+    .venv/bin/python bench/load.py [--users 20,50] [--duration 20] [--workers 4]
 
-``--users`` threads, each a simulated person with a keep-alive ``requests.Session`` and the
-API token of a member of one of five organisations, send requests back to back for
-``--duration`` seconds: 70% reads (a page of bookings, a resource's availability, the
-resource list), 20% bookings of one hour on eight shared resources over one week (so many
-collide: 409), 10% cancellations of one of the person's own bookings.
+For each number of ``--users``, threads (each a simulated person with a keep-alive
+``requests.Session`` and the API token of a member of one of five organisations) send
+requests back to back for ``--duration`` seconds, in four runs on the same gunicorn:
+
+- mixed: 70% reads (a page of bookings, a resource's availability, the resource list), 20%
+  bookings of one hour on eight shared resources over one week (so many collide: 409), 10%
+  cancellations of one of the person's own bookings;
+- bare, the floor: ``GET /api/v1/me``, token authentication and one SELECT (the caller's
+  qualifications), a small JSON answer;
+- week: the week's planning of a resource, ``GET /api/v1/bookings?resource_id=..&start=..
+  &end=..`` (the week the mixed run filled);
+- book: bookings of one hour spread over two years (few collide), each answered 201 or 409.
+
+It prints requests/s, p50 and p95 of each run and the ratios of week and book to bare
+(target for book: 0.5x and more).
 
 Afterwards, over the database: no instant where holding bookings of a resource exceed its
 quantity, every 201 answered is in the database, every 409 wrote nothing, every cancellation
@@ -39,7 +49,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 DEFAULT_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
-LOAD_DATABASE = "pooling_load"
+LOAD_DATABASE = os.environ.get("LOAD_DATABASE", "pooling_load")
 ALL_DAY = {d: [["00:00", "24:00"]] for d in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")}
 HOLDING = ("pending", "confirmed")
 
@@ -143,13 +153,13 @@ def make_pole(app, *, organisations: int = 5, people: int = 8, resources: int = 
         for n in range(resources):
             resource = catalogue.create_resource(
                 SYSTEM,
-                {
-                    "name": f"Load resource {n}",
-                    "kind": "equipment" if n % 2 else "premises",
-                    "quantity": 1 + n % 3,
-                    "opening_hours": ALL_DAY,
-                    "max_advance_days": 800,
-                },
+                catalogue.ResourceValues(
+                    name=f"Load resource {n}",
+                    kind="equipment" if n % 2 else "premises",
+                    quantity=1 + n % 3,
+                    opening_hours=ALL_DAY,
+                    max_advance_days=800,
+                ),
             )
             resource_ids.append(resource.id)
         db.session.commit()
@@ -215,20 +225,65 @@ def person(base: str, token: str, pole: Pole, deadline: float, seed: int, answer
         answers.append(answer)
 
 
-def run_load(base: str, pole: Pole, *, users: int, duration: float, seed: int = 1) -> list[Answer]:
+def focused(base: str, token: str, pole: Pole, kind: str, deadline: float, seed: int, answers):
+    """One simulated person sending one kind of request back to back until the deadline:
+    ``bare`` (the floor), ``week`` (a resource's week) or ``book`` (a booking over two years)."""
+    rng = random.Random(seed)
+    session = requests.Session()
+    session.headers["Authorization"] = f"Bearer {token}"
+    n = 0
+    week = f"start={_z(pole.week_start)}&end={_z(pole.week_start + timedelta(days=7))}"
+    while time.monotonic() < deadline:
+        n += 1
+        resource_id = rng.choice(pole.resource_ids)
+        title, body, method = None, None, "GET"
+        if kind == "bare":
+            url = "/api/v1/me"
+        elif kind == "week":
+            url = f"/api/v1/bookings?resource_id={resource_id}&{week}&limit=500"
+        else:
+            slot = pole.week_start + timedelta(days=8, hours=rng.randrange(700 * 24))
+            title = f"{kind}-{seed}-{n}"
+            method, url = "POST", "/api/v1/bookings"
+            body = {
+                "resource_id": resource_id,
+                "start": _z(slot),
+                "end": _z(slot + timedelta(hours=1)),
+                "title": title,
+            }
+        started = time.perf_counter()
+        try:
+            response = session.request(method, base + url, json=body, timeout=30)
+            status = response.status_code
+        except requests.RequestException:
+            status = 0
+        answer = Answer(kind, status, time.perf_counter() - started, title)
+        if kind == "book" and status == 201:
+            answer.booking_id = response.json()["id"]
+        answers.append(answer)
+
+
+def run_load(
+    base: str, pole: Pole, *, users: int, duration: float, seed: int = 1, kind: str = "mixed"
+) -> list[Answer]:
     """``users`` people hitting ``base`` for ``duration`` seconds; every answer, in no order."""
     answers: list[Answer] = []
     deadline = time.monotonic() + duration
     threads = [
         threading.Thread(
-            target=person,
+            target=person if kind == "mixed" else focused,
             args=(
-                base,
-                pole.tokens[i % len(pole.tokens)],
-                pole,
-                deadline,
-                seed * 10000 + i,
-                answers,
+                (base, pole.tokens[i % len(pole.tokens)], pole, deadline, seed * 10000 + i, answers)
+                if kind == "mixed"
+                else (
+                    base,
+                    pole.tokens[i % len(pole.tokens)],
+                    pole,
+                    kind,
+                    deadline,
+                    seed * 10000 + i,
+                    answers,
+                )
             ),
         )
         for i in range(users)
@@ -286,7 +341,7 @@ def check_consistency(database_url: str, answers: list[Answer]) -> Consistency:
     by_id = {row.id: row for row in rows}
     titles = {row.title for row in rows}
     for answer in answers:
-        if answer.kind == "book":
+        if answer.kind == "book" and answer.title is not None:
             if answer.status == 201:
                 row = by_id.get(answer.booking_id)
                 if row is None or row.title != answer.title:
@@ -296,7 +351,7 @@ def check_consistency(database_url: str, answers: list[Answer]) -> Consistency:
         elif answer.kind == "cancel" and answer.status == 200:
             if by_id[answer.booking_id].status != "cancelled":
                 result.not_cancelled.append(answer.booking_id)
-    told = {a.title for a in answers if a.kind == "book" and a.status not in (0,)}
+    told = {a.title for a in answers if a.kind == "book" and a.status != 0}
     result.unanswered_writes = sum(1 for row in rows if row.title not in told)
     result.without_audit = [row.id for row in rows if row.id not in audited]
     return result
@@ -308,21 +363,39 @@ def percentile(values: list[float], fraction: float) -> float:
     return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
 
 
-def report(answers: list[Answer], duration: float, consistency: Consistency) -> str:
-    """The closing note: throughput, latency per kind, statuses, consistency."""
-    lines = [
-        f"requests: {len(answers)} in {duration:.1f} s = {len(answers) / duration:.0f} requests/s"
-    ]
-    for kind in ("read", "book", "cancel"):
-        times = [a.seconds * 1000 for a in answers if a.kind == kind]
-        if not times:
-            continue
-        statuses = Counter(a.status for a in answers if a.kind == kind)
-        lines.append(
-            f"  {kind:<6} n={len(times):<6} p50={statistics.median(times):7.1f} ms "
-            f"p95={percentile(times, 0.95):7.1f} ms  statuses={dict(sorted(statuses.items()))}"
+@dataclass
+class Run:
+    """One run of the load: its kind, number of users, answers and seconds taken."""
+
+    kind: str
+    users: int
+    answers: list[Answer]
+    seconds: float
+
+    @property
+    def per_second(self) -> float:
+        return len(self.answers) / self.seconds
+
+    def line(self, floor: Run | None = None) -> str:
+        times = [a.seconds * 1000 for a in self.answers]
+        statuses = Counter(a.status for a in self.answers)
+        ratio = f" = {self.per_second / floor.per_second:.2f}x bare" if floor else ""
+        return (
+            f"  {self.kind:<6} {self.users:>3} users: {self.per_second:7.1f} requests/s{ratio}, "
+            f"p50 {statistics.median(times):6.1f} ms, p95 {percentile(times, 0.95):6.1f} ms, "
+            f"statuses {dict(sorted(statuses.items()))}"
         )
-    errors = Counter(a.status for a in answers if a.status == 0 or a.status >= 500)
+
+
+def report(runs: list[Run], consistency: Consistency) -> str:
+    """The closing note: each run's throughput and latency, ratios to bare, consistency."""
+    lines = []
+    for users in sorted({r.users for r in runs}):
+        of_users = [r for r in runs if r.users == users]
+        floor = next(r for r in of_users if r.kind == "bare")
+        for run in of_users:
+            lines.append(run.line(None if run is floor else floor))
+    errors = Counter(a.status for r in runs for a in r.answers if a.status == 0 or a.status >= 500)
     lines.append(f"errors (no answer or 5xx): {dict(errors) or 0}")
     c = consistency
     lines.append(
@@ -336,10 +409,10 @@ def report(answers: list[Answer], duration: float, consistency: Consistency) -> 
 
 
 def main() -> int:
-    """Parse the arguments, prepare ``pooling_load``, run gunicorn and the load, report."""
+    """Parse the arguments, prepare the database, run gunicorn and the loads, report."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--users", type=int, default=200)
-    parser.add_argument("--duration", type=float, default=60)
+    parser.add_argument("--users", default="20,50", help="numbers of users, one run each")
+    parser.add_argument("--duration", type=float, default=20, help="seconds of each run")
     parser.add_argument("--workers", type=int, default=4)
     args = parser.parse_args()
 
@@ -355,17 +428,25 @@ def main() -> int:
         upgrade()
     pole = make_pole(app)
     env = {"API_RATE_LIMIT": "1000000 per minute"}
+    counts = [int(n) for n in args.users.split(",")]
     print(
-        f"gunicorn {args.workers} workers, {args.users} users, {args.duration:.0f} s, "
-        f"database {make_url(url).database} on 127.0.0.1",
+        f"gunicorn {args.workers} workers, {args.users} users, {args.duration:.0f} s a run, "
+        f"database {make_url(url).database} on 127.0.0.1, load average "
+        f"{' '.join(f'{x:.2f}' for x in os.getloadavg())}",
         flush=True,
     )
+    runs: list[Run] = []
     with live_server(url, workers=args.workers, env=env, timeout=60) as server:
-        started = time.monotonic()
-        answers = run_load(server.url, pole, users=args.users, duration=args.duration)
-        elapsed = time.monotonic() - started
-    consistency = check_consistency(url, answers)
-    print(report(answers, elapsed, consistency))
+        for seed, users in enumerate(counts, start=1):
+            for kind in ("mixed", "bare", "week", "book"):
+                started = time.monotonic()
+                answers = run_load(
+                    server.url, pole, users=users, duration=args.duration, seed=seed, kind=kind
+                )
+                runs.append(Run(kind, users, answers, time.monotonic() - started))
+                print(runs[-1].line(), flush=True)
+    consistency = check_consistency(url, [a for run in runs for a in run.answers])
+    print(report(runs, consistency))
     return 0 if consistency.ok else 1
 
 

@@ -10,10 +10,11 @@ from __future__ import annotations
 import re
 import secrets as _random
 from dataclasses import dataclass
+from functools import cache
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import joinedload
 
 from pooling.accounts.invitations import close_invitations
@@ -215,19 +216,29 @@ def revoke_token(actor: User, token_id: int) -> ApiToken:
     return token
 
 
+@cache
+def _token_query():
+    """A token with its person and their organisations, by hash (built once)."""
+    return (
+        select(ApiToken)
+        .where(ApiToken.token_hash == bindparam("token_hash"))
+        .options(
+            joinedload(ApiToken.user)
+            .joinedload(User.memberships)
+            .joinedload(Membership.organisation)
+        )
+    )
+
+
 def user_for_token(secret: str) -> User | None:
     """The active person who owns this unrevoked API token, or None."""
     if not secret:
         return None
     # One round trip for the token, its person, and their organisations (every API call).
-    token = db.session.scalar(
-        select(ApiToken)
-        .where(ApiToken.token_hash == digest(secret))
-        .options(
-            joinedload(ApiToken.user)
-            .selectinload(User.memberships)
-            .joinedload(Membership.organisation)
-        )
+    token = (
+        db.session.execute(_token_query(), {"token_hash": digest(secret)})
+        .unique()
+        .scalar_one_or_none()
     )
     if token is None or token.revoked_at is not None or not token.user.active:
         return None

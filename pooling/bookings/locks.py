@@ -19,29 +19,71 @@ The row locks themselves are ``pooling.core.database``'s ``lock_row`` and its
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from functools import cache
+
+from sqlalchemy import bindparam, exists, or_, select
 
 from pooling.accounts.models import User
 from pooling.bookings import queries
-from pooling.bookings.models import Booking
+from pooling.bookings.models import Booking, Quota
 from pooling.bookings.quotas import QuotaBook
 from pooling.core.database import lock_resource_row
 from pooling.core.time import pole_tz
 from pooling.extensions import db
+from pooling.qualifications.models import resource_qualifications
 from pooling.resources.models import Resource
+
+# Set on a resource read by ``locked_resource``: whether any organisation has a quota on it or
+# on its kind, and whether it requires qualifications. Unknown (not set) counts as yes.
+QUOTAS_POSSIBLE = "_pooling_quotas_possible"
+REQUIREMENTS_POSSIBLE = "_pooling_requirements_possible"
+
+
+@cache
+def _locked_resource_query(*, for_update: bool):
+    """The resource and whether quotas or required qualifications can apply (built once)."""
+    query = (
+        select(
+            Resource,
+            exists()
+            .where(or_(Quota.resource_id == Resource.id, Quota.resource_kind == Resource.kind))
+            .label("quotas"),
+            exists().where(resource_qualifications.c.resource_id == Resource.id).label("required"),
+        )
+        .where(Resource.id == bindparam("resource_id"))
+        .execution_options(populate_existing=True)
+    )
+    return query.with_for_update(of=Resource) if for_update else query
 
 
 def locked_resource(resource_id: int) -> Resource | None:
-    """Take the resource's write lock and read the resource under it (None if it does not exist)."""
-    if db.session.connection().dialect.name == "postgresql":
-        return db.session.execute(
-            select(Resource)
-            .where(Resource.id == resource_id)
-            .with_for_update()
-            .execution_options(populate_existing=True)
-        ).scalar_one_or_none()
-    lock_resource_row(resource_id)
-    return db.session.get(Resource, resource_id, populate_existing=True)
+    """Take the resource's write lock and read the resource under it (None if it does not exist).
+
+    The same round trip says whether a quota or a required qualification can apply to it, so
+    that a booking of a resource without them reads neither (``may_have_quotas``).
+    """
+    postgresql = db.session.connection().dialect.name == "postgresql"
+    if not postgresql:
+        lock_resource_row(resource_id)
+    row = db.session.execute(
+        _locked_resource_query(for_update=postgresql), {"resource_id": resource_id}
+    ).one_or_none()
+    if row is None:
+        return None
+    resource = row[0]
+    setattr(resource, QUOTAS_POSSIBLE, bool(row.quotas))
+    setattr(resource, REQUIREMENTS_POSSIBLE, bool(row.required))
+    return resource
+
+
+def may_have_quotas(resource: Resource) -> bool:
+    """False only when the locked read found no quota on the resource nor on its kind."""
+    return getattr(resource, QUOTAS_POSSIBLE, True)
+
+
+def may_require_qualifications(resource: Resource) -> bool:
+    """False only when the locked read found no qualification required by the resource."""
+    return getattr(resource, REQUIREMENTS_POSSIBLE, True)
 
 
 def lock(resource: Resource) -> None:

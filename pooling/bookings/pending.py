@@ -5,17 +5,23 @@ menu's badge and in the daily digest. Nothing here writes; deciding is
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from pooling.accounts.models import User
-from pooling.bookings.availability import overlaps, peak
+from pooling.bookings.availability import Taken, overlaps, peak
 from pooling.bookings.messages import unavailable_reason
-from pooling.bookings.models import Booking
-from pooling.bookings.queries import LIST_LOADS, timeline_facts
+from pooling.bookings.models import HELD_UNTIL, Booking
+from pooling.bookings.queries import (
+    LIST_LOADS,
+    closed_for,
+    closures_of,
+    holding_bookings,
+)
+from pooling.calendar.models import ExternalBusyTime
 from pooling.core.db import utcnow
 from pooling.extensions import db
 from pooling.resources.models import Resource
@@ -70,18 +76,70 @@ class PendingRequest:
         return [d for d in self.dates if not d.expired]
 
 
-def _clash_of(booking: Booking) -> str:
-    """What stands in a pending booking's way now: other bookings or busy times holding its
-    units, or a closure or public holiday added since; "" when nothing does."""
-    resource = booking.resource
-    closed, taken = timeline_facts(
-        resource, booking.start_at, booking.end_at, exclude_id=booking.id, with_closures=True
+def _clashes(bookings: list[Booking]) -> dict[int, str]:
+    """What stands in each pending booking's way now, by booking id: other bookings or busy
+    times holding its units, or a closure or public holiday added since ("" when nothing
+    does). Read for all of them at once, in three statements whatever their number."""
+    if not bookings:
+        return {}
+    held: dict[int, list[Taken]] = {}
+    rows = db.session.execute(
+        holding_bookings().where(
+            or_(
+                *(
+                    and_(
+                        Booking.resource_id == b.resource_id,
+                        Booking.start_at < b.end_at,
+                        Booking.start_at
+                        >= b.start_at - timedelta(minutes=b.resource.longest_booking_minutes or 0),
+                        HELD_UNTIL > b.start_at,
+                    )
+                    for b in bookings
+                )
+            )
+        )
     )
+    for row in rows:
+        held.setdefault(row.resource_id, []).append(
+            Taken(row.start_at, row.end_at, row.quantity, row.id)
+        )
+    busy = db.session.execute(
+        select(
+            ExternalBusyTime.resource_id, ExternalBusyTime.start_at, ExternalBusyTime.end_at
+        ).where(
+            or_(
+                *(
+                    and_(
+                        ExternalBusyTime.resource_id == b.resource_id,
+                        ExternalBusyTime.start_at < b.end_at,
+                        ExternalBusyTime.end_at > b.start_at,
+                    )
+                    for b in bookings
+                )
+            )
+        )
+    )
+    quantities = {b.resource_id: b.resource.quantity for b in bookings}
+    for row in busy:
+        held.setdefault(row.resource_id, []).append(
+            Taken(row.start_at, row.end_at, quantities[row.resource_id])
+        )
+    closures = closures_of(
+        sorted(quantities), min(b.start_at for b in bookings), max(b.end_at for b in bookings)
+    )
+    return {b.id: _clash_of(b, held.get(b.resource_id, []), closures) for b in bookings}
+
+
+def _clash_of(booking: Booking, held: list[Taken], closures) -> str:
+    resource = booking.resource
+    taken = [
+        t
+        for t in held
+        if t.booking_id != booking.id and overlaps(t.start, t.end, booking.start_at, booking.end_at)
+    ]
     if peak(taken, booking.start_at, booking.end_at) + booking.quantity > resource.quantity:
         return _("Taken by another booking")
-    for item in closed:
-        if item.kind == "holiday" and not resource.closed_on_public_holidays:
-            continue
+    for item in closed_for(resource.id, resource.closed_on_public_holidays, closures):
         if overlaps(item.start, item.end, booking.start_at, booking.end_at):
             return unavailable_reason(item.kind, item.reason)
     return ""
@@ -110,11 +168,12 @@ def pending_requests_page(
         first = (max(page, 1) - 1) * size
         more = len(chosen) > first + size
         chosen = chosen[first : first + size]
+    clashes = _clashes([b for bookings in chosen for b in bookings])
     requests = []
     for bookings in chosen:
         bookings.sort(key=lambda b: (b.start_at, b.id))
         requests.append(
-            PendingRequest([PendingDate(b, b.start_at <= now, _clash_of(b)) for b in bookings])
+            PendingRequest([PendingDate(b, b.start_at <= now, clashes[b.id]) for b in bookings])
         )
     return requests, more
 

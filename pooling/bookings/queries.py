@@ -8,10 +8,22 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cache
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import Integer, Select, String, cast, literal, null, or_, select, union_all
+from sqlalchemy import (
+    Integer,
+    Select,
+    String,
+    bindparam,
+    cast,
+    literal,
+    null,
+    or_,
+    select,
+    union_all,
+)
 from sqlalchemy.orm import selectinload, subqueryload
 
 from pooling.accounts.models import Membership, User
@@ -203,6 +215,58 @@ def holding(
     return timeline_facts(resource, start, end, exclude_id)[1]
 
 
+@cache
+def _timeline_statement(*, exclude: bool, with_closures: bool):
+    """The union ``timeline_facts`` reads, built once per shape with bound parameters."""
+    query = select(
+        literal("booking").label("source"),
+        Booking.id,
+        Booking.start_at,
+        HELD_UNTIL.label("end_at"),
+        Booking.quantity,
+        cast(null(), String).label("reason"),
+    ).where(
+        Booking.resource_id == bindparam("resource_id"),
+        Booking.start_at < bindparam("end"),
+        Booking.start_at >= bindparam("reach_start"),
+        HELD_UNTIL > bindparam("start"),
+        *HOLDS_UNITS,
+    )
+    if exclude:
+        query = query.where(Booking.id != bindparam("exclude_id"))
+    parts = [
+        query,
+        select(
+            literal("busy"),
+            cast(null(), Integer),
+            ExternalBusyTime.start_at,
+            ExternalBusyTime.end_at,
+            bindparam("quantity", type_=Integer),
+            cast(null(), String),
+        ).where(
+            ExternalBusyTime.resource_id == bindparam("resource_id"),
+            ExternalBusyTime.start_at < bindparam("end"),
+            ExternalBusyTime.end_at > bindparam("start"),
+        ),
+    ]
+    if with_closures:
+        parts.append(
+            select(
+                literal("closure"),
+                cast(null(), Integer),
+                Closure.start_at,
+                Closure.end_at,
+                literal(0, Integer),
+                Closure.reason,
+            ).where(
+                or_(Closure.resource_id == bindparam("resource_id"), Closure.resource_id.is_(None)),
+                Closure.start_at < bindparam("end"),
+                Closure.end_at > bindparam("start"),
+            )
+        )
+    return union_all(*parts)
+
+
 def timeline_facts(
     resource: Resource,
     start: datetime,
@@ -218,55 +282,19 @@ def timeline_facts(
     resource's external calendar hold every unit (issue 7).
     """
     reach = timedelta(minutes=resource.longest_booking_minutes or 0)
-    query = select(
-        literal("booking").label("source"),
-        Booking.id,
-        Booking.start_at,
-        HELD_UNTIL.label("end_at"),
-        Booking.quantity,
-        cast(null(), String).label("reason"),
-    ).where(
-        Booking.resource_id == resource.id,
-        Booking.start_at < end,
-        Booking.start_at >= start - reach,
-        HELD_UNTIL > start,
-        *HOLDS_UNITS,
-    )
+    params = {
+        "resource_id": resource.id,
+        "start": start,
+        "end": end,
+        "reach_start": start - reach,
+        "quantity": resource.quantity,
+    }
     if exclude_id is not None:
-        query = query.where(Booking.id != exclude_id)
-    parts = [
-        query,
-        select(
-            literal("busy"),
-            cast(null(), Integer),
-            ExternalBusyTime.start_at,
-            ExternalBusyTime.end_at,
-            literal(resource.quantity, Integer),
-            cast(null(), String),
-        ).where(
-            ExternalBusyTime.resource_id == resource.id,
-            ExternalBusyTime.start_at < end,
-            ExternalBusyTime.end_at > start,
-        ),
-    ]
-    if with_closures:
-        parts.append(
-            select(
-                literal("closure"),
-                cast(null(), Integer),
-                Closure.start_at,
-                Closure.end_at,
-                literal(0, Integer),
-                Closure.reason,
-            ).where(
-                or_(Closure.resource_id == resource.id, Closure.resource_id.is_(None)),
-                Closure.start_at < end,
-                Closure.end_at > start,
-            )
-        )
+        params["exclude_id"] = exclude_id
+    statement = _timeline_statement(exclude=exclude_id is not None, with_closures=with_closures)
     closures: list[Closed] = []
     taken: list[Taken] = []
-    for row in db.session.execute(union_all(*parts)):
+    for row in db.session.execute(statement, params):
         if row.source == "closure":
             closures.append(Closed(row.start_at, row.end_at, "closure", row.reason or ""))
         else:

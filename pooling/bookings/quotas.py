@@ -149,18 +149,30 @@ class QuotaBook:
     """Hours already held by an organisation under each of its quotas, per week or month."""
 
     def __init__(
-        self, organisation: Organisation, resource: Resource, tz: ZoneInfo, exclude_id=None
+        self,
+        organisation: Organisation,
+        resource: Resource,
+        tz: ZoneInfo,
+        exclude_id=None,
+        *,
+        possible: bool = True,
     ):
+        """``possible=False`` (no quota on the resource or its kind, read under its lock)
+        skips reading the quotas."""
         self.organisation = organisation
         self.tz = tz
         self.exclude_id = exclude_id
-        self.quotas = list(
-            db.session.scalars(
-                select(Quota).where(
-                    Quota.organisation_id == organisation.id,
-                    or_(Quota.resource_id == resource.id, Quota.resource_kind == resource.kind),
+        self.quotas = (
+            list(
+                db.session.scalars(
+                    select(Quota).where(
+                        Quota.organisation_id == organisation.id,
+                        or_(Quota.resource_id == resource.id, Quota.resource_kind == resource.kind),
+                    )
                 )
             )
+            if possible
+            else []
         )
         self.used: dict[tuple[int, datetime], Decimal] = {}
         if self.quotas:

@@ -26,7 +26,7 @@ from sqlalchemy import select
 
 from pooling.accounts.models import User
 from pooling.audit.services import record
-from pooling.bookings import evaluation, locks, permissions, purposes, queries
+from pooling.bookings import evaluation, inserts, locks, permissions, purposes, queries
 from pooling.bookings.availability import Taken
 from pooling.bookings.evaluation import conflict_json, refuse_rules, taken_message
 from pooling.bookings.messages import rule_message
@@ -143,7 +143,11 @@ def create_booking(
     # The resource is locked: what is held now stays held until this transaction ends.
     closures, taken = queries.timeline_facts(resource, span_start, span_end, with_closures=True)
     # The booker is the actor: what the resource requires, checked on each occurrence's date.
-    requirements = qualifications.requirements(actor, resource)
+    requirements = (
+        qualifications.requirements(actor, resource)
+        if locks.may_require_qualifications(resource)
+        else None
+    )
     accepted: list[tuple[Occurrence, list[Violation]]] = []
     skipped: list[dict] = []
     refused: list[tuple[Occurrence, list[Violation]]] = []
@@ -168,7 +172,7 @@ def create_booking(
             )
         )
 
-    quota_book = QuotaBook(organisation, resource, tz)
+    quota_book = QuotaBook(organisation, resource, tz, possible=locks.may_have_quotas(resource))
     booked: list[tuple[Occurrence, list[Violation]]] = []
     conflicts: list[dict] = []
     quota_refused: list[tuple[Occurrence, list[Violation]]] = []
@@ -244,40 +248,33 @@ def create_booking(
             rrule=request.recurrence.strip(),
         )
         db.session.add(series)
-    bookings: list[Booking] = []
+    new_bookings: list[Booking] = []
     for occurrence, broken in booked:
-        booking = Booking(
-            resource=resource,
-            organisation_id=organisation.id,
-            user_id=actor.id,
-            series=series,
-            title=title,
-            start_at=occurrence.start,
-            end_at=occurrence.end,
-            quantity=quantity,
-            purpose=purpose,
-            attendance=attendance,
-            status=status,
-            confirmed_at=now if status == "confirmed" else None,
-            rules_overridden=[v.code for v in broken] or None,
-            # Given here, the collection counts as loaded: no query when the answer lists it.
-            shares=[
-                BookingShare(organisation_id=s.organisation_id, share=s.share, status=s.status)
-                for s in shares
-            ],
+        new_bookings.append(
+            Booking(
+                resource=resource,
+                organisation_id=organisation.id,
+                user_id=actor.id,
+                series=series,
+                title=title,
+                start_at=occurrence.start,
+                end_at=occurrence.end,
+                quantity=quantity,
+                purpose=purpose,
+                attendance=attendance,
+                status=status,
+                confirmed_at=now if status == "confirmed" else None,
+                rules_overridden=[v.code for v in broken] or None,
+                # Given here, the collection counts as loaded: no query when the answer lists it.
+                shares=[
+                    BookingShare(organisation_id=s.organisation_id, share=s.share, status=s.status)
+                    for s in shares
+                ],
+            )
         )
-        db.session.add(booking)
-        bookings.append(booking)
         _note_longest(resource, occurrence.start, occurrence.end)
-    db.session.flush()
-    for booking in bookings:
-        record(
-            actor,
-            "booking.override" if booking.rules_overridden else "booking.create",
-            booking,
-            after=snapshot(booking),
-            note=",".join(booking.rules_overridden) if booking.rules_overridden else None,
-        )
+    # Each booking with the audit event of its creation (one statement on PostgreSQL).
+    bookings = inserts.add_bookings(actor, new_bookings)
     tell_co_organisers(actor, bookings, organisation.name)
     if status == "pending":
         first = bookings[0]

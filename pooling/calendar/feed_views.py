@@ -37,6 +37,11 @@ def _actor():
 
 
 def _calendar_response(content: services.FeedContent) -> Response:
+    if content.body is None:  # the client's copy is current: the calendar was not built
+        response = Response(status=304)
+        response.set_etag(content.etag)
+        response.headers["Cache-Control"] = "private, no-cache"
+        return response
     response = Response(content.body, status=200)
     response.headers["Content-Type"] = CALENDAR_TYPE
     response.set_etag(content.etag)
@@ -92,7 +97,9 @@ IF_NONE_MATCH = {
 )
 @limiter.limit("120 per minute")
 def feed(secret: str):
-    content = services.feed_content(secret, base_url=public_root())
+    content = services.feed_content(
+        secret, base_url=public_root(), if_none_match=request.if_none_match
+    )
     db.session.commit()
     return _calendar_response(content)
 

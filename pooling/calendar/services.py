@@ -12,6 +12,7 @@ import base64
 import hashlib
 import hmac
 import secrets
+from collections.abc import Container
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -19,13 +20,14 @@ from dateutil.relativedelta import relativedelta
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import delete, or_, select
+from sqlalchemy import delete, func, or_, select
 from sqlalchemy.orm import selectinload, subqueryload
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import RequestRedirect
 
 from pooling.accounts.models import User
 from pooling.accounts.secrets import digest
+from pooling.audit.models import AuditEvent
 from pooling.audit.services import record
 from pooling.bookings import queries as booking_queries
 from pooling.bookings.models import Booking
@@ -59,9 +61,9 @@ class FeedInput:
 
 @dataclass(frozen=True)
 class FeedContent:
-    """A feed's bytes and their strong ETag."""
+    """A feed's bytes and their strong ETag; no bytes when the caller's copy is current."""
 
-    body: bytes
+    body: bytes | None
     etag: str
 
 
@@ -243,16 +245,9 @@ def feed_window(now: datetime) -> tuple[datetime, datetime]:
     return now - relativedelta(months=MONTHS_BACK), now + relativedelta(months=MONTHS_AHEAD)
 
 
-def feed_content(secret: str, *, base_url: str, now: datetime | None = None) -> FeedContent:
-    """The calendar of the feed with this secret, as its owner may see it today.
-
-    One event per occurrence in the window; refused bookings are left out, cancelled ones
-    are kept for 30 days after their cancellation (so that clients remove them). Notes
-    when the feed was last read. Raises NotFound for an unknown or revoked secret.
-    """
-    now = now or utcnow()
-    feed = _active_feed(secret)
-    viewer = feed.user
+def _feed_query(feed: Feed, viewer: User, now: datetime):
+    """The bookings of the feed: its scope in the window, refused ones left out, cancelled
+    ones for 30 days after their cancellation."""
     start, end = feed_window(now)
     filters = booking_queries.BookingFilter(
         start=start,
@@ -262,30 +257,91 @@ def feed_content(secret: str, *, base_url: str, now: datetime | None = None) -> 
         organisation_id=feed.organisation_id if feed.scope == "organisation" else None,
         resource_id=feed.resource_id if feed.scope == "resource" else None,
     )
-    query = (
-        booking_queries.bookings_query(viewer, filters)
-        .where(
-            or_(
-                Booking.status != "cancelled",
-                Booking.cancelled_at >= now - timedelta(days=CANCELLED_SHOWN_DAYS),
-            )
+    return booking_queries.bookings_query(viewer, filters).where(
+        or_(
+            Booking.status != "cancelled",
+            Booking.cancelled_at >= now - timedelta(days=CANCELLED_SHOWN_DAYS),
         )
-        .options(
+    )
+
+
+def _feed_etag(feed: Feed, viewer: User, base_url: str, now: datetime) -> str:
+    """The feed's ETag, read in one statement without building the calendar.
+
+    It changes with what the calendar is made of: which bookings are in it and their last
+    change (count, ids, sequences, last update), any audited change in the pole since (a
+    resource or an organisation renamed, a share answered), and the viewer's language and
+    organisations. The same inputs give the same calendar bytes (``build_calendar``).
+    """
+    rows = (
+        _feed_query(feed, viewer, now)
+        .with_only_columns(Booking.id, Booking.sequence, Booking.updated_at)
+        .order_by(None)
+        .subquery()
+    )
+    version = db.session.execute(
+        select(
+            func.count(rows.c.id),
+            func.sum(rows.c.id),
+            func.sum(rows.c.sequence),
+            func.max(rows.c.updated_at),
+            select(func.max(AuditEvent.id)).scalar_subquery(),
+        )
+    ).one()
+    config = current_app.config
+    parts = [
+        feed.id,
+        feed.scope,
+        viewer.id,
+        viewer.locale,
+        viewer.is_coordinator,
+        sorted(viewer.organisation_ids()),
+        sorted(viewer.admin_organisation_ids()),
+        config["POOLING_NAME"],
+        config["POOLING_TIMEZONE"],
+        config["POOLING_PUBLIC_TITLES"],
+        config["BABEL_DEFAULT_LOCALE"],
+        base_url,
+        *(str(value) for value in version),
+    ]
+    return hashlib.sha256(repr(parts).encode()).hexdigest()[:40]
+
+
+def feed_content(
+    secret: str,
+    *,
+    base_url: str,
+    now: datetime | None = None,
+    if_none_match: Container[str] = (),
+) -> FeedContent:
+    """The calendar of the feed with this secret, as its owner may see it today.
+
+    One event per occurrence in the window; refused bookings are left out, cancelled ones
+    are kept for 30 days after their cancellation (so that clients remove them). When the
+    ETag is in ``if_none_match`` the calendar is not built (no body). Notes when the feed was
+    last read. Raises NotFound for an unknown or revoked secret.
+    """
+    now = now or utcnow()
+    feed = _active_feed(secret)
+    viewer = feed.user
+    etag = _feed_etag(feed, viewer, base_url, now)
+    body = None
+    if etag not in if_none_match:
+        query = _feed_query(feed, viewer, now).options(
             selectinload(Booking.resource),
             selectinload(Booking.organisation),
             subqueryload(Booking.shares),
         )
-    )
-    link = _booking_link(base_url)
-    with force_locale(viewer.locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
-        events = [_event_for(viewer, booking, link) for booking in db.session.scalars(query)]
-        body = build_calendar(
-            events, name=_feed_name(feed), timezone=current_app.config["POOLING_TIMEZONE"]
-        )
+        link = _booking_link(base_url)
+        with force_locale(viewer.locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
+            events = [_event_for(viewer, booking, link) for booking in db.session.scalars(query)]
+            body = build_calendar(
+                events, name=_feed_name(feed), timezone=current_app.config["POOLING_TIMEZONE"]
+            )
     if feed.last_used_at is None or now - feed.last_used_at > LAST_USED_PRECISION:
         feed.last_used_at = now
         db.session.flush()
-    return FeedContent(body=body, etag=etag_of(body))
+    return FeedContent(body=body, etag=etag)
 
 
 def booking_calendar(actor: User, booking_id: int, *, base_url: str) -> FeedContent:

@@ -17,6 +17,7 @@ import uuid
 
 from flask import Flask, g, has_request_context, request
 from pythonjsonlogger.json import JsonFormatter
+from sqlalchemy import inspect
 
 LOGGER_NAME = "pooling"
 REQUEST_ID_HEADER = "X-Request-Id"
@@ -71,13 +72,22 @@ def new_request_id() -> str:
     return incoming if _INCOMING_ID.match(incoming) else uuid.uuid4().hex
 
 
+def _stored_id(person) -> int | None:
+    """The person's id without a query: after the request's commit their attributes are
+    expired, but the identity the session knows them by is not."""
+    state = inspect(person, raiseerr=False)
+    if state is not None and state.identity is not None:
+        return state.identity[0]
+    return getattr(person, "id", None)
+
+
 def _user_id() -> int | None:
     # Only a person already loaded by this request: logging must not query the database.
     user = g.get("_login_user")
     if user is not None and getattr(user, "is_authenticated", False):
-        return user.id
+        return _stored_id(user)
     actor = g.get("actor")
-    return getattr(actor, "id", None)
+    return _stored_id(actor) if actor is not None else None
 
 
 def init_request_log(app: Flask) -> None:

@@ -227,3 +227,77 @@ def test_approvals_read_a_full_page_in_as_many_statements_whatever_waits_behind(
     assert first.count("Réunion ") == second.count("Réunion ") == size
     assert "?page=2" in first and "?page=1" in second and "?page=3" in second
     assert last.count("Réunion ") == 5 and "?page=12" not in last
+
+
+def test_feed_already_read_answers_304_without_building_the_calendar(pole, api):
+    """A calendar client sending back the ETag it holds gets a 304, in as many statements
+    for 150 events as for 50, none of them reading the bookings' rows or shares."""
+    ids = ids_of(pole)
+    created = api(pole.bob).post(
+        "/api/v1/feeds", json={"scope": "organisation", "organisation_id": ids["scop"]}
+    )
+    path = "/" + created.json["url"].split("://", 1)[1].split("/", 1)[1]
+    client = api(pole.bob).client
+    step = timedelta(hours=2)
+
+    def revalidate(etag):
+        response = client.get(path, headers={"If-None-Match": etag})
+        assert response.status_code == 304 and response.data == b""
+        assert response.headers["ETag"] == etag
+
+    add_bookings(ids, 50, step=step)
+    first = client.get(path)
+    etag = first.headers["ETag"]
+    small = statements_of(lambda: revalidate(etag))
+    assert not [s for s in small if "booking_shares.share" in s or "bookings.title" in s]
+
+    add_bookings(ids, 100, first=50, step=step)
+    changed = client.get(path, headers={"If-None-Match": etag})
+    assert changed.status_code == 200
+    assert changed.get_data(as_text=True).count("BEGIN:VEVENT") == 150
+    new_etag = changed.headers["ETag"]
+    assert new_etag != etag
+    large = statements_of(lambda: revalidate(new_etag))
+    assert_same_count(large, small)
+
+
+def test_what_clashes_with_requests_is_read_in_as_many_statements_for_8_dates_as_for_24(pole):
+    """The approvals' "taken now" of each date of a page is read for the whole page at once.
+    One date in two clashes with a booking confirmed since, and says so."""
+    from pooling.bookings.pending import pending_requests_page
+
+    ids = {**ids_of(pole), "room": pole.workshop.id}
+    add_bookings(ids, 24, status="pending")
+    add_bookings(ids, 12, first=0, step=timedelta(days=2))  # confirmed over every other date
+    approver_id = pole.scop_referent.id
+
+    def read(size):
+        from pooling.accounts.models import User
+
+        approver = db.session.get(User, approver_id)
+        requests, _more = pending_requests_page(approver, page=1, size=size)
+        clashes = [date.clash for request in requests for date in request.dates]
+        assert len(clashes) == size
+        assert clashes.count("") == size // 2
+
+    small = statements_of(lambda: read(8))
+    large = statements_of(lambda: read(24))
+    assert_same_count(large, small)
+
+
+def test_my_bookings_read_in_as_many_statements_for_10_as_for_30(pole, login):
+    """ "My bookings": each co-organised booking with its shares and resource, no N+1."""
+    client = login(pole.alice)
+    ids = ids_of(pole)
+
+    def read(size):
+        response = client.get("/bookings/?scope=mine")
+        assert response.status_code == 200
+        assert response.get_data(as_text=True).count("Réunion ") == size
+
+    add_bookings(ids, 10)
+    read(10)
+    small = statements_of(lambda: read(10))
+    add_bookings(ids, 20, first=10)
+    large = statements_of(lambda: read(30))
+    assert_same_count(large, small)
