@@ -38,7 +38,7 @@ def upgrade():
         sa.Column("purpose_key", sa.Integer(), nullable=False),
         *[sa.Column(name, sa.Float(), nullable=False) for name in FLOATS],
         *[sa.Column(name, sa.Integer(), nullable=False) for name in COUNTS],
-        *[sa.Column(name, sa.Numeric(28, 14), nullable=False) for name in DECIMALS],
+        *[sa.Column(name, sa.Float(), nullable=False) for name in DECIMALS],
         *[sa.Column(name, sa.Integer(), nullable=False) for name in USED_COUNTS],
         *[sa.Column(f"heat_{hour:02d}", sa.Float(), nullable=False) for hour in range(24)],
         sa.ForeignKeyConstraint(
@@ -61,6 +61,8 @@ def upgrade():
     from pooling.dashboards.rollup_sync import rebuild
 
     rebuild(op.get_bind())
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute("ANALYZE day_rollups")
 
 
 def downgrade():

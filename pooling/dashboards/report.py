@@ -17,6 +17,7 @@ from pooling.costing.allocations import allocation_of
 from pooling.dashboards import permissions
 from pooling.dashboards.models import InKindRate
 from pooling.dashboards.periods import Period
+from pooling.dashboards.rollup_queries import Groups
 from pooling.dashboards.rounding import hours_of, percent_of, rounded
 from pooling.dashboards.services import (
     DashboardFilter,
@@ -85,26 +86,19 @@ def build_report(actor: User, period: Period, *, now: datetime | None = None) ->
     )
 
 
-def lending_per_resource(groups: list[dict]) -> list[dict]:
+def lending_per_resource(groups: Groups) -> list[dict]:
     """Per resource with confirmed bookings in the period: those starting in it, those made by
     another organisation than the resource's owner, and the seconds those others booked."""
-    owners = dict(db.session.execute(select(Resource.id, Resource.owner_organisation_id)).all())
-    lending: dict[int, dict] = {}
-    for row in groups:
-        if not (row["booked_seconds"] or row["confirmed_started"]):
-            continue
-        resource_id = row["resource_id"]
-        entry = lending.setdefault(
-            resource_id,
-            {"resource_id": resource_id, "bookings": 0, "by_others": 0, "seconds_by_others": 0.0},
-        )
-        started = int(row["confirmed_started"] or 0)
-        entry["bookings"] += started
-        owner = owners.get(resource_id)
-        if owner is not None and row["organisation_id"] != owner:
-            entry["by_others"] += started
-            entry["seconds_by_others"] += float(row["booked_seconds"] or 0)
-    return list(lending.values())
+    return [
+        {
+            "resource_id": row["resource_id"],
+            "bookings": int(row["confirmed_started"] or 0),
+            "by_others": int(row["by_others_started"] or 0),
+            "seconds_by_others": float(row["seconds_by_others"] or 0),
+        }
+        for row in groups.per_resource
+        if row["booked_seconds"] or row["confirmed_started"]
+    ]
 
 
 def _costs(actor: User, period: Period) -> dict | None:

@@ -37,11 +37,9 @@ COUNTS = (
     "used_bookings",
     "late_entries",
 )
-FLOATS = ("booked_seconds", "unit_seconds", *HEAT)
-DECIMALS = ("used_hours", "used_unit_hours", "used_meter")
-FIGURES = (*FLOATS, *COUNTS, *DECIMALS)
-# The Decimal figures are stored with this many places (Numeric(28, 14)).
-PLACES = Decimal("1e-14")
+USED = ("used_hours", "used_unit_hours", "used_meter")
+FLOATS = ("booked_seconds", "unit_seconds", *USED, *HEAT)
+FIGURES = (*FLOATS, *COUNTS)
 
 Key = tuple[date, int, int, int]
 """(local day, resource id, organisation id, purpose id or 0)."""
@@ -128,9 +126,9 @@ def _usage_facts(facts: RollupFacts) -> BookingFacts:
 
 def contributions(
     facts: RollupFacts, tz: ZoneInfo, notice: timedelta
-) -> dict[Key, dict[str, float | int | Decimal]]:
+) -> dict[Key, dict[str, float | int]]:
     """The figures one booking adds to each rollup row it touches (nothing for a rejected one)."""
-    rows: dict[Key, dict[str, float | int | Decimal]] = {}
+    rows: dict[Key, dict[str, float | int]] = {}
     purpose = facts.purpose_id or 0
 
     def row(day: date, organisation_id: int) -> dict:
@@ -170,9 +168,9 @@ def contributions(
             continue
         for entry in measured.entries:
             figures = row(day, entry.organisation_id)
-            add(figures, "used_hours", entry.hours)
-            add(figures, "used_unit_hours", entry.unit_hours)
-            add(figures, "used_meter", entry.meter)
+            add(figures, "used_hours", float(entry.hours))
+            add(figures, "used_unit_hours", float(entry.unit_hours))
+            add(figures, "used_meter", float(entry.meter))
             if first:
                 add(figures, "used_bookings", 1)
                 if entry.late_cancellation:
@@ -180,18 +178,14 @@ def contributions(
         if first and measured.late_cancellation:
             add(row(day, own), "late_bookings", 1)
         first = False
-    for figures in rows.values():
-        for name in DECIMALS:
-            if name in figures:
-                figures[name] = Decimal(figures[name]).quantize(PLACES)
     return rows
 
 
 def total(
     bookings: Iterable[RollupFacts], tz: ZoneInfo, notice: timedelta, sign: int = 1
-) -> dict[Key, dict[str, float | int | Decimal]]:
+) -> dict[Key, dict[str, float | int]]:
     """The figures of several bookings summed per row (``sign`` -1: to take them away)."""
-    totals: dict[Key, dict[str, float | int | Decimal]] = {}
+    totals: dict[Key, dict[str, float | int]] = {}
     for facts in bookings:
         for key, figures in contributions(facts, tz, notice).items():
             into = totals.setdefault(key, {})

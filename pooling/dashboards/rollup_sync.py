@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 from pooling.bookings.models import Booking, BookingShare
 from pooling.core.time import pole_tz
 from pooling.dashboards.models import DayRollup
-from pooling.dashboards.rollup import DECIMALS, FIGURES, FLOATS, RollupFacts, total
+from pooling.dashboards.rollup import FIGURES, FLOATS, RollupFacts, total
 from pooling.usage.models import DEFAULT_LATE_CANCEL_HOURS, UsageSettings
 
 _COLUMNS = (
@@ -100,7 +100,7 @@ def _values(key, figures: dict) -> dict:
         "purpose_key": purpose_key,
     }
     for name in FIGURES:
-        values[name] = figures.get(name, Decimal(0) if name in DECIMALS else 0)
+        values[name] = figures.get(name, 0)
     return values
 
 

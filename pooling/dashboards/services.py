@@ -159,8 +159,8 @@ class Dashboard:
     least_used: list[Occupancy]
     cost_split: list | None = field(default=None)
     by_purpose: list[PurposeLine] = field(default_factory=list)
-    # The rollup's rows per resource, organisation and purpose (the report reads them too).
-    groups: list[dict] = field(default_factory=list, repr=False)
+    # The rollup's sums per resource, organisation and purpose (the report reads them too).
+    groups: rollup_queries.Groups | None = field(default=None, repr=False)
 
     @property
     def heatmap_max(self) -> Decimal:
@@ -172,12 +172,12 @@ class Dashboard:
         return sum(1 for row in self.usage if row.hours > 0 or row.bookings > 0)
 
 
-def purpose_lines(groups: list[dict], scope: Scope) -> list[PurposeLine]:
+def purpose_lines(groups: rollup_queries.Groups, scope: Scope) -> list[PurposeLine]:
     """Per purpose (in the list's order, "not said" last): a total line, then a line per
     organisation (by name), from the rollup's groups: confirmed bookings' unit-hours in the
     period, the bookings starting in it and their expected attendance."""
     totals: dict[tuple[int | None, int], list] = {}
-    for row in groups:
+    for row in groups.per_purpose:
         if scope.organisation_id is not None and row["organisation_id"] != scope.organisation_id:
             continue
         if not (row["booked_seconds"] or row["confirmed_started"]):
@@ -279,19 +279,18 @@ def build_dashboard(
 
     resources = queries.resources_in_scope(pole_scope)
     opened = open_seconds(resources, period, tz)
-    groups = rollup_queries.groups(period.first, period.last, pole_scope)
+    groups = rollup_queries.groups(period.first, period.last, scope)
     booked: dict[int, list[float]] = defaultdict(lambda: [0.0, 0.0])
     attendance = Attendance(notice_hours=notice)
     checked_in: dict[int, int] = defaultdict(int)
     not_checked_in: dict[int, int] = defaultdict(int)
-    for row in groups:
+    for row in groups.per_resource:
         booked[row["resource_id"]][0] += float(row["booked_seconds"] or 0)
         booked[row["resource_id"]][1] += float(row["unit_seconds"] or 0)
         checked_in[row["resource_id"]] += int(row["checked_in_started"] or 0)
-        if scope.organisation_id in (None, row["organisation_id"]):
-            attendance.cancelled += int(row["cancelled_started"] or 0)
-            attendance.pending_in_period += int(row["pending_started"] or 0)
-            not_checked_in[row["resource_id"]] += int(row["unchecked_started"] or 0)
+        attendance.cancelled += int(row["cancelled_started"] or 0)
+        attendance.pending_in_period += int(row["pending_started"] or 0)
+        not_checked_in[row["resource_id"]] += int(row["unchecked_started"] or 0)
     # Bookings not over yet are not no-shows: the rollup cannot know ``now``.
     running = rollup_queries.running_unchecked(period.start, period.end, scope, now)
     for resource_id, count in running.items():

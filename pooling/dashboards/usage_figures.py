@@ -58,7 +58,7 @@ def _in_scope(entry, scope: Scope) -> bool:
 
 
 def usage_and_trend(
-    period: Period, scope: Scope, groups: list[dict], days: list[dict]
+    period: Period, scope: Scope, groups: rollup_queries.Groups, days: list[dict]
 ) -> tuple[list[Usage], list[Trend], Decimal, int]:
     """Usage per organisation (largest first), the trend per local month, the pole's hours in
     scope and the late cancellations charged in scope, from the rollup's ``groups`` (every
@@ -83,7 +83,7 @@ def usage_and_trend(
         )
 
     late_bookings = carried.late_bookings
-    for row in groups:
+    for row in groups.per_organisation:
         late_bookings += int(row["late_bookings"] or 0)
         if not (row["used_bookings"] or row["used_hours"] or row["used_unit_hours"]):
             continue

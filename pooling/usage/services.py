@@ -158,8 +158,9 @@ _FACT_COLUMNS = (
 )
 
 
-def booking_facts(start: datetime, end: datetime) -> list[BookingFacts]:
-    """The bookings that may count in ``[start, end)``: confirmed or cancelled, near the window.
+def booking_facts(start: datetime, end: datetime, *conditions) -> list[BookingFacts]:
+    """The bookings that may count in ``[start, end)``: confirmed or cancelled, near the window,
+    and meeting the further ``conditions`` if any (e.g. a lower bound on the start).
 
     Two reads over the same window (the bookings, then the shares of the co-organised ones),
     unpacked as plain tuples: a year of a large pole is a few hundred thousand rows.
@@ -169,6 +170,7 @@ def booking_facts(start: datetime, end: datetime) -> list[BookingFacts]:
         Booking.start_at < end + ACTUAL_TIME_MARGIN,
         Booking.end_at > start - ACTUAL_TIME_MARGIN,
     )
+    near = (*near, *conditions)
     shares: dict[int, list[tuple[int, Decimal, str]]] = defaultdict(list)
     for booking_id, organisation_id, share, status in db.session.execute(
         select(
