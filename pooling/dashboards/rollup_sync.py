@@ -16,7 +16,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 from flask import current_app
-from sqlalchemy import delete, event, select
+from sqlalchemy import delete, event, inspect, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -176,6 +176,13 @@ def _touched(session: Session) -> tuple[set[int], bool]:
     return ids, refill
 
 
+def _written(booking: Booking) -> RollupFacts:
+    """The facts of a booking this flush inserted, from the object (the columns it left unset
+    were written as NULL: none of them has a server default)."""
+    values = inspect(booking).dict
+    return RollupFacts(*(values.get(column.key) for column in _COLUMNS))
+
+
 def _before_flush(session: Session, _context, _instances) -> None:
     ids, refill = _touched(session)
     new = [obj for obj in session.new if isinstance(obj, Booking)]
@@ -204,11 +211,17 @@ def _after_flush(session: Session, _context) -> None:
         rebuild(connection)
         return
     ids = set(state.get("ids", ()))
+    shared = {obj.booking_id for obj in state["new"] if isinstance(obj, BookingShare)}
+    ids |= {booking_id for booking_id in shared if booking_id is not None}
+    new = []
     for obj in state["new"]:
-        booking_id = obj.id if isinstance(obj, Booking) else obj.booking_id
-        if booking_id is not None:
-            ids.add(booking_id)
-    new = read_facts(connection, ids)
+        if not isinstance(obj, Booking) or obj.id is None:
+            continue
+        if obj.id in ids:
+            continue
+        # A booking created without shares: its figures are in the object just written.
+        new.append(_written(obj))
+    new += read_facts(connection, ids)
     old = [facts for facts in state["old"].values()]
     if not old and not new:
         return

@@ -66,8 +66,8 @@ def usage_and_trend(
     labels, starts = local_month_starts(pole_tz(), period.start, period.end)
     bounds = [period.start, *starts[1:], period.end]
     manual = [
-        [e for e in usage_services.manual_entries(bounds[n], bounds[n + 1]) if _in_scope(e, scope)]
-        for n in range(len(bounds) - 1)
+        [e for e in entries if _in_scope(e, scope)]
+        for entries in usage_services.manual_entries_by_window(bounds)
     ]
     pole_scope = Scope(kind=scope.kind, resource_id=scope.resource_id)
     carried = rollup_queries.carried_in(period.start, period.end, pole_scope)
