@@ -175,10 +175,9 @@ class Carried:
     late_bookings: int = 0
 
 
-def carried_in(start: datetime, end: datetime, scope: Scope) -> Carried:
+def carried_in(start: datetime, end: datetime, scope: Scope, notice: timedelta) -> Carried:
     """The bookings used across the period's start, per organisation counting them."""
     carried = Carried()
-    notice = timedelta(hours=usage_services.late_cancel_hours())
     # Used from before the start: booked at most a day (check-in) after it, so starting after
     # the longest booking and a day (check-out) before it.
     earliest = start - longest_booking(scope) - usage_services.ACTUAL_TIME_MARGIN

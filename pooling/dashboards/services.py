@@ -336,7 +336,7 @@ def build_dashboard(
     )
 
     days = rollup_queries.days(period.first, period.last, scope)
-    usage, trend, pole_hours, late = usage_and_trend(period, scope, groups, days)
+    usage, trend, pole_hours, late = usage_and_trend(period, scope, groups, days, notice)
     attendance.late_cancelled = late
 
     organisation_name = None

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from datetime import timedelta
 from decimal import Decimal
 
 from sqlalchemy import select
@@ -58,7 +59,11 @@ def _in_scope(entry, scope: Scope) -> bool:
 
 
 def usage_and_trend(
-    period: Period, scope: Scope, groups: rollup_queries.Groups, days: list[dict]
+    period: Period,
+    scope: Scope,
+    groups: rollup_queries.Groups,
+    days: list[dict],
+    notice_hours: int,
 ) -> tuple[list[Usage], list[Trend], Decimal, int]:
     """Usage per organisation (largest first), the trend per local month, the pole's hours in
     scope and the late cancellations charged in scope, from the rollup's ``groups`` (every
@@ -70,7 +75,8 @@ def usage_and_trend(
         for entries in usage_services.manual_entries_by_window(bounds)
     ]
     pole_scope = Scope(kind=scope.kind, resource_id=scope.resource_id)
-    carried = rollup_queries.carried_in(period.start, period.end, pole_scope)
+    notice = timedelta(hours=notice_hours)
+    carried = rollup_queries.carried_in(period.start, period.end, pole_scope, notice)
     as_decimal = rollup_queries.as_decimal
 
     per_org: dict[int, dict] = {}
