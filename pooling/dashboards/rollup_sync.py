@@ -158,13 +158,23 @@ def differences(connection, tolerance: float = 1e-6) -> list[tuple]:
 _PENDING = "rollup_pending"
 
 
+_KEYS = tuple(column.key for column in _COLUMNS)
+
+
+def _figures_change(booking: Booking) -> bool:
+    """Whether a stored booking's change touches a column its figures depend on (a reminder
+    sent, a title or a sequence changed: no)."""
+    attributes = inspect(booking).attrs
+    return any(attributes[key].history.has_changes() for key in _KEYS)
+
+
 def _touched(session: Session) -> tuple[set[int], bool]:
     """Ids of the stored bookings this flush changes, and whether the notice changes."""
     ids: set[int] = set()
     refill = False
     for obj in (*session.new, *session.dirty, *session.deleted):
         if isinstance(obj, Booking):
-            if obj.id is not None and (obj in session.deleted or session.is_modified(obj)):
+            if obj.id is not None and (obj in session.deleted or _figures_change(obj)):
                 ids.add(obj.id)
         elif isinstance(obj, BookingShare):
             booking = obj.booking if obj.booking_id is None else None
