@@ -254,7 +254,7 @@ def main() -> None:
             ),
             ("activity report, year", lambda: report.build_report(coordinator, year, now=now)),
             (
-                "  rollup per resource x organisation x purpose",
+                "  rollup per resource, per purpose x organisation",
                 lambda: rollup_queries.groups(year.first, year.last, scope),
             ),
             (
