@@ -13,6 +13,7 @@ from pooling.calendar.commands import ical
 from pooling.checks.commands import check
 from pooling.core.actors import SYSTEM
 from pooling.core.errors import DomainError
+from pooling.dashboards.commands import rollup
 from pooling.extensions import db
 from pooling.jobs.commands import jobs
 from pooling.mail.commands import mail
@@ -47,6 +48,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)
     app.cli.add_command(check)
+    app.cli.add_command(rollup)
 
 
 @click.group()

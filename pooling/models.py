@@ -5,7 +5,8 @@ from pooling.audit.models import AuditEvent
 from pooling.bookings.models import Booking, BookingShare, IdempotencyKey, Quota, Series
 from pooling.calendar.models import ExternalBusyTime, ExternalCalendar, Feed
 from pooling.costing.models import AccountingCode, Cost, CostPeriod
-from pooling.dashboards.models import InKindRate
+from pooling.dashboards import rollup_sync  # noqa: F401  (keeps the day rollup in every flush)
+from pooling.dashboards.models import DayRollup, InKindRate
 from pooling.mail.models import OutboxMail
 from pooling.notifications.models import Notification
 from pooling.organisations.models import Organisation
@@ -16,6 +17,7 @@ from pooling.usage.models import ManualUsage, UsageSettings
 __all__ = [
     "AccountingCode",
     "Cost",
+    "DayRollup",
     "CostPeriod",
     "ManualUsage",
     "UsageSettings",

@@ -19,6 +19,7 @@ from pooling.calendar.models import ExternalBusyTime, ExternalCalendar
 from pooling.costing.document import PeriodAllocation
 from pooling.costing.models import Cost, CostPeriod
 from pooling.costing.rounding import CostingError, format_cents, to_cents
+from pooling.dashboards.rollup_sync import differences as rollup_differences
 from pooling.extensions import db
 from pooling.organisations.models import Organisation
 from pooling.resources.models import Resource
@@ -491,6 +492,37 @@ def series_occurrences() -> list[Violation]:
     ]
 
 
+# ---------------------------------------------------------------- the dashboards' rollup
+
+_ROLLUP_REPORTED = 20
+
+
+def day_rollup() -> list[Violation]:
+    """Rows of the dashboards' day rollup that differ from a recomputation from the bookings
+    (a booking changed without its flush listener, e.g. by raw SQL, or a changed time zone).
+    Fixed by ``pooling rollup rebuild``."""
+    found = rollup_differences(db.session.connection())
+    violations = [
+        Violation(
+            "day_rollup_differs",
+            f"Day rollup of {day.isoformat()}, resource {resource_id}, organisation "
+            f"{organisation_id}, purpose {purpose_key or 'none'}: {figure} is {stored}, the "
+            f"bookings give {expected}.",
+        )
+        for (day, resource_id, organisation_id, purpose_key), figure, stored, expected in found[
+            :_ROLLUP_REPORTED
+        ]
+    ]
+    if len(found) > _ROLLUP_REPORTED:
+        violations.append(
+            Violation(
+                "day_rollup_differs",
+                f"... and {len(found) - _ROLLUP_REPORTED} more differences in the day rollup.",
+            )
+        )
+    return violations
+
+
 CHECKS: tuple[tuple[str, Callable[[], list[Violation]]], ...] = (
     ("capacity", over_capacity),
     ("shares", share_sums),
@@ -498,6 +530,7 @@ CHECKS: tuple[tuple[str, Callable[[], list[Violation]]], ...] = (
     ("longest bookings", longest_booking_bounds),
     ("external calendars", external_calendar_counts),
     ("series", series_occurrences),
+    ("day rollup", day_rollup),
 )
 """Every check, by name, in the order ``pooling check`` runs them."""
 

@@ -13,12 +13,11 @@ from pooling.accounts.models import User
 from pooling.core import formats
 from pooling.core.errors import NotAllowed, RuleViolation
 from pooling.core.templating import money
-from pooling.core.time import pole_tz
 from pooling.costing.allocations import allocation_of
-from pooling.dashboards import permissions, queries
+from pooling.dashboards import permissions
 from pooling.dashboards.models import InKindRate
 from pooling.dashboards.periods import Period
-from pooling.dashboards.queries import Scope, SqlTime
+from pooling.dashboards.rollup_queries import Groups
 from pooling.dashboards.rounding import hours_of, percent_of, rounded
 from pooling.dashboards.services import (
     DashboardFilter,
@@ -26,7 +25,6 @@ from pooling.dashboards.services import (
     PurposeLine,
     build_dashboard,
     periods_overlapping,
-    purpose_lines,
 )
 from pooling.extensions import db
 from pooling.organisations.models import Organisation
@@ -67,12 +65,11 @@ def build_report(actor: User, period: Period, *, now: datetime | None = None) ->
     if not permissions.can_view_report(actor):
         raise NotAllowed(_("Only coordinators can read the activity report."))
     dashboard = build_dashboard(actor, period, DashboardFilter(), now=now)
-    time = SqlTime(pole_tz(), period.start, period.end)
-    lending = queries.lending_per_resource(time, period.start, period.end, Scope())
-    bookings = sum(int(row["bookings"] or 0) for row in lending)
-    by_others = sum(int(row["by_others"] or 0) for row in lending)
+    lending = lending_per_resource(dashboard.groups)
+    bookings = sum(row["bookings"] for row in lending)
+    by_others = sum(row["by_others"] for row in lending)
     in_kind = _in_kind_lines(lending)
-    by_purpose = purpose_lines(time, period, Scope())
+    by_purpose = dashboard.by_purpose
     return ActivityReport(
         period=period,
         organisations_sharing=sum(1 for row in dashboard.usage if row.hours > 0),
@@ -87,6 +84,21 @@ def build_report(actor: User, period: Period, *, now: datetime | None = None) ->
         by_purpose=by_purpose,
         attendance_total=sum(line.attendance for line in by_purpose if line.organisation is None),
     )
+
+
+def lending_per_resource(groups: Groups) -> list[dict]:
+    """Per resource with confirmed bookings in the period: those starting in it, those made by
+    another organisation than the resource's owner, and the seconds those others booked."""
+    return [
+        {
+            "resource_id": row["resource_id"],
+            "bookings": int(row["confirmed_started"] or 0),
+            "by_others": int(row["by_others_started"] or 0),
+            "seconds_by_others": float(row["seconds_by_others"] or 0),
+        }
+        for row in groups.per_resource
+        if row["booked_seconds"] or row["confirmed_started"]
+    ]
 
 
 def _costs(actor: User, period: Period) -> dict | None:

@@ -25,10 +25,12 @@ from pooling.core.errors import NotAllowed, RuleViolation
 from pooling.core.time import pole_tz
 from pooling.costing.allocations import allocation_of
 from pooling.costing.periods import list_periods, period_json
-from pooling.dashboards import permissions, queries
+from pooling.dashboards import permissions, queries, rollup_queries
 from pooling.dashboards.periods import Period
-from pooling.dashboards.queries import Scope, SqlTime
-from pooling.dashboards.rounding import HUNDRED, TENTH, hours_of, percent_of, rounded
+from pooling.dashboards.queries import Scope
+from pooling.dashboards.rollup import HEAT
+from pooling.dashboards.rounding import hours_of, percent_of, rounded
+from pooling.dashboards.usage_figures import Trend, Usage, usage_and_trend
 from pooling.extensions import db
 from pooling.organisations.models import Organisation
 from pooling.organisations.permissions import can_read_usage_and_costs
@@ -115,30 +117,6 @@ class Occupancy:
 
 
 @dataclass
-class Usage:
-    """What one organisation used, as the usage page and the statements count it: hours,
-    unit-hours, meter units, bookings, late cancellations charged, and its share (percent)
-    of all unit-hours in scope.
-    """
-
-    organisation_id: int
-    name: str
-    hours: Decimal
-    unit_hours: Decimal
-    meter: Decimal
-    bookings: int
-    share: Decimal | None
-    late_cancellations: int = 0
-
-
-@dataclass
-class Trend:
-    month: str
-    hours: Decimal
-    unit_hours: Decimal
-
-
-@dataclass
 class Attendance:
     """Cancellations, late cancellations, no-shows and pending approvals in the period."""
 
@@ -181,6 +159,8 @@ class Dashboard:
     least_used: list[Occupancy]
     cost_split: list | None = field(default=None)
     by_purpose: list[PurposeLine] = field(default_factory=list)
+    # The rollup's sums per resource, organisation and purpose (the report reads them too).
+    groups: rollup_queries.Groups | None = field(default=None, repr=False)
 
     @property
     def heatmap_max(self) -> Decimal:
@@ -192,35 +172,40 @@ class Dashboard:
         return sum(1 for row in self.usage if row.hours > 0 or row.bookings > 0)
 
 
-def purpose_lines(time: SqlTime, period: Period, scope: Scope) -> list[PurposeLine]:
+def purpose_lines(groups: rollup_queries.Groups, scope: Scope) -> list[PurposeLine]:
     """Per purpose (in the list's order, "not said" last): a total line, then a line per
-    organisation (by name)."""
-    rows = queries.per_purpose_and_organisation(time, period.start, period.end, scope)
+    organisation (by name), from the rollup's groups: confirmed bookings' unit-hours in the
+    period, the bookings starting in it and their expected attendance."""
+    totals: dict[tuple[int | None, int], list] = {}
+    for row in groups.per_purpose:
+        if scope.organisation_id is not None and row["organisation_id"] != scope.organisation_id:
+            continue
+        if not (row["booked_seconds"] or row["confirmed_started"]):
+            continue
+        key = (row["purpose_key"] or None, row["organisation_id"])
+        entry = totals.setdefault(key, [0.0, 0, 0])
+        entry[0] += float(row["unit_seconds"] or 0)
+        entry[1] += int(row["confirmed_started"] or 0)
+        entry[2] += int(row["attendance_started"] or 0)
     names = dict(db.session.execute(select(Organisation.id, Organisation.name)).all())
     order = {p.id: (i, purposes.label(p)) for i, p in enumerate(purposes.all_purposes())}
     not_said = (len(order), _("Purpose not said"))
-    grouped: dict[int | None, list[dict]] = {}
-    for row in rows:
-        grouped.setdefault(row["purpose_id"], []).append(row)
+    grouped: dict[int | None, list[tuple[int, list]]] = {}
+    for (purpose_id, organisation_id), entry in totals.items():
+        grouped.setdefault(purpose_id, []).append((organisation_id, entry))
     lines: list[PurposeLine] = []
     for purpose_id in sorted(grouped, key=lambda key: order.get(key, not_said)):
         label = order.get(purpose_id, not_said)[1]
-        members = sorted(grouped[purpose_id], key=lambda r: names.get(r["organisation_id"], ""))
+        members = sorted(grouped[purpose_id], key=lambda item: names.get(item[0], ""))
         per_org = [
-            PurposeLine(
-                label,
-                names.get(row["organisation_id"], ""),
-                hours_of(row["seconds"]),
-                int(row["bookings"] or 0),
-                int(row["attendance"] or 0),
-            )
-            for row in members
+            PurposeLine(label, names.get(organisation_id, ""), hours_of(seconds), count, people)
+            for organisation_id, (seconds, count, people) in members
         ]
         lines.append(
             PurposeLine(
                 label,
                 None,
-                hours_of(sum(Decimal(str(row["seconds"] or 0)) for row in members)),
+                hours_of(sum(Decimal(str(entry[0])) for _id, entry in members)),
                 sum(line.bookings for line in per_org),
                 sum(line.attendance for line in per_org),
             )
@@ -254,24 +239,14 @@ def open_seconds(resources: list[Resource], period: Period, tz: ZoneInfo) -> dic
     return result
 
 
-def spread_demand(groups: list[dict]) -> list[list[Decimal]]:
-    """Hours per local weekday (0 = Monday) x hour from grouped local starts and durations.
-
-    Minutes are laid from the local start onwards, so a 09:30-11:00 booking gives half an
-    hour to 9 h and an hour to 10 h; DST changes only move bookings running over 2-3 a.m.
-    on the two change nights.
-    """
+def heatmap_of(days: list[dict]) -> list[list[Decimal]]:
+    """Hours per local weekday (0 = Monday) x hour, from the rollup's minutes per local day
+    and hour (a 09:30-11:00 booking gives half an hour to 9 h and an hour to 10 h)."""
     minutes = [[0.0] * 24 for _day in range(7)]
-    for group in groups:
-        position = int(group["minute_of_week"])
-        remaining = int(group["minutes"] or 0)
-        weight = float(group["weight"] or 0)
-        while remaining > 0:
-            cell = (position // 60) % 168
-            taken = min(remaining, 60 - position % 60)
-            minutes[cell // 24][cell % 24] += taken * weight
-            position += taken
-            remaining -= taken
+    for row in days:
+        cells = minutes[row["day"].weekday()]
+        for hour, name in enumerate(HEAT):
+            cells[hour] += float(row[name] or 0)
     return [[rounded(Decimal(str(value)) / 60) for value in day] for day in minutes]
 
 
@@ -295,28 +270,31 @@ def _occupancy(key, label, kind, open_s: float, booked_s, unit_s, quantity: int)
 def build_dashboard(
     actor: User, period: Period, asked: DashboardFilter, *, now: datetime | None = None
 ) -> Dashboard:
-    """Every figure of the dashboard, computed by aggregate queries. Raises NotAllowed."""
+    """Every figure of the dashboard, read from the day rollup. Raises NotAllowed."""
     scope = resolve_scope(actor, asked)
     now = now or utcnow()
     tz = pole_tz()
-    time = SqlTime(tz, period.start, period.end)
     notice = usage_services.late_cancel_hours()
     pole_scope = Scope(kind=scope.kind, resource_id=scope.resource_id)
 
     resources = queries.resources_in_scope(pole_scope)
     opened = open_seconds(resources, period, tz)
-    per_resource = queries.per_resource(time, period.start, period.end, scope, now=now)
+    groups = rollup_queries.groups(period.first, period.last, scope)
     booked: dict[int, list[float]] = defaultdict(lambda: [0.0, 0.0])
     attendance = Attendance(notice_hours=notice)
     checked_in: dict[int, int] = defaultdict(int)
     not_checked_in: dict[int, int] = defaultdict(int)
-    for row in per_resource:
+    for row in groups.per_resource:
         booked[row["resource_id"]][0] += float(row["booked_seconds"] or 0)
         booked[row["resource_id"]][1] += float(row["unit_seconds"] or 0)
-        attendance.cancelled += int(row["cancelled"] or 0)
-        attendance.pending_in_period += int(row["pending"] or 0)
-        checked_in[row["resource_id"]] += int(row["checked_in"] or 0)
-        not_checked_in[row["resource_id"]] += int(row["not_checked_in"] or 0)
+        checked_in[row["resource_id"]] += int(row["checked_in_started"] or 0)
+        attendance.cancelled += int(row["cancelled_started"] or 0)
+        attendance.pending_in_period += int(row["pending_started"] or 0)
+        not_checked_in[row["resource_id"]] += int(row["unchecked_started"] or 0)
+    # Bookings not over yet are not no-shows: the rollup cannot know ``now``.
+    running = rollup_queries.running_unchecked(period.start, period.end, scope, now)
+    for resource_id, count in running.items():
+        not_checked_in[resource_id] -= count
     # No-shows only where check-ins are recorded: a resource nobody checks in to would
     # otherwise show every booking as missed.
     attendance.no_shows = sum(
@@ -357,9 +335,9 @@ def build_dashboard(
         key=lambda row: (row.rate, row.unit_hours),
     )
 
-    usage, trend, pole_hours, late = _usage_and_trend(time, period, scope, now)
+    days = rollup_queries.days(period.first, period.last, scope)
+    usage, trend, pole_hours, late = usage_and_trend(period, scope, groups, days, notice)
     attendance.late_cancelled = late
-    groups = queries.demand_groups(time, period.start, period.end, scope)
 
     organisation_name = None
     if scope.organisation_id is not None:
@@ -376,12 +354,13 @@ def build_dashboard(
         usage=usage,
         pole_hours=pole_hours,
         trend=trend,
-        heatmap=spread_demand(groups),
+        heatmap=heatmap_of(days),
         attendance=attendance,
-        by_purpose=purpose_lines(time, period, scope),
+        by_purpose=purpose_lines(groups, scope),
         most_used=list(reversed(ranked[-RANKED:])),
         least_used=ranked[:RANKED],
         cost_split=current_cost_split(actor, period),
+        groups=groups,
     )
 
 
@@ -391,58 +370,6 @@ def _kind_occupancy(key: str, kind: str, values: list[float]) -> Occupancy:
     row.capacity_hours = hours_of(capacity_s)
     row.rate = percent_of(row.unit_hours, row.capacity_hours)
     return row
-
-
-def _in_scope(entry, scope: Scope) -> bool:
-    if scope.kind is not None and entry.resource_kind != scope.kind:
-        return False
-    return scope.resource_id is None or entry.resource_id == scope.resource_id
-
-
-def _usage_and_trend(
-    time: SqlTime, period: Period, scope: Scope, now: datetime
-) -> tuple[list[Usage], list[Trend], Decimal, int]:
-    """Usage per organisation and per month by the usage page's own definition (actual
-    check-in/out times, late cancellations charged, km from the meter readings, accepted
-    shares), the pole's hours in scope, and the late cancellations charged in scope.
-    """
-    bounds = [period.start, *time.month_starts[1:], period.end]
-    windows = usage_services.entries_by_window(bounds, now=now)
-    everyone = [entry for entries in windows for entry in entries if _in_scope(entry, scope)]
-    grand_total = sum((entry.unit_hours for entry in everyone), Decimal(0))
-    pole_hours = rounded(sum((entry.hours for entry in everyone), Decimal(0)))
-
-    def mine(entry) -> bool:
-        return scope.organisation_id is None or entry.organisation_id == scope.organisation_id
-
-    rows = usage_services.summarise([e for e in everyone if mine(e)], "organisation", grand_total)
-    per_org = [
-        Usage(
-            organisation_id=row.key,
-            name=row.label,
-            hours=row.hours,
-            unit_hours=row.unit_hours,
-            meter=row.meter,
-            bookings=row.bookings,
-            share=rounded(row.share * HUNDRED, TENTH) if grand_total else None,
-            late_cancellations=row.late_cancellations,
-        )
-        for row in rows
-    ]
-    per_org.sort(key=lambda row: (-row.hours, row.name))
-    late = len({e.booking_id for e in everyone if mine(e) and e.late_cancellation})
-    months = dict.fromkeys(period.months())
-    for label, entries in zip(time.months, windows, strict=True):
-        kept = [e for e in entries if _in_scope(e, scope) and mine(e)]
-        months[label] = (
-            rounded(sum((e.hours for e in kept), Decimal(0))),
-            rounded(sum((e.unit_hours for e in kept), Decimal(0))),
-        )
-    trend = [
-        Trend(month, *(values or (Decimal("0.00"), Decimal("0.00"))))
-        for month, values in months.items()
-    ]
-    return per_org, trend, pole_hours, late
 
 
 def periods_overlapping(actor: User, start: datetime, end: datetime) -> list:

@@ -159,8 +159,9 @@ _FACT_COLUMNS = (
 )
 
 
-def booking_facts(start: datetime, end: datetime) -> list[BookingFacts]:
-    """The bookings that may count in ``[start, end)``: confirmed or cancelled, near the window.
+def booking_facts(start: datetime, end: datetime, *conditions) -> list[BookingFacts]:
+    """The bookings that may count in ``[start, end)``: confirmed or cancelled, near the window,
+    and meeting the further ``conditions`` if any (e.g. a lower bound on the start).
 
     Two reads over the same window (the bookings, then the shares of the co-organised ones),
     unpacked as plain tuples: a year of a large pole is a few hundred thousand rows.
@@ -170,6 +171,7 @@ def booking_facts(start: datetime, end: datetime) -> list[BookingFacts]:
         Booking.start_at < end + ACTUAL_TIME_MARGIN,
         Booking.end_at > start - ACTUAL_TIME_MARGIN,
     )
+    near = (*near, *conditions)
     shares: dict[int, list[tuple[int, Decimal, str]]] = defaultdict(list)
     for booking_id, organisation_id, share, status in db.session.execute(
         select(
@@ -200,42 +202,43 @@ def booking_facts(start: datetime, end: datetime) -> list[BookingFacts]:
     return facts
 
 
-def manual_entries(start: datetime, end: datetime) -> list[UsageEntry]:
-    """Manual usage lines of ``[start, end)`` summed per organisation and resource (SQL)."""
+def manual_entries_by_window(bounds: list[datetime]) -> list[list[UsageEntry]]:
+    """``manual_entries`` of each window ``[bounds[i], bounds[i + 1])`` from one read of the
+    lines (a pole records a few a month), summed per organisation, resource and kind."""
     rows = db.session.execute(
         select(
-            ManualUsage.organisation_id,
-            ManualUsage.resource_id,
-            func.coalesce(Resource.kind, ManualUsage.kind).label("kind"),
-            func.sum(ManualUsage.hours).label("hours"),
-            func.sum(ManualUsage.hours * ManualUsage.quantity).label("unit_hours"),
-            func.sum(func.coalesce(ManualUsage.meter, 0)).label("meter"),
-            func.count(ManualUsage.id).label("lines"),
-        )
-        .outerjoin(Resource, Resource.id == ManualUsage.resource_id)
-        .where(ManualUsage.used_at >= start, ManualUsage.used_at < end)
-        .group_by(
+            ManualUsage.used_at,
             ManualUsage.organisation_id,
             ManualUsage.resource_id,
             func.coalesce(Resource.kind, ManualUsage.kind),
+            ManualUsage.hours,
+            ManualUsage.quantity,
+            ManualUsage.meter,
         )
+        .outerjoin(Resource, Resource.id == ManualUsage.resource_id)
+        .where(ManualUsage.used_at >= bounds[0], ManualUsage.used_at < bounds[-1])
     ).all()
-    entries = []
-    for row in rows:
-        entries.append(
-            UsageEntry(
-                organisation_id=row.organisation_id,
-                resource_id=row.resource_id,
-                resource_kind=row.kind,
-                hours=Decimal(row.hours or 0),
-                unit_hours=Decimal(row.unit_hours or 0),
-                meter=Decimal(row.meter or 0),
+    windows: list[dict[tuple, UsageEntry]] = [{} for _bound in bounds[1:]]
+    for used_at, organisation_id, resource_id, kind, hours, quantity, meter in rows:
+        key = (organisation_id, resource_id, kind)
+        window = windows[bisect_right(bounds, used_at) - 1]
+        entry = window.get(key)
+        if entry is None:
+            entry = window[key] = UsageEntry(
+                organisation_id=organisation_id,
+                resource_id=resource_id,
+                resource_kind=kind,
+                hours=Decimal(0),
+                unit_hours=Decimal(0),
+                meter=Decimal(0),
                 share=Decimal(1),
                 manual=True,
-                lines=row.lines,
             )
-        )
-    return entries
+        entry.hours += Decimal(hours or 0)
+        entry.unit_hours += Decimal(hours or 0) * quantity
+        entry.meter += Decimal(meter or 0)
+        entry.lines += 1
+    return [list(window.values()) for window in windows]
 
 
 def measured_entries(
@@ -265,8 +268,8 @@ def entries_by_window(
             measured = measure(facts, bounds[index], bounds[index + 1], now=now, notice=notice)
             if measured is not None:
                 windows[index].extend(measured.entries)
-    for index, entries in enumerate(windows):
-        entries.extend(manual_entries(bounds[index], bounds[index + 1]))
+    for entries, manual in zip(windows, manual_entries_by_window(bounds), strict=True):
+        entries.extend(manual)
     return windows
 
 

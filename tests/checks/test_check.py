@@ -13,9 +13,11 @@ from pooling.bookings import services as bookings
 from pooling.bookings.models import Booking, BookingShare
 from pooling.calendar.models import ExternalBusyTime, ExternalCalendar
 from pooling.checks.invariants import overloads, share_sums
+from pooling.core.time import pole_tz
 from pooling.costing.allocations import close_period
 from pooling.costing.models import CostPeriod
 from pooling.costing.periods import CostInput, PeriodInput, add_cost, create_period
+from pooling.dashboards.models import DayRollup
 from pooling.extensions import db
 from pooling.resources.models import Resource
 from tests.factories import make_organisation
@@ -327,6 +329,27 @@ def test_every_broken_invariant_is_counted_in_the_summary(cli, pole):
     result = cli()
     assert result.exit_code == 1, result.output
     assert result.output.splitlines()[-1].startswith("2 violations found")
+
+
+def test_a_day_rollup_row_changed_behind_the_listener_is_named_until_rebuilt(app, cli, pole):
+    booking = add_booking(pole, pole.room, hour(4, 8), hour(4, 10))
+    day = booking.start_at.astimezone(pole_tz()).date()
+    db.session.execute(
+        update(DayRollup)
+        .where(DayRollup.day == day, DayRollup.resource_id == pole.room.id)
+        .values(booked_seconds=DayRollup.booked_seconds + 600)
+    )
+    db.session.commit()
+    result = cli()
+    assert result.exit_code == 1, result.output
+    assert violations_of(result, "day_rollup_differs") == [
+        f"Day rollup of {day.isoformat()}, resource {pole.room.id}, organisation "
+        f"{pole.scop.id}, purpose none: booked_seconds is 7800.0, the bookings give 7200.0."
+    ]
+    rebuilt = app.test_cli_runner().invoke(args=["rollup", "rebuild"])
+    assert rebuilt.exit_code == 0, rebuilt.output
+    assert rebuilt.output.startswith("Day rollup rebuilt:")
+    assert cli().exit_code == 0
 
 
 def test_overloads_sweep_merges_a_stretch_and_closes_it_at_the_last_release():
