@@ -1,7 +1,7 @@
 """the dashboards' day rollup: booked and used figures per resource, organisation, purpose and local day
 
 Revision ID: b7e2d9c4a610
-Revises: f1a2b3c4d5e6
+Revises: e7b1c9d3a5f2
 Create Date: 2026-12-08 00:50:00.000000
 
 """
@@ -11,7 +11,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "b7e2d9c4a610"
-down_revision = "f1a2b3c4d5e6"
+down_revision = "e7b1c9d3a5f2"
 branch_labels = None
 depends_on = None
 

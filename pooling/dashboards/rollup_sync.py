@@ -21,6 +21,7 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
+from pooling.bookings.inserts import inserted
 from pooling.bookings.models import Booking, BookingShare
 from pooling.core.time import pole_tz
 from pooling.dashboards.models import DayRollup
@@ -250,6 +251,12 @@ def _forget(session: Session, _previous_transaction=None) -> None:
     session.info.pop(_PENDING, None)
 
 
+def _inserted(session: Session, booking: Booking) -> None:
+    """A booking written without a flush (``bookings.inserts``): add its figures."""
+    apply(session.connection(), total([_written(booking)], pole_tz(), timedelta(0)))
+
+
+inserted.connect(_inserted)
 event.listen(Session, "before_flush", _before_flush)
 event.listen(Session, "after_flush", _after_flush)
 event.listen(Session, "after_soft_rollback", _forget)

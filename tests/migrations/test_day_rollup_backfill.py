@@ -20,7 +20,7 @@ from tests.migrations.test_longest_booking_backfill import (  # noqa: F401
     sql,
 )
 
-BEFORE = "f1a2b3c4d5e6"  # the migration just before it
+BEFORE = "e7b1c9d3a5f2"  # the migration just before it
 BOOKING = """
     INSERT INTO bookings (id, resource_id, organisation_id, user_id, title, start_at, end_at,
                           quantity, status, sequence, confirmed_at, created_at, updated_at)
