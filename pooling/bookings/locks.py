@@ -3,7 +3,10 @@
 Every change of a booking (create, approve, reject, cancel, series cancel, move, check-in,
 check-out) is serialised, its locks always taken in one order so that nothing deadlocks:
 
-1. the resource(s), by id ascending (``lock``/``locked_resource``);
+1. the resource(s), by id ascending (``lock``/``locked_resource``/``lock_resources``), each
+   with its parts and its composites at every level (a booking of a hall takes units of its
+   rooms, a booking of a room blocks the hall): the whole family in one ascending order, so
+   a booking of the hall and one of its room wait for each other and never deadlock;
 2. the organisation's row, when a quota applies to what is booked (``quotas.QuotaBook``), so two
    bookings of one organisation on two resources of a kind cannot both pass a kind quota;
 3. the booking row(s), by id ascending (``locked_booking``), ``SELECT ... FOR UPDATE``.
@@ -28,40 +31,52 @@ from pooling.bookings.quotas import QuotaBook
 from pooling.core.database import lock_resource_row
 from pooling.core.time import pole_tz
 from pooling.extensions import db
+from pooling.resources.composition import composition
 from pooling.resources.models import Resource
 
 
-def locked_resource(resource_id: int) -> Resource | None:
-    """Take the resource's write lock and read the resource under it (None if it does not exist)."""
+def lock_resources(resource_ids) -> None:
+    """Take the write locks of these resources and of their parts and composites (every
+    level), by id ascending, reading the rows under the locks."""
+    pole = composition()
+    ids = sorted(pole.family(resource_ids) if pole else set(resource_ids))
+    if not ids:
+        return
     if db.session.connection().dialect.name == "postgresql":
-        return db.session.execute(
-            select(Resource)
-            .where(Resource.id == resource_id)
-            .with_for_update()
-            .execution_options(populate_existing=True)
-        ).scalar_one_or_none()
-    lock_resource_row(resource_id)
-    return db.session.get(Resource, resource_id, populate_existing=True)
+        # One round trip; PostgreSQL locks the rows in the order of the sort.
+        list(
+            db.session.scalars(
+                select(Resource)
+                .where(Resource.id.in_(ids))
+                .order_by(Resource.id)
+                .with_for_update()
+                .execution_options(populate_existing=True)
+            )
+        )
+        return
+    for resource_id in ids:
+        lock_resource_row(resource_id)
+    for resource_id in ids:
+        resource = db.session.get(Resource, resource_id)
+        if resource is not None:
+            db.session.refresh(resource)
+
+
+def locked_resource(resource_id: int) -> Resource | None:
+    """Take the resource's write lock (with its family's, see ``lock_resources``) and read
+    the resource under it (None if it does not exist)."""
+    lock_resources([resource_id])
+    return db.session.get(Resource, resource_id)
 
 
 def lock(resource: Resource) -> None:
-    """Take the resource's write lock, then re-read the resource under it.
+    """Take the resource's write lock (with its family's), then re-read the resource under it.
 
     The resource was loaded before the lock; a writer that committed meanwhile may have
-    lengthened its longest booking (how far back ``queries.holding`` looks) or its quantity
+    lengthened its longest booking (how far back ``occupancy.holding`` looks) or its quantity
     changed. Reading the stale values would miss an earlier, longer booking that overlaps.
     """
-    if db.session.connection().dialect.name == "postgresql":
-        # One round trip: lock the row (as lock_resource_row does) and re-read it.
-        db.session.execute(
-            select(Resource)
-            .where(Resource.id == resource.id)
-            .with_for_update()
-            .execution_options(populate_existing=True)
-        ).scalar_one()
-        return
-    lock_resource_row(resource.id)
-    db.session.refresh(resource)
+    lock_resources([resource.id])
 
 
 def lock_booking_rows(booking_ids: list[int]) -> list[Booking]:

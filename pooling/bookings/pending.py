@@ -15,7 +15,8 @@ from pooling.accounts.models import User
 from pooling.bookings.availability import overlaps, peak
 from pooling.bookings.messages import unavailable_reason
 from pooling.bookings.models import Booking
-from pooling.bookings.queries import LIST_LOADS, timeline_facts
+from pooling.bookings.occupancy import timeline_facts
+from pooling.bookings.queries import LIST_LOADS
 from pooling.core.db import utcnow
 from pooling.extensions import db
 from pooling.resources.models import Resource

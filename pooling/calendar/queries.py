@@ -7,7 +7,8 @@ from datetime import date, datetime, timedelta
 
 from pooling.accounts.models import User
 from pooling.bookings.models import HOLDING, Booking
-from pooling.bookings.queries import BookingFilter, closures_of, held_units, list_bookings
+from pooling.bookings.occupancy import held_units
+from pooling.bookings.queries import BookingFilter, closures_of, list_bookings
 from pooling.calendar import planning
 from pooling.core.time import local_day_bounds, pole_tz, utcnow
 from pooling.resources.models import Resource
