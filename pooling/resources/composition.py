@@ -127,3 +127,15 @@ def checked_parts(resource: Resource | None, part_ids: Iterable[int]) -> list[Re
         message = _("A part cannot contain this resource, directly or through its own parts.")
         raise RuleViolation(message, code="part_cycle", fields={"parts": [message]})
     return [found[i] for i in wanted]
+
+
+def resource_names(resource_ids: Iterable[int]) -> tuple[str, ...]:
+    """The names of these resources, in order (none asked: no query)."""
+    ids = list(resource_ids)
+    if not ids:
+        return ()
+    return tuple(
+        db.session.scalars(
+            select(Resource.name).where(Resource.id.in_(ids)).order_by(Resource.name)
+        )
+    )
