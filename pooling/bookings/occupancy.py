@@ -37,6 +37,8 @@ class HeldRow:
     start_at: datetime
     end_at: datetime
     quantity: int
+    # Held through a composite or a part (another resource's booking or busy time).
+    linked: bool = False
 
 
 def holiday_closures(start: datetime, end: datetime) -> list[Closed]:
@@ -62,7 +64,9 @@ def spread(rows: Iterable, quantities: dict[int, int], pole: Composition) -> Ite
             own = quantity if row.quantity is None else row.quantity
             units = pole.units_held(resource_id, quantity, holder, own)
             if units:
-                yield HeldRow(resource_id, row.id, row.start_at, row.end_at, units)
+                yield HeldRow(
+                    resource_id, row.id, row.start_at, row.end_at, units, resource_id != holder
+                )
 
 
 def _reach(resource: Resource, related: set[int]) -> timedelta:
@@ -159,7 +163,7 @@ def timeline_facts(
         else:
             held.append(row)
     taken = [
-        Taken(h.start_at, h.end_at, h.quantity, h.id)
+        Taken(h.start_at, h.end_at, h.quantity, h.id, h.linked)
         for h in spread(held, {resource.id: resource.quantity}, pole)
     ]
     if with_closures and resource.closed_on_public_holidays:
@@ -210,6 +214,6 @@ def held_units(resources, start: datetime, end: datetime) -> list[tuple[int, Tak
         )
     )
     return [
-        (h.resource_id, Taken(h.start_at, h.end_at, h.quantity, h.id))
+        (h.resource_id, Taken(h.start_at, h.end_at, h.quantity, h.id, h.linked))
         for h in spread(rows, quantities, pole)
     ]

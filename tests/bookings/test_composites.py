@@ -14,6 +14,7 @@ from pooling.bookings.models import Booking
 from pooling.checks.invariants import over_capacity
 from pooling.core.time import pole_tz
 from pooling.extensions import db
+from tests.calendar.page_helpers import planning_table
 from tests.factories import make_resource
 
 pytestmark = pytest.mark.pole("halls")
@@ -40,13 +41,17 @@ def book(client, resource, start: datetime, end: datetime, **extra):
     return client.post("/api/v1/bookings", json=body)
 
 
-def free_units(client, resource, start: datetime, end: datetime) -> list[int]:
+def availability(client, resource, start: datetime, end: datetime) -> list[dict]:
     answer = client.get(
         f"/api/v1/resources/{resource.id}/availability"
         f"?start={quote(start.isoformat())}&end={quote(end.isoformat())}"
     )
     assert answer.status_code == 200, answer.get_json()
-    return [piece["available_quantity"] for piece in answer.get_json()["intervals"]]
+    return answer.get_json()["intervals"]
+
+
+def free_units(client, resource, start: datetime, end: datetime) -> list[int]:
+    return [piece["available_quantity"] for piece in availability(client, resource, start, end)]
 
 
 def free_names(client, start: datetime, end: datetime) -> set[str]:
@@ -107,6 +112,39 @@ def test_the_availability_of_rooms_and_hall_shows_each_other(api, pole):
     assert free_units(client, pole.room_b, at(10), at(11)) == [0]
     assert free_units(client, pole.hall, at(14), at(15)) == [0]
     assert free_units(client, pole.hall, at(12), at(13)) == [1]
+
+
+def test_the_availability_says_why_a_room_is_taken_by_the_hall(api, pole):
+    client = api(pole.alice)
+    assert book(client, pole.hall, at(10), at(11)).status_code == 201
+    [piece] = availability(client, pole.room_a, at(10), at(11))
+    assert piece["reason"] == {
+        "kind": "linked",
+        "text": "Occupée par la réservation d'une ressource dont elle fait partie ou de l'une "
+        "de ses parties",
+    }
+    assert "reason" not in availability(client, pole.room_a, at(11), at(12))[0]
+
+
+def test_booking_the_hall_shows_both_rooms_taken_on_the_planning(api, login, pole):
+    assert book(api(pole.alice), pole.hall, at(8), at(19)).status_code == 201
+    page = login(pole.bob).get(f"/calendar/planning?view=week&date={tuesday().isoformat()}")
+    assert page.status_code == 200
+    table = planning_table(page.get_data(as_text=True))
+    tuesday_states = {name: table.rows[name][1]["state"] for name in table.rows}
+    assert tuesday_states["Grande salle"] == "taken"
+    assert tuesday_states["Salle A"] == "taken"
+    assert tuesday_states["Salle B"] == "taken"
+    assert tuesday_states["Salle Jaurès"] == "free"
+    assert table.rows["Salle A"][2]["state"] == "free"
+
+
+def test_a_booked_room_shows_the_hall_partly_taken_on_the_planning(api, login, pole):
+    assert book(api(pole.alice), pole.room_b, at(10), at(12)).status_code == 201
+    page = login(pole.bob).get(f"/calendar/planning?view=week&date={tuesday().isoformat()}")
+    table = planning_table(page.get_data(as_text=True))
+    assert table.rows["Grande salle"][1]["state"] == "partial"
+    assert table.rows["Salle A"][1]["state"] == "free"
 
 
 def test_the_free_resource_search_leaves_out_what_the_family_takes(api, pole):
