@@ -37,11 +37,24 @@ from pooling.resources.models import Resource
 
 def lock_resources(resource_ids) -> None:
     """Take the write locks of these resources and of their parts and composites (every
-    level), by id ascending, reading the rows under the locks."""
-    pole = composition()
-    ids = sorted(pole.family(resource_ids) if pole else set(resource_ids))
-    if not ids:
-        return
+    level), by id ascending, reading the rows under the locks.
+
+    The composition is read again under the locks: a part added meanwhile (its edit locks
+    the rows it links) is locked too before anything is decided.
+    """
+    wanted = set(resource_ids)
+    locked: set[int] = set()
+    while True:
+        pole = composition()
+        todo = sorted((pole.family(wanted) if pole else wanted) - locked)
+        if not todo:
+            return
+        _lock_rows(todo)
+        locked.update(todo)
+
+
+def _lock_rows(ids: list[int]) -> None:
+    """Lock resource rows in the order given (ascending ids) and re-read them under the locks."""
     if db.session.connection().dialect.name == "postgresql":
         # One round trip; PostgreSQL locks the rows in the order of the sort.
         list(
@@ -57,9 +70,7 @@ def lock_resources(resource_ids) -> None:
     for resource_id in ids:
         lock_resource_row(resource_id)
     for resource_id in ids:
-        resource = db.session.get(Resource, resource_id)
-        if resource is not None:
-            db.session.refresh(resource)
+        db.session.get(Resource, resource_id, populate_existing=True)
 
 
 def locked_resource(resource_id: int) -> Resource | None:
