@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import update
 
 from pooling.bookings.models import Booking
+from pooling.bookings.queries import clash_help
 from pooling.checks.invariants import over_capacity
 from pooling.core.time import pole_tz
 from pooling.extensions import db
@@ -212,3 +213,10 @@ def test_the_check_finds_a_room_and_its_hall_held_at_once(api, pole):
         for line in found
     )
     assert any("Salle A" in line for line in found)
+
+
+def test_after_a_clash_the_free_times_proposed_for_a_room_skip_the_halls_booking(api, pole):
+    assert book(api(pole.alice), pole.hall, at(10), at(12)).status_code == 201
+    found = clash_help(pole.bob, pole.room_a.id, at(10), at(11), 1)
+    assert found.free == 0
+    assert found.free_times[0] == (at(12), at(13))
