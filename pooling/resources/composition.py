@@ -139,3 +139,15 @@ def resource_names(resource_ids: Iterable[int]) -> tuple[str, ...]:
             select(Resource.name).where(Resource.id.in_(ids)).order_by(Resource.name)
         )
     )
+
+
+def composites_of(resource: Resource) -> list[Resource]:
+    """The composites this resource is directly a part of (a room's hall), by name."""
+    return list(
+        db.session.scalars(
+            select(Resource)
+            .join(resource_parts, resource_parts.c.composite_id == Resource.id)
+            .where(resource_parts.c.part_id == resource.id)
+            .order_by(Resource.name)
+        )
+    )

@@ -20,6 +20,7 @@ from pooling.organisations.forms import ConfirmForm
 from pooling.organisations.services import list_organisations
 from pooling.qualifications.services import list_qualifications, missing_today
 from pooling.resources import describe, services
+from pooling.resources.composition import composites_of
 from pooling.resources.forms import (
     DURATION_FIELDS,
     CatalogueFilterForm,
@@ -118,6 +119,7 @@ def render_detail(resource, closure_form: ClosureForm, status: int = 200):
         holidays=coming_holidays() if resource.closed_on_public_holidays else [],
         closure_form=closure_form,
         missing_qualifications=missing_today(current_user, resource),
+        part_of=composites_of(resource),
     ), status
 
 

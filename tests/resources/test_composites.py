@@ -137,6 +137,9 @@ def test_the_coordinator_makes_a_hall_of_two_rooms_on_the_resource_form(pole):
     assert response.status_code == 200, response.get_data(as_text=True)[:2000]
     assert parts_of(pole.room.id) == sorted([pole.room_a.id, pole.room_b.id])
     assert "Salle A, Salle B" in client.get(f"/resources/{pole.room.id}").get_data(as_text=True)
+    room_a = client.get(f"/resources/{pole.room_a.id}", headers={"Accept-Language": "fr"})
+    assert "Fait partie de" in room_a.get_data(as_text=True)
+    assert "Grande salle, Salle Jaurès" in room_a.get_data(as_text=True)
 
 
 def test_the_form_refuses_a_loop_and_says_why_next_to_the_parts(pole):
