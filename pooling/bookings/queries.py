@@ -28,7 +28,13 @@ from pooling.bookings.availability import (
 )
 from pooling.bookings.messages import rule_message
 from pooling.bookings.models import HOLDING, Booking, BookingShare
+
+# The units held are counted in ``occupancy`` (composites and parts included); its reads
+# are also reachable from here, where they used to live.
+from pooling.bookings.occupancy import HOLDS_UNITS as HOLDS_UNITS
 from pooling.bookings.occupancy import held_units, holiday_closures, timeline_facts
+from pooling.bookings.occupancy import holding as holding
+from pooling.bookings.occupancy import holding_bookings as holding_bookings
 from pooling.bookings.rules import ResourceRules, Violation, check
 from pooling.core.db import utcnow
 from pooling.core.errors import NotAllowed, NotFound, RuleViolation
