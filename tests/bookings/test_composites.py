@@ -220,3 +220,14 @@ def test_after_a_clash_the_free_times_proposed_for_a_room_skip_the_halls_booking
     found = clash_help(pole.bob, pole.room_a.id, at(10), at(11), 1)
     assert found.free == 0
     assert found.free_times[0] == (at(12), at(13))
+
+
+def test_the_rooms_calendar_lists_the_halls_booking_of_the_week(api, login, pole):
+    assert book(api(pole.alice), pole.hall, at(10), at(12)).status_code == 201
+    page = login(pole.bob).get(f"/calendar/resources/{pole.room_a.id}?date={tuesday()}")
+    assert page.status_code == 200
+    text = page.get_data(as_text=True)
+    week = text.split('id="week-list-title"')[1]
+    assert "(réservation de la ressource Grande salle)" in week
+    other = login(pole.bob).get(f"/calendar/resources/{pole.room.id}?date={tuesday()}")
+    assert "Grande salle" not in other.get_data(as_text=True).split('id="week-list-title"')[1]

@@ -109,5 +109,8 @@ def test_the_statement_basis_says_in_french_that_the_hall_counts(api, pole):
         for x in body["lines"]
         if x["cost_id"] == costs["room_a"] and x["organisation_id"] == pole.scop.id
     )
-    assert "avec sa part des réservations de Grande salle" in line["explanation"]
+    assert (
+        "avec sa part des réservations des ensembles dont elle fait partie (Grande salle)"
+        in line["explanation"]
+    )
     assert line["basis"]["composites"] == ["Grande salle"]
