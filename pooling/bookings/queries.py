@@ -225,7 +225,8 @@ def check_window(start: datetime, end: datetime, max_days: int = MAX_WINDOW_DAYS
 
 
 def availability(actor: User, resource_id: int, start: datetime, end: datetime) -> list[Interval]:
-    """The window cut at every change with the free units; closed time has 0. Raises NotFound."""
+    """The window cut at every change with the free units (``occupancy``'s count: its
+    composites' and parts' bookings too); closed time has 0. Raises NotFound."""
     resource = db.session.get(Resource, resource_id)
     if resource is None or not can_see_resource(actor, resource):
         raise NotFound(_("This resource does not exist."))
@@ -283,7 +284,8 @@ def free_resources(
     """Resources that can take a booking of the whole ``[start, end)``, best fit first.
 
     A resource qualifies when the interval keeps its rules (opening hours, closures, slots,
-    durations, notice) and ``quantity`` units are free throughout. Best first: the smallest
+    durations, notice) and ``quantity`` units are free throughout, as ``occupancy`` counts
+    them (a hall's booking takes its rooms, a room's booking the hall). Best first: the smallest
     capacity that fits, then the name.
     """
     check_window(start, end)
