@@ -227,6 +227,24 @@ def bookings(world: World) -> World:
     return world
 
 
+def halls(world: World) -> World:
+    """The booking engine's pole with a hall made of two meeting rooms (a composite resource).
+
+    Room A and room B are the hall's parts: booking the hall takes both, booking a room
+    blocks the hall. Default opening hours (Monday to Friday, 08:00-19:00)."""
+    bookings(world)
+    world.add_resource("room_a", "Salle A", capacity=20, max_advance_days=800)
+    world.add_resource("room_b", "Salle B", capacity=20, max_advance_days=800)
+    world.add_resource(
+        "hall",
+        "Grande salle",
+        capacity=40,
+        max_advance_days=800,
+        parts=(world.room_a.id, world.room_b.id),
+    )
+    return world
+
+
 def booking_pages(world: World) -> World:
     """The member pages' pole: a room, a van with a meter, the workshop; open 07:00-22:00 daily."""
     jardins_and_scop(world)
@@ -401,6 +419,7 @@ RECIPES = {
         ateliers,
         dashboards,
         journeys,
+        halls,
         alpha_and_beta,
         jardins_and_scop,
     )

@@ -33,6 +33,7 @@ def resource_json(resource: ResourceRow) -> dict:
         "active": resource.active,
         "rules": resource.rules,
         "required_qualifications": [q.id for q in resource.required_qualifications],
+        "parts": sorted(part.id for part in resource.parts),
     }
 
 
@@ -44,6 +45,8 @@ def _values(body: ResourceInput) -> services.ResourceValues:
         given.update(body.rules.model_dump(exclude_unset=True))
     if given.get("required_qualifications") is not None:
         given["required_qualifications"] = tuple(given["required_qualifications"])
+    if given.get("parts") is not None:
+        given["parts"] = tuple(given["parts"])
     return services.ResourceValues(
         **{key: value for key, value in given.items() if value is not None},
         cleared=frozenset(key for key, value in given.items() if value is None),

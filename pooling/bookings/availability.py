@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 from pooling.resources.opening_hours import spans_of_day
 
 # Why a piece of time cannot be booked (the API says it as ``reason.kind``).
-UNAVAILABLE_KINDS = ("closure", "holiday", "opening_hours", "busy")
+UNAVAILABLE_KINDS = ("closure", "holiday", "opening_hours", "busy", "linked")
 
 Span = tuple[datetime, datetime]
 
@@ -35,12 +35,14 @@ class Closed(NamedTuple):
 
 @dataclass(frozen=True)
 class Taken:
-    """Units held by one booking over ``[start, end)``."""
+    """Units held by one booking over ``[start, end)``; ``linked`` when the booking is of a
+    composite or of a part of the resource (a hall's booking, seen from one of its rooms)."""
 
     start: datetime
     end: datetime
     quantity: int
     booking_id: int | None = None
+    linked: bool = False
 
 
 def overlaps(a_start: datetime, a_end: datetime, b_start: datetime, b_end: datetime) -> bool:
@@ -129,7 +131,8 @@ class Interval:
     """A piece of a window with the units free in it, and why none are when it says so.
 
     ``why`` is ``"closure"`` or ``"holiday"`` (``detail``: the reason or the holiday's name),
-    ``"opening_hours"`` (outside them), ``"busy"`` (the external calendar holds it), or None.
+    ``"opening_hours"`` (outside them), ``"busy"`` (the external calendar holds it),
+    ``"linked"`` (a booking of a composite or of a part takes it), or None.
     """
 
     start: datetime
@@ -145,6 +148,7 @@ def _why(
     piece: Span,
     closed: list[Closed],
     busy: list[Taken],
+    linked: list[Taken],
 ) -> tuple[str | None, str]:
     if not is_open:
         hits = [c for c in closed if overlaps(c.start, c.end, piece[0], piece[1])]
@@ -154,6 +158,8 @@ def _why(
         return "opening_hours", ""
     if free == 0 and any(overlaps(t.start, t.end, piece[0], piece[1]) for t in busy):
         return "busy", ""
+    if free == 0 and any(overlaps(t.start, t.end, piece[0], piece[1]) for t in linked):
+        return "linked", ""
     return None, ""
 
 
@@ -181,7 +187,8 @@ def timeline(
     items = [t for t in taken if overlaps(t.start, t.end, start, end)]
     for item in items:
         points.update({max(item.start, start), min(item.end, end)})
-    busy = [t for t in items if t.booking_id is None]
+    busy = [t for t in items if t.booking_id is None and not t.linked]
+    linked = [t for t in items if t.linked]
     ordered = sorted(p for p in points if start <= p <= end)
     merged_open = merge(open_)
     result: list[Interval] = []
@@ -191,7 +198,7 @@ def timeline(
         is_open = any(s <= piece_start and piece_end <= e for s, e in merged_open)
         used = sum(t.quantity for t in items if overlaps(t.start, t.end, piece_start, piece_end))
         free = max(quantity - used, 0) if is_open else 0
-        why, detail = _why(is_open, free, (piece_start, piece_end), closed, busy)
+        why, detail = _why(is_open, free, (piece_start, piece_end), closed, busy, linked)
         last = result[-1] if result else None
         if (
             last is not None

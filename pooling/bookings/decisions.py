@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from pooling.accounts.models import User
 from pooling.audit.services import record
-from pooling.bookings import evaluation, locks, permissions, queries
+from pooling.bookings import evaluation, locks, occupancy, permissions, queries
 from pooling.bookings.evaluation import conflict_json, taken_message
 from pooling.bookings.messages import rule_message
 from pooling.bookings.models import STATUSES, Booking
@@ -63,8 +63,7 @@ def decide_many(
         message = _("Choose at least one date.")
         raise RuleViolation(message, code="nothing_chosen", fields={"booking_ids": [message]})
     found = [queries.get_booking(actor, booking_id) for booking_id in ids]
-    for resource_id in sorted({b.resource_id for b in found}):
-        locks.locked_resource(resource_id)
+    locks.lock_resources({b.resource_id for b in found})
     bookings = sorted(locks.lock_booking_rows(ids), key=lambda b: (b.start_at, b.id))
     target = "confirmed" if approve else "rejected"
     # One instant for the whole decision: its mail lists the dates decided at that instant.
@@ -150,8 +149,7 @@ def expire_requests(now: datetime | None = None) -> list[Booking]:
     resource_ids = db.session.scalars(
         select(Booking.resource_id).where(Booking.id.in_(ids)).distinct()
     )
-    for resource_id in sorted(resource_ids):
-        locks.locked_resource(resource_id)
+    locks.lock_resources(set(resource_ids))
     expired = [b for b in locks.lock_booking_rows(ids) if b.status == "pending"]
     at = utcnow()
     for booking in expired:
@@ -180,7 +178,7 @@ def _check_still_free(booking: Booking) -> None:
     if not resource.active:
         message = rule_message(Violation("inactive", {}))
         raise RuleViolation(message, code="inactive")
-    taken = queries.holding(resource, booking.start_at, booking.end_at, exclude_id=booking.id)
+    taken = occupancy.holding(resource, booking.start_at, booking.end_at, exclude_id=booking.id)
     held = evaluation.clashing(
         taken, booking.start_at, booking.end_at, booking.quantity, resource.quantity
     )

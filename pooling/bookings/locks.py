@@ -3,7 +3,10 @@
 Every change of a booking (create, approve, reject, cancel, series cancel, move, check-in,
 check-out) is serialised, its locks always taken in one order so that nothing deadlocks:
 
-1. the resource(s), by id ascending (``lock``/``locked_resource``);
+1. the resource(s), by id ascending (``lock``/``locked_resource``/``lock_resources``), each
+   with its parts and its composites at every level (a booking of a hall takes units of its
+   rooms, a booking of a room blocks the hall): the whole family in one ascending order, so
+   a booking of the hall and one of its room wait for each other and never deadlock;
 2. the organisation's row, when a quota applies to what is booked (``quotas.QuotaBook``), so two
    bookings of one organisation on two resources of a kind cannot both pass a kind quota;
 3. the booking row(s), by id ascending (``locked_booking``), ``SELECT ... FOR UPDATE``.
@@ -26,12 +29,14 @@ from sqlalchemy import bindparam, exists, or_, select
 from pooling.accounts.models import User
 from pooling.bookings import queries
 from pooling.bookings.models import Booking, Quota
+from pooling.bookings.occupancy import ALONE
 from pooling.bookings.quotas import QuotaBook
 from pooling.core.database import lock_resource_row
 from pooling.core.time import pole_tz
 from pooling.extensions import db
 from pooling.qualifications.models import resource_qualifications
-from pooling.resources.models import Resource
+from pooling.resources.composition import composition
+from pooling.resources.models import Resource, resource_parts
 
 # Set on a resource read by ``locked_resource``: whether any organisation has a quota on it or
 # on its kind, and whether it requires qualifications. Unknown (not set) counts as yes.
@@ -39,28 +44,89 @@ QUOTAS_POSSIBLE = "_pooling_quotas_possible"
 REQUIREMENTS_POSSIBLE = "_pooling_requirements_possible"
 
 
+def _flags():
+    return (
+        exists()
+        .where(or_(Quota.resource_id == Resource.id, Quota.resource_kind == Resource.kind))
+        .label("quotas"),
+        exists().where(resource_qualifications.c.resource_id == Resource.id).label("required"),
+    )
+
+
 @cache
 def _locked_resource_query(*, for_update: bool):
-    """The resource and whether quotas or required qualifications can apply (built once)."""
+    """The resource if it stands alone (no parts, part of nothing), and whether quotas or
+    required qualifications can apply (built once)."""
+    linked = exists().where(
+        or_(resource_parts.c.composite_id == Resource.id, resource_parts.c.part_id == Resource.id)
+    )
     query = (
-        select(
-            Resource,
-            exists()
-            .where(or_(Quota.resource_id == Resource.id, Quota.resource_kind == Resource.kind))
-            .label("quotas"),
-            exists().where(resource_qualifications.c.resource_id == Resource.id).label("required"),
-        )
-        .where(Resource.id == bindparam("resource_id"))
+        select(Resource, *_flags())
+        .where(Resource.id == bindparam("resource_id"), ~linked)
         .execution_options(populate_existing=True)
     )
     return query.with_for_update(of=Resource) if for_update else query
 
 
-def locked_resource(resource_id: int) -> Resource | None:
-    """Take the resource's write lock and read the resource under it (None if it does not exist).
+@cache
+def _locked_resources_query(*, for_update: bool):
+    """Resources by id ascending, with the same flags (built once)."""
+    query = (
+        select(Resource, *_flags())
+        .where(Resource.id.in_(bindparam("ids", expanding=True)))
+        .order_by(Resource.id)
+        .execution_options(populate_existing=True)
+    )
+    return query.with_for_update(of=Resource) if for_update else query
 
-    The same round trip says whether a quota or a required qualification can apply to it, so
-    that a booking of a resource without them reads neither (``may_have_quotas``).
+
+def lock_resources(resource_ids) -> None:
+    """Take the write locks of these resources and of their parts and composites (every
+    level), by id ascending, reading the rows under the locks (with what ``locked_resource``
+    learns of each).
+
+    The composition is read again under the locks: a part added meanwhile (its edit locks
+    the rows it links) is locked too before anything is decided.
+    """
+    wanted = set(resource_ids)
+    locked: set[int] = set()
+    while True:
+        pole = composition()
+        todo = sorted((pole.family(wanted) if pole else wanted) - locked)
+        if not todo:
+            return
+        _lock_rows(todo)
+        locked.update(todo)
+
+
+def _lock_rows(ids: list[int]) -> None:
+    """Lock resource rows in the order given (ascending ids) and re-read them under the locks."""
+    postgresql = db.session.connection().dialect.name == "postgresql"
+    if not postgresql:
+        for resource_id in ids:
+            lock_resource_row(resource_id)
+    # PostgreSQL locks the rows in the order of the sort, in one round trip.
+    rows = db.session.execute(_locked_resources_query(for_update=postgresql), {"ids": ids})
+    for row in rows:
+        _learn(row)
+
+
+def _learn(row) -> Resource:
+    resource = row[0]
+    setattr(resource, QUOTAS_POSSIBLE, bool(row.quotas))
+    setattr(resource, REQUIREMENTS_POSSIBLE, bool(row.required))
+    return resource
+
+
+def locked_resource(resource_id: int) -> Resource | None:
+    """Take the resource's write lock (with its family's, see ``lock_resources``) and read
+    the resource under it (None if it does not exist).
+
+    A resource that is neither made of parts nor part of another (the usual case) is locked
+    and read in one round trip, which also says whether a quota or a required qualification
+    can apply to it, so that a booking of a resource without them reads neither
+    (``may_have_quotas``), and that it stands alone (``occupancy`` then reads no
+    composition). Otherwise the family is locked in its order.
     """
     postgresql = db.session.connection().dialect.name == "postgresql"
     if not postgresql:
@@ -68,11 +134,14 @@ def locked_resource(resource_id: int) -> Resource | None:
     row = db.session.execute(
         _locked_resource_query(for_update=postgresql), {"resource_id": resource_id}
     ).one_or_none()
-    if row is None:
-        return None
-    resource = row[0]
-    setattr(resource, QUOTAS_POSSIBLE, bool(row.quotas))
-    setattr(resource, REQUIREMENTS_POSSIBLE, bool(row.required))
+    if row is not None:
+        resource = _learn(row)
+        setattr(resource, ALONE, True)
+        return resource
+    lock_resources([resource_id])
+    resource = db.session.get(Resource, resource_id)
+    if resource is not None:
+        setattr(resource, ALONE, False)
     return resource
 
 
@@ -87,23 +156,13 @@ def may_require_qualifications(resource: Resource) -> bool:
 
 
 def lock(resource: Resource) -> None:
-    """Take the resource's write lock, then re-read the resource under it.
+    """Take the resource's write lock (with its family's), then re-read the resource under it.
 
     The resource was loaded before the lock; a writer that committed meanwhile may have
-    lengthened its longest booking (how far back ``queries.holding`` looks) or its quantity
+    lengthened its longest booking (how far back ``occupancy.holding`` looks) or its quantity
     changed. Reading the stale values would miss an earlier, longer booking that overlaps.
     """
-    if db.session.connection().dialect.name == "postgresql":
-        # One round trip: lock the row (as lock_resource_row does) and re-read it.
-        db.session.execute(
-            select(Resource)
-            .where(Resource.id == resource.id)
-            .with_for_update()
-            .execution_options(populate_existing=True)
-        ).scalar_one()
-        return
-    lock_resource_row(resource.id)
-    db.session.refresh(resource)
+    lock_resources([resource.id])
 
 
 def lock_booking_rows(booking_ids: list[int]) -> list[Booking]:

@@ -96,7 +96,8 @@ def rule_message(violation: Violation) -> str:
 
 def unavailable_reason(why: str, detail: str = "") -> str:
     """Why time is unavailable, in a few words: a closure and its reason, a public holiday
-    and its name, outside the opening hours, or busy in the external calendar."""
+    and its name, outside the opening hours, busy in the external calendar, or taken by a
+    booking of a composite it belongs to or of one of its parts."""
     if why == "holiday":
         return _("%(name)s (public holiday)", name=detail)
     if why == "closure":
@@ -105,6 +106,8 @@ def unavailable_reason(why: str, detail: str = "") -> str:
         return _("Outside opening hours")
     if why == "busy":
         return _("Busy in the external calendar")
+    if why == "linked":
+        return _("Taken by a booking of a resource it is part of, or of one of its parts")
     return why
 
 

@@ -5,23 +5,18 @@ menu's badge and in the daily digest. Nothing here writes; deciding is
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from flask_babel import gettext as _
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from pooling.accounts.models import User
 from pooling.bookings.availability import Taken, overlaps, peak
 from pooling.bookings.messages import unavailable_reason
-from pooling.bookings.models import HELD_UNTIL, Booking
-from pooling.bookings.queries import (
-    LIST_LOADS,
-    closed_for,
-    closures_of,
-    holding_bookings,
-)
-from pooling.calendar.models import ExternalBusyTime
+from pooling.bookings.models import Booking
+from pooling.bookings.occupancy import held_units
+from pooling.bookings.queries import LIST_LOADS, closed_for, closures_of
 from pooling.core.db import utcnow
 from pooling.extensions import db
 from pooling.resources.models import Resource
@@ -78,55 +73,18 @@ class PendingRequest:
 
 def _clashes(bookings: list[Booking]) -> dict[int, str]:
     """What stands in each pending booking's way now, by booking id: other bookings or busy
-    times holding its units, or a closure or public holiday added since ("" when nothing
-    does). Read for all of them at once, in three statements whatever their number."""
+    times holding its units (through its composites and parts too), or a closure or public
+    holiday added since ("" when nothing does). Read for all of them at once, in a fixed
+    number of statements whatever their number."""
     if not bookings:
         return {}
+    resources = {b.resource_id: b.resource for b in bookings}
+    start = min(b.start_at for b in bookings)
+    end = max(b.end_at for b in bookings)
     held: dict[int, list[Taken]] = {}
-    rows = db.session.execute(
-        holding_bookings().where(
-            or_(
-                *(
-                    and_(
-                        Booking.resource_id == b.resource_id,
-                        Booking.start_at < b.end_at,
-                        Booking.start_at
-                        >= b.start_at - timedelta(minutes=b.resource.longest_booking_minutes or 0),
-                        HELD_UNTIL > b.start_at,
-                    )
-                    for b in bookings
-                )
-            )
-        )
-    )
-    for row in rows:
-        held.setdefault(row.resource_id, []).append(
-            Taken(row.start_at, row.end_at, row.quantity, row.id)
-        )
-    busy = db.session.execute(
-        select(
-            ExternalBusyTime.resource_id, ExternalBusyTime.start_at, ExternalBusyTime.end_at
-        ).where(
-            or_(
-                *(
-                    and_(
-                        ExternalBusyTime.resource_id == b.resource_id,
-                        ExternalBusyTime.start_at < b.end_at,
-                        ExternalBusyTime.end_at > b.start_at,
-                    )
-                    for b in bookings
-                )
-            )
-        )
-    )
-    quantities = {b.resource_id: b.resource.quantity for b in bookings}
-    for row in busy:
-        held.setdefault(row.resource_id, []).append(
-            Taken(row.start_at, row.end_at, quantities[row.resource_id])
-        )
-    closures = closures_of(
-        sorted(quantities), min(b.start_at for b in bookings), max(b.end_at for b in bookings)
-    )
+    for resource_id, taken in held_units(list(resources.values()), start, end):
+        held.setdefault(resource_id, []).append(taken)
+    closures = closures_of(sorted(resources), start, end)
     return {b.id: _clash_of(b, held.get(b.resource_id, []), closures) for b in bookings}
 
 

@@ -15,7 +15,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from pooling.accounts.models import User
-from pooling.bookings import evaluation, queries, services
+from pooling.bookings import evaluation, occupancy, queries, services
 from pooling.bookings.availability import Taken
 from pooling.bookings.messages import rule_message
 from pooling.bookings.models import Booking
@@ -75,7 +75,7 @@ def preview_booking(
     rules = queries.resource_rules(resource)
     span_start = min(o.start for o in occurrences)
     span_end = max(o.end for o in occurrences)
-    closures, taken = queries.timeline_facts(resource, span_start, span_end, with_closures=True)
+    closures, taken = occupancy.timeline_facts(resource, span_start, span_end, with_closures=True)
     quotas = QuotaBook(organisation, resource, tz)
     requirements = qualifications.requirements(actor, resource)
     items: list[PreviewItem] = []

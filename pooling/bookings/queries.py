@@ -8,22 +8,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from functools import cache
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import (
-    Integer,
-    Select,
-    String,
-    bindparam,
-    cast,
-    literal,
-    null,
-    or_,
-    select,
-    union_all,
-)
+from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import selectinload, subqueryload
 
 from pooling.accounts.models import Membership, User
@@ -39,9 +27,15 @@ from pooling.bookings.availability import (
     timeline,
 )
 from pooling.bookings.messages import rule_message
-from pooling.bookings.models import HELD_UNTIL, HOLDING, Booking, BookingShare
+from pooling.bookings.models import HOLDING, Booking, BookingShare
+
+# The units held are counted in ``occupancy`` (composites and parts included); its reads
+# are also reachable from here, where they used to live.
+from pooling.bookings.occupancy import HOLDS_UNITS as HOLDS_UNITS
+from pooling.bookings.occupancy import held_units, holiday_closures, timeline_facts
+from pooling.bookings.occupancy import holding as holding
+from pooling.bookings.occupancy import holding_bookings as holding_bookings
 from pooling.bookings.rules import ResourceRules, Violation, check
-from pooling.calendar.models import ExternalBusyTime
 from pooling.core.db import utcnow
 from pooling.core.errors import NotAllowed, NotFound, RuleViolation
 from pooling.core.time import MAX_WINDOW_DAYS, local_time_exists, pole_tz
@@ -50,10 +44,8 @@ from pooling.organisations.models import Organisation
 from pooling.qualifications import services as qualifications
 from pooling.resources.models import Closure, Resource
 from pooling.resources.permissions import can_see_resource
-from pooling.resources.services import CatalogueFilter, public_holidays, search_resources
+from pooling.resources.services import CatalogueFilter, search_resources
 
-# A booking holds its units while pending or confirmed, until its end or an early check-out.
-HOLDS_UNITS = (Booking.status.in_(HOLDING), HELD_UNTIL > Booking.start_at)
 # What every list of bookings reads of each row (its shares, its resource for the title's
 # visibility and the row's label), loaded for the whole list in a fixed number of statements
 # whatever its length. The shares are read by one statement over the list's own query (a
@@ -188,11 +180,6 @@ def resource_rules(resource: Resource) -> ResourceRules:
     )
 
 
-def holiday_closures(start: datetime, end: datetime) -> list[Closed]:
-    """The public holidays over [start, end) as closed whole local days, named."""
-    return [Closed(h.start, h.end, "holiday", h.name) for h in public_holidays(start, end)]
-
-
 def closures(resource: Resource, start: datetime, end: datetime) -> list[Closed]:
     """Closures of the resource and of the pole, and its public holidays, over [start, end)."""
     rows = db.session.execute(
@@ -206,102 +193,6 @@ def closures(resource: Resource, start: datetime, end: datetime) -> list[Closed]
     if resource.closed_on_public_holidays:
         closed += holiday_closures(start, end)
     return closed
-
-
-def holding(
-    resource: Resource, start: datetime, end: datetime, exclude_id: int | None = None
-) -> list[Taken]:
-    """Units held on the resource over [start, end), read with an index range on start_at."""
-    return timeline_facts(resource, start, end, exclude_id)[1]
-
-
-@cache
-def _timeline_statement(*, exclude: bool, with_closures: bool):
-    """The union ``timeline_facts`` reads, built once per shape with bound parameters."""
-    query = select(
-        literal("booking").label("source"),
-        Booking.id,
-        Booking.start_at,
-        HELD_UNTIL.label("end_at"),
-        Booking.quantity,
-        cast(null(), String).label("reason"),
-    ).where(
-        Booking.resource_id == bindparam("resource_id"),
-        Booking.start_at < bindparam("end"),
-        Booking.start_at >= bindparam("reach_start"),
-        HELD_UNTIL > bindparam("start"),
-        *HOLDS_UNITS,
-    )
-    if exclude:
-        query = query.where(Booking.id != bindparam("exclude_id"))
-    parts = [
-        query,
-        select(
-            literal("busy"),
-            cast(null(), Integer),
-            ExternalBusyTime.start_at,
-            ExternalBusyTime.end_at,
-            bindparam("quantity", type_=Integer),
-            cast(null(), String),
-        ).where(
-            ExternalBusyTime.resource_id == bindparam("resource_id"),
-            ExternalBusyTime.start_at < bindparam("end"),
-            ExternalBusyTime.end_at > bindparam("start"),
-        ),
-    ]
-    if with_closures:
-        parts.append(
-            select(
-                literal("closure"),
-                cast(null(), Integer),
-                Closure.start_at,
-                Closure.end_at,
-                literal(0, Integer),
-                Closure.reason,
-            ).where(
-                or_(Closure.resource_id == bindparam("resource_id"), Closure.resource_id.is_(None)),
-                Closure.start_at < bindparam("end"),
-                Closure.end_at > bindparam("start"),
-            )
-        )
-    return union_all(*parts)
-
-
-def timeline_facts(
-    resource: Resource,
-    start: datetime,
-    end: datetime,
-    exclude_id: int | None = None,
-    *,
-    with_closures: bool = False,
-) -> tuple[list[Closed], list[Taken]]:
-    """Closures with their reasons and public holidays (optionally) and units held over
-    [start, end), in one round trip.
-
-    Holding bookings are read with an index range on start_at; busy times read from the
-    resource's external calendar hold every unit (issue 7).
-    """
-    reach = timedelta(minutes=resource.longest_booking_minutes or 0)
-    params = {
-        "resource_id": resource.id,
-        "start": start,
-        "end": end,
-        "reach_start": start - reach,
-        "quantity": resource.quantity,
-    }
-    if exclude_id is not None:
-        params["exclude_id"] = exclude_id
-    statement = _timeline_statement(exclude=exclude_id is not None, with_closures=with_closures)
-    closures: list[Closed] = []
-    taken: list[Taken] = []
-    for row in db.session.execute(statement, params):
-        if row.source == "closure":
-            closures.append(Closed(row.start_at, row.end_at, "closure", row.reason or ""))
-        else:
-            taken.append(Taken(row.start_at, row.end_at, row.quantity, row.id))
-    if with_closures and resource.closed_on_public_holidays:
-        closures += holiday_closures(start, end)
-    return closures, taken
 
 
 def approver_ids(resource: Resource) -> set[int]:
@@ -334,7 +225,8 @@ def check_window(start: datetime, end: datetime, max_days: int = MAX_WINDOW_DAYS
 
 
 def availability(actor: User, resource_id: int, start: datetime, end: datetime) -> list[Interval]:
-    """The window cut at every change with the free units; closed time has 0. Raises NotFound."""
+    """The window cut at every change with the free units (``occupancy``'s count: its
+    composites' and parts' bookings too); closed time has 0. Raises NotFound."""
     resource = db.session.get(Resource, resource_id)
     if resource is None or not can_see_resource(actor, resource):
         raise NotFound(_("This resource does not exist."))
@@ -345,44 +237,6 @@ def availability(actor: User, resource_id: int, start: datetime, end: datetime) 
     if not resource.active:
         open_ = []
     return timeline(resource.quantity, open_, taken, start, end, closures)
-
-
-def holding_bookings() -> Select:
-    """(resource_id, id, start_at, end_at, quantity) of the bookings holding units, ``end_at``
-    being when the units are given back (an early check-out ends the hold)."""
-    return select(
-        Booking.resource_id,
-        Booking.id,
-        Booking.start_at,
-        HELD_UNTIL.label("end_at"),
-        Booking.quantity,
-    ).where(*HOLDS_UNITS)
-
-
-def held_units(resources, start: datetime, end: datetime) -> list[tuple[int, Taken]]:
-    """Units held on these resources (anything with ``id`` and ``quantity``) over [start, end):
-    live bookings, one query, and busy times of their external calendars (every unit), one query."""
-    if not resources:
-        return []
-    ids = [r.id for r in resources]
-    quantities = {r.id: r.quantity for r in resources}
-    rows = db.session.execute(
-        holding_bookings().where(
-            Booking.resource_id.in_(ids), Booking.start_at < end, HELD_UNTIL > start
-        )
-    )
-    held = [(r.resource_id, Taken(r.start_at, r.end_at, r.quantity, r.id)) for r in rows]
-    busy = db.session.execute(
-        select(
-            ExternalBusyTime.resource_id, ExternalBusyTime.start_at, ExternalBusyTime.end_at
-        ).where(
-            ExternalBusyTime.resource_id.in_(ids),
-            ExternalBusyTime.start_at < end,
-            ExternalBusyTime.end_at > start,
-        )
-    )
-    held += [(r.resource_id, Taken(r.start_at, r.end_at, quantities[r.resource_id])) for r in busy]
-    return held
 
 
 def closures_of(
@@ -430,7 +284,8 @@ def free_resources(
     """Resources that can take a booking of the whole ``[start, end)``, best fit first.
 
     A resource qualifies when the interval keeps its rules (opening hours, closures, slots,
-    durations, notice), ``quantity`` units are free throughout, and the actor holds the
+    durations, notice), ``quantity`` units are free throughout, as ``occupancy`` counts them
+    (a hall's booking takes its rooms, a room's booking the hall), and the actor holds the
     qualifications it requires on the booking's date, as the booking service will ask; a
     coordinator, who may book over that rule, still gets it (``lacking_qualifications`` says
     what they lack). Best first: the smallest capacity that fits, then the name.

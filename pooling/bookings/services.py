@@ -26,7 +26,7 @@ from sqlalchemy import select
 
 from pooling.accounts.models import User
 from pooling.audit.services import record
-from pooling.bookings import evaluation, inserts, locks, permissions, purposes, queries
+from pooling.bookings import evaluation, inserts, locks, occupancy, permissions, purposes, queries
 from pooling.bookings.availability import Taken
 from pooling.bookings.evaluation import conflict_json, refuse_rules, taken_message
 from pooling.bookings.messages import rule_message
@@ -141,7 +141,7 @@ def create_booking(
     span_start = min(o.start for o in occurrences)
     span_end = max(o.end for o in occurrences)
     # The resource is locked: what is held now stays held until this transaction ends.
-    closures, taken = queries.timeline_facts(resource, span_start, span_end, with_closures=True)
+    closures, taken = occupancy.timeline_facts(resource, span_start, span_end, with_closures=True)
     # The booker is the actor: what the resource requires, checked on each occurrence's date.
     requirements = (
         qualifications.requirements(actor, resource)
@@ -374,7 +374,7 @@ def move_booking(
         if blocking:
             refuse_rules([(occurrence, blocking)], series=False)
         overridden = [v.code for v in broken]
-        taken = queries.holding(resource, start, end, exclude_id=booking.id)
+        taken = occupancy.holding(resource, start, end, exclude_id=booking.id)
         held = evaluation.clashing(taken, start, end, quantity, resource.quantity)
         if held is not None:
             clashing = [t.booking_id for t in held]

@@ -7,9 +7,11 @@ from datetime import date, datetime, timedelta
 
 from pooling.accounts.models import User
 from pooling.bookings.models import HOLDING, Booking
-from pooling.bookings.queries import BookingFilter, closures_of, held_units, list_bookings
+from pooling.bookings.occupancy import held_units
+from pooling.bookings.queries import BookingFilter, closures_of, list_bookings
 from pooling.calendar import planning
 from pooling.core.time import local_day_bounds, pole_tz, utcnow
+from pooling.resources.composition import composition
 from pooling.resources.models import Resource
 from pooling.resources.services import CatalogueFilter, get_resource, search_resources
 
@@ -107,14 +109,18 @@ class ResourceWeek:
 
 
 def resource_week(actor: User, resource_id: int, day: date) -> ResourceWeek:
-    """The resource (NotFound when the actor cannot see it) and its live bookings of the week."""
+    """The resource (NotFound when the actor cannot see it) and its live bookings of the week,
+    with those of its composites and its parts, which take it too (a hall's, for its room)."""
     resource = get_resource(actor, resource_id)
     monday = planning.monday_of(day)
     start, _ = local_day_bounds(monday)
     _, end = local_day_bounds(monday + timedelta(days=6))
-    bookings = list_bookings(
-        actor,
-        BookingFilter(resource_id=resource.id, start=start, end=end, statuses=HOLDING),
-        limit=WEEK_LIST_LIMIT,
-    )
-    return ResourceWeek(resource, monday, start, end, bookings)
+    bookings = []
+    for held_id in [resource.id, *sorted(composition().related(resource.id))]:
+        bookings += list_bookings(
+            actor,
+            BookingFilter(resource_id=held_id, start=start, end=end, statuses=HOLDING),
+            limit=WEEK_LIST_LIMIT,
+        )
+    bookings.sort(key=lambda b: (b.start_at, b.id))
+    return ResourceWeek(resource, monday, start, end, bookings[:WEEK_LIST_LIMIT])

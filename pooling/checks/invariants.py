@@ -14,7 +14,7 @@ from operator import attrgetter
 from sqlalchemy import func, or_, select
 
 from pooling.bookings.models import HOLDING, Booking, BookingShare, Series
-from pooling.bookings.queries import holding_bookings
+from pooling.bookings.occupancy import holding_bookings, spread
 from pooling.calendar.models import ExternalBusyTime, ExternalCalendar
 from pooling.costing.document import PeriodAllocation
 from pooling.costing.models import Cost, CostPeriod
@@ -22,6 +22,7 @@ from pooling.costing.rounding import CostingError, format_cents, to_cents
 from pooling.dashboards.rollup_sync import differences as rollup_differences
 from pooling.extensions import db
 from pooling.organisations.models import Organisation
+from pooling.resources.composition import composition
 from pooling.resources.models import Resource
 
 # The booking service accepts shares whose sum is this close to 1 (``clean_shares``), so
@@ -115,7 +116,9 @@ def over_capacity() -> list[Violation]:
     """Resources whose holding bookings exceed their quantity at some instant.
 
     Reads the holding bookings once, ordered by resource and start, and sweeps each
-    resource's timeline; a booking checked out early holds its units until the check-out.
+    resource's timeline; a booking checked out early holds its units until the check-out, a
+    booking of a composite or of a part counts for its family as the booking engine counts
+    it (``pooling.bookings.occupancy``).
     """
     resources = {
         row.id: row
@@ -127,6 +130,14 @@ def over_capacity() -> list[Violation]:
         .order_by(Booking.resource_id, Booking.start_at, Booking.id)
         .execution_options(yield_per=_ROWS_PER_FETCH)
     )
+    pole = composition()
+    if pole:
+        # A hall's booking holds a unit of each room, a room's booking all of the hall: each
+        # booking counts for its family too (``occupancy.spread``), re-sorted per resource.
+        quantities = {resource_id: row.quantity for resource_id, row in resources.items()}
+        rows = sorted(
+            spread(rows, quantities, pole), key=attrgetter("resource_id", "start_at", "id")
+        )
     violations = []
     for resource_id, bookings in groupby(rows, key=attrgetter("resource_id")):
         resource = resources[resource_id]

@@ -56,6 +56,8 @@ class CostScope:
     resource_id: int | None = None
     resource_name: str | None = None
     kind: str | None = None
+    # A part's cost: the composites whose bookings count for it (one unit each), by name.
+    composites: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -153,6 +155,8 @@ class Basis:
     resource_id: int | None = None
     resource_name: str | None = None
     kind: str | None = None
+    # The composites (by name) whose bookings count in the usage of the cost's resource.
+    composites: tuple[str, ...] | None = None
 
     def as_dict(self) -> dict[str, Any]:
         """JSON-ready form: money as "1234.50" text, quantities and weights as decimal text."""
@@ -165,6 +169,8 @@ class Basis:
                 result[name] = str(value)
             elif isinstance(value, Decimal):
                 result[name] = _decimal_text(value)
+            elif isinstance(value, tuple):
+                result[name] = list(value)
             else:
                 result[name] = value
         return result
@@ -288,6 +294,7 @@ def allocate_cost(
         "resource_id": cost.scope.resource_id,
         "resource_name": cost.scope.resource_name,
         "kind": cost.scope.kind,
+        "composites": cost.scope.composites or None,
     }
     lines = []
 

@@ -47,6 +47,7 @@ from pooling.costing.settlement import settle
 from pooling.costing.staff import bill_staff, compare_planned_hours
 from pooling.extensions import db
 from pooling.organisations.models import Organisation
+from pooling.resources.composition import composition, resource_names
 from pooling.usage import services as usage
 
 # ---------------------------------------------------------------- allocation
@@ -72,14 +73,22 @@ def compute_allocation(period: CostPeriod, *, now: datetime | None = None) -> Pe
     usage_by_cost: dict[int, dict[int, Decimal]] = {}
     staff_info: dict[int, dict] = {}
     costs_json = []
+    pole = composition()
     for cost in period.costs:
+        # A part's cost is shared by its usage, its share of its composites' bookings included.
+        above = pole.composites(cost.resource_id) if cost.resource_id is not None else set()
         scope = core.CostScope(
             resource_id=cost.resource_id,
             resource_name=cost.resource.name if cost.resource else None,
             kind=cost.resource.kind if cost.resource else cost.kind,
+            composites=resource_names(above),
         )
         used = usage.usage_by_organisation(
-            entries, resource_id=cost.resource_id, kind=cost.kind, unit=cost.usage_unit
+            entries,
+            resource_id=cost.resource_id,
+            kind=cost.kind,
+            unit=cost.usage_unit,
+            composites=above,
         )
         used = {org_id: q for org_id, q in used.items() if q}
         try:

@@ -61,6 +61,12 @@ def unit_words(unit: str | None) -> str:
 
 def scope_words(basis: dict) -> str:
     """What a cost is for: the resource, all resources of a kind, or all shared resources."""
+    if basis.get("resource_name") and basis.get("composites"):
+        return _(
+            "the %(resource)s, with its share of the bookings of %(composites)s",
+            resource=basis["resource_name"],
+            composites=", ".join(basis["composites"]),
+        )
     if basis.get("resource_name"):
         return _("the %(resource)s", resource=basis["resource_name"])
     kind = basis.get("kind")

@@ -103,9 +103,19 @@ class ResourceForm(PoolingForm):
         option_widget=CheckboxInput(),
     )
 
-    def __init__(self, *args, organisations=(), people=(), qualifications=(), **kwargs) -> None:
+    parts = SelectMultipleField(
+        _l("Made of"),
+        coerce=int,
+        widget=ListWidget(prefix_label=False),
+        option_widget=CheckboxInput(),
+    )
+
+    def __init__(
+        self, *args, organisations=(), people=(), qualifications=(), resources=(), **kwargs
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.required_qualifications.choices = [(q.id, q.name) for q in qualifications]
+        self.parts.choices = [(r.id, r.name) for r in resources]
         self.kind.choices = list(RESOURCE_KINDS.items())
         self.owner_organisation_id.choices = [("", _l("None (the pole)"))] + [
             (str(o.id), o.name) for o in organisations

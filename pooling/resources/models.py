@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text, true
+from sqlalchemy import JSON, CheckConstraint, Column, ForeignKey, String, Table, Text, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from pooling.core.db import UTCDateTime, utcnow
@@ -32,6 +32,18 @@ def kind_scope_label(kind: str | None) -> str:
 
 
 DEFAULT_OPENING_HOURS = {day: [["08:00", "19:00"]] for day in WEEKDAYS[:5]}
+
+
+# The parts a composite resource is made of (a hall = room A + room B): booking the composite
+# holds one unit of each part, a booking of a part blocks the composite
+# (``pooling.resources.composition``).
+resource_parts = Table(
+    "resource_parts",
+    db.metadata,
+    Column("composite_id", ForeignKey("resources.id", ondelete="CASCADE"), primary_key=True),
+    Column("part_id", ForeignKey("resources.id", ondelete="CASCADE"), primary_key=True, index=True),
+    CheckConstraint("composite_id <> part_id", name="not_own_part"),
+)
 
 
 def default_opening_hours() -> dict:
@@ -86,6 +98,15 @@ class Resource(db.Model):
     # What the booker must hold, valid on the booking's date (pooling.qualifications).
     required_qualifications = relationship(
         "Qualification", secondary="resource_qualifications", order_by="Qualification.name"
+    )
+
+    # The resources this one is made of, directly (a hall's rooms), by name.
+    parts = relationship(
+        "Resource",
+        secondary=resource_parts,
+        primaryjoin=lambda: Resource.id == resource_parts.c.composite_id,
+        secondaryjoin=lambda: Resource.id == resource_parts.c.part_id,
+        order_by=lambda: Resource.name,
     )
 
     @property

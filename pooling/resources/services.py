@@ -21,6 +21,7 @@ from pooling.core.time import pole_tz
 from pooling.extensions import db
 from pooling.organisations.models import Organisation
 from pooling.qualifications.models import Qualification
+from pooling.resources.composition import checked_parts
 from pooling.resources.models import RESOURCE_KINDS, Closure, Resource, default_opening_hours
 from pooling.resources.opening_hours import OpeningHoursError, normalise_opening_hours
 from pooling.resources.permissions import can_manage_resources, can_see_resource
@@ -96,6 +97,8 @@ class ResourceValues:
     closed_on_public_holidays: bool | None = None
     # The ids of the qualifications a booker must hold (pooling.qualifications).
     required_qualifications: tuple[int, ...] | None = None
+    # The ids of the resources this one is made of (a hall: its rooms).
+    parts: tuple[int, ...] | None = None
     cleared: frozenset[str] = frozenset()
 
     def given(self) -> dict[str, Any]:
@@ -135,6 +138,7 @@ CLEARABLE = frozenset(
         "min_duration_minutes",
         "max_duration_minutes",
         "required_qualifications",
+        "parts",
     }
 )
 
@@ -169,7 +173,7 @@ def _clean(values: ResourceValues, current: Resource | None) -> dict:
     given = values.given()
     out: dict = {}
     for key in sorted(values.cleared):
-        if key == "required_qualifications":
+        if key in ("required_qualifications", "parts"):
             out[key] = []
         elif key in CLEARABLE:
             out[key] = "" if key in TEXT_LIMITS else None
@@ -222,6 +226,11 @@ def _clean(values: ResourceValues, current: Resource | None) -> dict:
         if len(found) != len(wanted):
             errors["required_qualifications"] = [_("This qualification does not exist.")]
         out["required_qualifications"] = [found[i] for i in wanted if i in found]
+    if "parts" in given:
+        try:
+            out["parts"] = checked_parts(current, values.parts)
+        except RuleViolation as error:
+            errors.update(error.fields)
     low = out.get("min_duration_minutes", current.min_duration_minutes if current else None)
     high = out.get("max_duration_minutes", current.max_duration_minutes if current else None)
     if low is not None and high is not None and low > high:
@@ -244,6 +253,7 @@ def _snapshot(resource: Resource) -> dict:
         "active": resource.active,
         "rules": resource.rules,
         "required_qualifications": [q.id for q in resource.required_qualifications],
+        "parts": sorted(part.id for part in resource.parts),
     }
 
 

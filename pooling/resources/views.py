@@ -20,6 +20,7 @@ from pooling.organisations.forms import ConfirmForm
 from pooling.organisations.services import list_organisations
 from pooling.qualifications.services import list_qualifications, missing_today
 from pooling.resources import describe, services
+from pooling.resources.composition import composites_of
 from pooling.resources.forms import (
     DURATION_FIELDS,
     CatalogueFilterForm,
@@ -118,6 +119,7 @@ def render_detail(resource, closure_form: ClosureForm, status: int = 200):
         holidays=coming_holidays() if resource.closed_on_public_holidays else [],
         closure_form=closure_form,
         missing_qualifications=missing_today(current_user, resource),
+        part_of=composites_of(resource),
     ), status
 
 
@@ -146,6 +148,7 @@ def _values_from(form: ResourceForm) -> services.ResourceValues | None:
         **values,
         opening_hours=opening_hours,
         required_qualifications=tuple(form.required_qualifications.data or ()),
+        parts=tuple(form.parts.data or ()),
         cleared=frozenset(key for key, value in values.items() if value is None),
     )
 
@@ -158,6 +161,13 @@ def _owner_choices(resource=None) -> list:
     return organisations
 
 
+def _part_choices(resource=None) -> list:
+    """The resources a resource may be made of: every other one, by name."""
+    found = services.search_resources(current_user, services.CatalogueFilter(include_inactive=True))
+    others = [r for r in found if resource is None or r.id != resource.id]
+    return sorted(others, key=lambda r: r.name.lower())
+
+
 @bp.route("/new", methods=["GET", "POST"])
 @login_required
 def create():
@@ -166,6 +176,7 @@ def create():
         organisations=_owner_choices(),
         people=active_people(),
         qualifications=list_qualifications(),
+        resources=_part_choices(),
     )
     if request.method == "GET":
         form.fill_opening_hours(services.default_opening_hours())
@@ -195,11 +206,13 @@ def edit(resource_id: int):
         organisations=_owner_choices(resource),
         people=active_people(),
         qualifications=list_qualifications(),
+        resources=_part_choices(resource),
     )
     if request.method == "GET":
         form.owner_organisation_id.data = str(resource.owner_organisation_id or "")
         form.staff_user_id.data = str(resource.staff_user_id or "")
         form.required_qualifications.data = [q.id for q in resource.required_qualifications]
+        form.parts.data = [part.id for part in resource.parts]
         form.fill_opening_hours(resource.opening_hours)
         form.fill_durations({name: getattr(resource, name) for name in DURATION_FIELDS})
         return render_template("resources/form.html", form=form, resource=resource)

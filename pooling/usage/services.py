@@ -288,10 +288,21 @@ def usage_by_organisation(
     resource_id: int | None = None,
     kind: str | None = None,
     unit: str = "hours",
+    composites: Iterable[int] = (),
 ) -> dict[int, Decimal]:
-    """Usage per organisation of one resource, one kind, or the whole pole (both None)."""
+    """Usage per organisation of one resource, one kind, or the whole pole (both None).
+
+    ``composites`` are the composites the resource is a part of (a hall, for one of its
+    rooms): their bookings count for the resource as they hold it, one unit each (their hours
+    as hours and unit-hours; their meter readings are the composite's own). Usage itself
+    counts a hall's booking once, on the hall: only a part's cost reads it this way.
+    """
+    above = set(composites)
     totals: dict[int, Decimal] = defaultdict(Decimal)
     for entry in entries:
+        if resource_id is not None and entry.resource_id in above:
+            totals[entry.organisation_id] += Decimal(0) if unit == "meter" else entry.hours
+            continue
         if resource_id is not None and entry.resource_id != resource_id:
             continue
         if resource_id is None and kind is not None and entry.resource_kind != kind:

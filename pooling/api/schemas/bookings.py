@@ -234,7 +234,8 @@ class SeriesCancelled(Answer):
 
 class UnavailableReason(Answer):
     """Why no unit is free: a closure (and its reason), a public holiday (its name), outside
-    the opening hours, or busy in the resource's external calendar."""
+    the opening hours, busy in the resource's external calendar, or taken by a booking of a
+    composite it is part of or of one of its parts (``linked``)."""
 
     kind: Literal[UNAVAILABLE_KINDS]  # type: ignore[valid-type]
     text: str

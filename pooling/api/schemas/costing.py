@@ -229,6 +229,15 @@ class ShareBasis(Answer):
     resource_id: int | None
     resource_name: str | None
     kind: str | None
+    composites: Annotated[
+        list[str] | None,
+        Field(
+            description=(
+                "A part's cost (a room of a hall): the composites whose bookings count in its "
+                "usage, one unit each."
+            )
+        ),
+    ] = None
     billing: Annotated[
         Literal["staff_hours"] | None, Field(description="A shared staff cost, by the hour.")
     ] = None

@@ -115,6 +115,18 @@ class ResourceInput(RuleFields):
             ),
         ),
     ] = None
+    parts: Annotated[
+        list[Id] | None,
+        Field(
+            max_length=100,
+            description=(
+                "The ids of the resources this one is made of (a hall: its two rooms); booking "
+                "it holds one unit of each part, a booking of a part blocks it. A part cannot "
+                "contain it, directly or through its own parts (replaces the list; [] or null: "
+                "none)."
+            ),
+        ),
+    ] = None
 
 
 class ResourceQuery(Paging):
@@ -175,5 +187,14 @@ class Resource(Answer):
         list[int],
         Field(
             description="The ids of the qualifications a booker must hold on the booking's date."
+        ),
+    ]
+    parts: Annotated[
+        list[int],
+        Field(
+            description=(
+                "The ids of the resources this one is made of: booking it holds one unit of "
+                "each part; a booking of a part blocks it."
+            )
         ),
     ]
