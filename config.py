@@ -57,6 +57,8 @@ class Config:
     POOLING_ICAL_SYNC_MINUTES = _env("POOLING_ICAL_SYNC_MINUTES", "15")
     # How long before a booking's start it can be checked in (minutes, 0 to 1440).
     POOLING_CHECK_IN_LEAD_MINUTES = _env("POOLING_CHECK_IN_LEAD_MINUTES", "60")
+    # How long a slot freed for the waitlist is held for the person offered it (minutes).
+    POOLING_WAITLIST_HOLD_MINUTES = _env("POOLING_WAITLIST_HOLD_MINUTES", "1440")
     # The public-holiday calendar: a country code, optionally with a subdivision (FR-57).
     POOLING_HOLIDAYS = _env("POOLING_HOLIDAYS", "FR")
     # Mail: the SMTP server as a URL (smtp://, smtp+starttls://USER:PASS@HOST:587, smtps://),
