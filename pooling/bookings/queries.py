@@ -38,6 +38,7 @@ from pooling.organisations.models import Organisation
 from pooling.resources.models import Closure, Resource
 from pooling.resources.permissions import can_see_resource
 from pooling.resources.services import CatalogueFilter, public_holidays, search_resources
+from pooling.waitlist.models import WaitlistEntry
 
 MAX_WINDOW_DAYS = 400
 # A booking holds its units while pending or confirmed, until its end or an early check-out.
@@ -203,6 +204,19 @@ def holding(
     return timeline_facts(resource, start, end, exclude_id)[1]
 
 
+def offers_holding() -> Select:
+    """(resource_id, id, start_at, end_at, quantity) of the waitlist offers holding units now:
+    offered and not yet past ``offer_expires_at`` (a lapsed one holds nothing, even before
+    ``pooling jobs run`` marks it expired)."""
+    return select(
+        WaitlistEntry.resource_id,
+        WaitlistEntry.id,
+        WaitlistEntry.start_at,
+        WaitlistEntry.end_at,
+        WaitlistEntry.quantity,
+    ).where(WaitlistEntry.status == "offered", WaitlistEntry.offer_expires_at > utcnow())
+
+
 def timeline_facts(
     resource: Resource,
     start: datetime,
@@ -215,7 +229,8 @@ def timeline_facts(
     [start, end), in one round trip.
 
     Holding bookings are read with an index range on start_at; busy times read from the
-    resource's external calendar hold every unit (issue 7).
+    resource's external calendar hold every unit (issue 7); a waitlist offer holds its
+    units for the person offered them.
     """
     reach = timedelta(minutes=resource.longest_booking_minutes or 0)
     query = select(
@@ -248,6 +263,20 @@ def timeline_facts(
             ExternalBusyTime.start_at < end,
             ExternalBusyTime.end_at > start,
         ),
+        select(
+            literal("offer"),
+            cast(null(), Integer),
+            WaitlistEntry.start_at,
+            WaitlistEntry.end_at,
+            WaitlistEntry.quantity,
+            cast(null(), String),
+        ).where(
+            WaitlistEntry.resource_id == resource.id,
+            WaitlistEntry.status == "offered",
+            WaitlistEntry.offer_expires_at > utcnow(),
+            WaitlistEntry.start_at < end,
+            WaitlistEntry.end_at > start,
+        ),
     ]
     if with_closures:
         parts.append(
@@ -270,7 +299,7 @@ def timeline_facts(
         if row.source == "closure":
             closures.append(Closed(row.start_at, row.end_at, "closure", row.reason or ""))
         else:
-            taken.append(Taken(row.start_at, row.end_at, row.quantity, row.id))
+            taken.append(Taken(row.start_at, row.end_at, row.quantity, row.id, row.source))
     if with_closures and resource.closed_on_public_holidays:
         closures += holiday_closures(start, end)
     return closures, taken
@@ -333,7 +362,8 @@ def holding_bookings() -> Select:
 
 def held_units(resources, start: datetime, end: datetime) -> list[tuple[int, Taken]]:
     """Units held on these resources (anything with ``id`` and ``quantity``) over [start, end):
-    live bookings, one query, and busy times of their external calendars (every unit), one query."""
+    live bookings, one query, busy times of their external calendars (every unit), one query,
+    and the waitlist offers holding units, one query."""
     if not resources:
         return []
     ids = [r.id for r in resources]
@@ -353,7 +383,18 @@ def held_units(resources, start: datetime, end: datetime) -> list[tuple[int, Tak
             ExternalBusyTime.end_at > start,
         )
     )
-    held += [(r.resource_id, Taken(r.start_at, r.end_at, quantities[r.resource_id])) for r in busy]
+    held += [
+        (r.resource_id, Taken(r.start_at, r.end_at, quantities[r.resource_id], kind="busy"))
+        for r in busy
+    ]
+    offers = db.session.execute(
+        offers_holding().where(
+            WaitlistEntry.resource_id.in_(ids),
+            WaitlistEntry.start_at < end,
+            WaitlistEntry.end_at > start,
+        )
+    )
+    held += [(r.resource_id, Taken(r.start_at, r.end_at, r.quantity, kind="offer")) for r in offers]
     return held
 
 

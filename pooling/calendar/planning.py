@@ -178,8 +178,7 @@ def summarise(
     if not open_:
         return Cell(CLOSED, resource.quantity, closed_by=closed_by)
     busy = any(
-        t.booking_id is None and any(overlaps(t.start, t.end, s, e) for s, e in open_)
-        for t in taken
+        t.kind == "busy" and any(overlaps(t.start, t.end, s, e) for s, e in open_) for t in taken
     )
     pieces = []
     for span_start, span_end in open_:

@@ -34,6 +34,11 @@ GROUPS = (
         _l("A co-organisation is proposed to my organisation"),
         ("share_proposed",),
     ),
+    (
+        "mail_waitlist",
+        _l("A slot I am waiting for is offered to me"),
+        ("waitlist_offer",),
+    ),
 )
 REMINDER = "booking_reminder"
 DIGEST = "booking_pending_digest"

@@ -101,6 +101,10 @@ _TEXTS = {
     "booking_cancelled_closure": _l(
         "Your booking of %(resource)s on %(when)s is cancelled: closed (%(reason)s)."
     ),
+    "waitlist_offered": _l(
+        "The slot you are waiting for on %(resource)s on %(when)s is free and held for you "
+        "until %(until)s: accept or decline it in your waitlist."
+    ),
 }
 
 
@@ -161,6 +165,7 @@ def message(notification: Notification) -> str:
         **(notification.params or {}),
     }
     values["when"] = _when(values)
+    values["until"] = _when({"start": values.get("expires")})
     values["reason"] = values["reason"] or _("no reason given")
     counted = _counted_text(notification.kind, int(values["count"] or 1), values)
     if counted is not None:
