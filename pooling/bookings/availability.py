@@ -36,13 +36,19 @@ class Closed(NamedTuple):
 @dataclass(frozen=True)
 class Taken:
     """Units held over ``[start, end)``: by a booking, by a busy time of the resource's
-    external calendar (``kind`` "busy"), or for a waitlist offer (``kind`` "offer")."""
+    external calendar (``kind`` "busy", or no kind and no booking id), or for a waitlist
+    offer (``kind`` "offer")."""
 
     start: datetime
     end: datetime
     quantity: int
     booking_id: int | None = None
-    kind: str = "booking"
+    kind: str = ""
+
+    @property
+    def busy(self) -> bool:
+        """Held by the resource's external calendar."""
+        return self.kind == "busy" or (not self.kind and self.booking_id is None)
 
 
 def overlaps(a_start: datetime, a_end: datetime, b_start: datetime, b_end: datetime) -> bool:
@@ -172,7 +178,7 @@ def timeline(
     Closed or out-of-hours time has 0 free units; adjacent pieces with the same value and
     the same reason merge. ``closed`` (closures and holidays, already taken out of ``open_``)
     only names why closed time is closed; busy times of an external calendar are the held
-    units of kind "busy".
+    units that are ``busy``.
     """
     closed = [c for c in closed if isinstance(c, Closed)]
     points = {start, end}
@@ -183,7 +189,7 @@ def timeline(
     items = [t for t in taken if overlaps(t.start, t.end, start, end)]
     for item in items:
         points.update({max(item.start, start), min(item.end, end)})
-    busy = [t for t in items if t.kind == "busy"]
+    busy = [t for t in items if t.busy]
     ordered = sorted(p for p in points if start <= p <= end)
     merged_open = merge(open_)
     result: list[Interval] = []

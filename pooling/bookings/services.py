@@ -185,7 +185,7 @@ def create_booking(
                     occurrence.end,
                     booking_id=ids[0] if ids else None,
                     booking_ids=ids,
-                    busy=all(t.kind == "busy" for t in clashing),
+                    busy=all(t.busy for t in clashing),
                 )
             )
             continue
@@ -386,7 +386,7 @@ def move_booking(
             raise Conflict(
                 taken_message(
                     resource,
-                    busy=all(t.kind == "busy" for t in held),
+                    busy=all(t.busy for t in held),
                     free=evaluation.free_units(resource, taken, start, end),
                 ),
                 conflicts=[conflict_json(start, end, clashing[0] if clashing else None)],

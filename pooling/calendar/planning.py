@@ -180,9 +180,7 @@ def summarise(
     open_ = open_spans(resource.opening_hours, tz, column.start, column.end, closures)
     if not open_:
         return Cell(CLOSED, resource.quantity, closed_by=closed_by)
-    busy = any(
-        t.kind == "busy" and any(overlaps(t.start, t.end, s, e) for s, e in open_) for t in taken
-    )
+    busy = any(t.busy and any(overlaps(t.start, t.end, s, e) for s, e in open_) for t in taken)
     pieces = []
     for span_start, span_end in open_:
         pieces.extend(

@@ -41,7 +41,7 @@ def taken_resources(
         own = closed_for(resource.id, resource.closed_on_public_holidays, closures)
         if check(resource_rules(resource), tz, now, start, end, quantity, own):
             continue
-        if any(t.kind == "busy" for t in held[resource.id] if t.start < end and start < t.end):
+        if any(t.busy for t in held[resource.id] if t.start < end and start < t.end):
             continue
         if peak(held[resource.id], start, end) + quantity > resource.quantity:
             waiting.append(resource)
