@@ -269,3 +269,41 @@ def test_coordinators_see_every_list_members_their_own(api, pole, taken):
     assert sorted(e["position"] for e in everyone.json["items"]) == [1, 2]
     other = api(pole.coordinator).get(f"/api/v1/waitlist?resource_id={pole.projectors.id}")
     assert other.json["items"] == []
+
+
+def test_the_offer_mail_follows_the_language_and_the_choice_of_its_person(api, pole, taken):
+    pole.bob.locale = "en"
+    pole.scop_referent.mail_waitlist = False
+    db.session.commit()
+    first = join(api(pole.bob), pole.room).json["id"]
+    join(api(pole.scop_referent), pole.room)
+    api(pole.alice).post(f"/api/v1/bookings/{taken}/cancel")
+    mail = db.session.scalar(select(OutboxMail).where(OutboxMail.kind == "waitlist_offer"))
+    assert mail.language == "en"
+    assert mail.subject == "A slot you are waiting for is free: Salle Jaurès"
+    assert "/waitlist/" in mail.text
+    # Bob declines: Paul is offered the slot, told in his inbox but not by mail (switched off).
+    api(pole.bob).post(f"/api/v1/waitlist/{first}/decline")
+    assert (
+        db.session.scalar(
+            select(func.count(OutboxMail.id)).where(OutboxMail.kind == "waitlist_offer")
+        )
+        == 1
+    )
+    assert (
+        db.session.scalar(
+            select(func.count(Notification.id)).where(
+                Notification.user_id == pole.scop_referent.id,
+                Notification.kind == "waitlist_offered",
+            )
+        )
+        == 1
+    )
+
+
+def test_the_inbox_tells_the_offer_in_words(login, api, pole, taken):
+    join(api(pole.bob), pole.room)
+    api(pole.alice).post(f"/api/v1/bookings/{taken}/cancel")
+    page = login(pole.bob).get("/inbox/").get_data(as_text=True)
+    assert "Salle Jaurès" in page
+    assert "liste d&#39;attente" in page or "liste d'attente" in page
