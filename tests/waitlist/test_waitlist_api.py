@@ -307,3 +307,25 @@ def test_the_inbox_tells_the_offer_in_words(login, api, pole, taken):
     page = login(pole.bob).get("/inbox/").get_data(as_text=True)
     assert "Salle Jaurès" in page
     assert "liste d&#39;attente" in page or "liste d'attente" in page
+
+
+def test_an_early_check_out_offers_the_rest_of_the_slot(api, pole, pinned_clock):
+    # Monday 7 December 2026, 09:00 in Paris (the pinned clock): booked 09:30-12:00.
+    booking = book(
+        api(pole.alice), pole.room, "2026-12-07T09:30:00+01:00", "2026-12-07T12:00:00+01:00"
+    )
+    assert booking.status_code == 201, booking.json
+    entry_id = join(
+        api(pole.bob), pole.room, "2026-12-07T10:30:00+01:00", "2026-12-07T11:30:00+01:00"
+    ).json["id"]
+    client = api(pole.alice)
+    assert (
+        client.post(f"/api/v1/bookings/{booking.json['id']}/check-in", json={}).status_code == 200
+    )
+    assert entry(entry_id).status == "waiting"
+    pinned_clock.shift(timedelta(hours=1))  # 10:00 in Paris
+    out = client.post(f"/api/v1/bookings/{booking.json['id']}/check-out", json={})
+    assert out.status_code == 200, out.json
+    offered = entry(entry_id)
+    assert offered.status == "offered"
+    assert offered.offer_expires_at == offered.start_at  # held until its start, not a day
