@@ -329,3 +329,17 @@ def test_an_early_check_out_offers_the_rest_of_the_slot(api, pole, pinned_clock)
     offered = entry(entry_id)
     assert offered.status == "offered"
     assert offered.offer_expires_at == offered.start_at  # held until its start, not a day
+
+
+def test_an_offered_slot_reads_as_held_in_the_availability_and_the_search(api, pole, taken):
+    join(api(pole.bob), pole.room)
+    api(pole.alice).post(f"/api/v1/bookings/{taken}/cancel")
+    answer = api(pole.alice).get(
+        f"/api/v1/resources/{pole.room.id}/availability?start=2027-01-12T13:00:00Z&end=2027-01-12T15:00:00Z"
+    )
+    assert answer.status_code == 200
+    assert [i["available_quantity"] for i in answer.json["intervals"]] == [0]
+    free = api(pole.alice).get(
+        "/api/v1/resources?available_start=2027-01-12T13:00:00Z&available_end=2027-01-12T15:00:00Z"
+    )
+    assert pole.room.id not in [r["id"] for r in free.json["items"]]
