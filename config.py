@@ -59,6 +59,8 @@ class Config:
     POOLING_CHECK_IN_LEAD_MINUTES = _env("POOLING_CHECK_IN_LEAD_MINUTES", "60")
     # How many days before a qualification ends its holder and their referents are told.
     POOLING_QUALIFICATION_NOTICE_DAYS = _env("POOLING_QUALIFICATION_NOTICE_DAYS", "30")
+    # How long a slot freed for the waitlist is held for the person offered it (minutes).
+    POOLING_WAITLIST_HOLD_MINUTES = _env("POOLING_WAITLIST_HOLD_MINUTES", "1440")
     # The public-holiday calendar: a country code, optionally with a subdivision (FR-57).
     POOLING_HOLIDAYS = _env("POOLING_HOLIDAYS", "FR")
     # Mail: the SMTP server as a URL (smtp://, smtp+starttls://USER:PASS@HOST:587, smtps://),

@@ -113,6 +113,7 @@ def register_blueprints(app: Flask) -> None:
     from pooling.qualifications.views import bp as qualifications_bp
     from pooling.resources.views import bp as resources_bp
     from pooling.usage.views import bp as usage_bp
+    from pooling.waitlist.views import bp as waitlist_bp
 
     for blueprint in (
         health_bp,
@@ -131,6 +132,7 @@ def register_blueprints(app: Flask) -> None:
         mail_bp,
         mail_preferences_bp,
         usage_bp,
+        waitlist_bp,
         costing_bp,
         dashboards_bp,
         api_bp,

@@ -13,6 +13,7 @@ from pooling.organisations.models import Organisation
 from pooling.qualifications.models import Qualification, QualificationHolder
 from pooling.resources.models import Closure, Resource
 from pooling.usage.models import ManualUsage, UsageSettings
+from pooling.waitlist.models import WaitlistEntry
 
 __all__ = [
     "AccountingCode",
@@ -42,4 +43,5 @@ __all__ = [
     "Resource",
     "Series",
     "User",
+    "WaitlistEntry",
 ]

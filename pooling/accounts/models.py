@@ -50,6 +50,7 @@ class User(db.Model):
     mail_closures: Mapped[bool] = mapped_column(default=True, server_default=true())
     mail_shares: Mapped[bool] = mapped_column(default=True, server_default=true())
     mail_qualifications: Mapped[bool] = mapped_column(default=True, server_default=true())
+    mail_waitlist: Mapped[bool] = mapped_column(default=True, server_default=true())
     reminder_hours: Mapped[int | None] = mapped_column(default=24, server_default="24")
     # Bookings awaiting approval: one mail per request (False) or one daily digest (True);
     # ``pending_digest_on`` is the pole's local day of the last digest sent (its claim).

@@ -17,4 +17,5 @@ from pooling.api import (  # noqa: E402,F401
     quotas,
     resources,
     usage,
+    waitlist,
 )

@@ -22,6 +22,7 @@ from pooling.bookings.snapshots import iso, snapshot
 from pooling.core.db import utcnow
 from pooling.core.errors import Conflict, NotAllowed, RuleViolation
 from pooling.extensions import db
+from pooling.waitlist.offers import offer_freed
 
 # An ``at`` this far in the past is a backdated entry: for coordinators and approvers, audited.
 BACKDATE_TOLERANCE = timedelta(minutes=15)
@@ -222,4 +223,7 @@ def check_out(
     )
     _record_backdated(actor, booking, "check_out", moment, now)
     db.session.flush()
+    if moment < booking.end_at:
+        # The rest of the slot is free again: the waitlist may take it.
+        offer_freed([booking.resource_id], now=now)
     return booking

@@ -35,14 +35,22 @@ class Closed(NamedTuple):
 
 @dataclass(frozen=True)
 class Taken:
-    """Units held by one booking over ``[start, end)``; ``linked`` when the booking is of a
-    composite or of a part of the resource (a hall's booking, seen from one of its rooms)."""
+    """Units held over ``[start, end)``: by a booking, by a busy time of the resource's
+    external calendar (``kind`` "busy", or no kind and no booking id), or for a waitlist
+    offer (``kind`` "offer"); ``linked`` when held through a composite or a part of the
+    resource (a hall's booking, seen from one of its rooms)."""
 
     start: datetime
     end: datetime
     quantity: int
     booking_id: int | None = None
     linked: bool = False
+    kind: str = ""
+
+    @property
+    def busy(self) -> bool:
+        """Held by the resource's external calendar."""
+        return self.kind == "busy" or (not self.kind and self.booking_id is None)
 
 
 def overlaps(a_start: datetime, a_end: datetime, b_start: datetime, b_end: datetime) -> bool:
@@ -176,7 +184,7 @@ def timeline(
     Closed or out-of-hours time has 0 free units; adjacent pieces with the same value and
     the same reason merge. ``closed`` (closures and holidays, already taken out of ``open_``)
     only names why closed time is closed; busy times of an external calendar are the held
-    units without a booking id.
+    units that are ``busy``.
     """
     closed = [c for c in closed if isinstance(c, Closed)]
     points = {start, end}
@@ -187,7 +195,7 @@ def timeline(
     items = [t for t in taken if overlaps(t.start, t.end, start, end)]
     for item in items:
         points.update({max(item.start, start), min(item.end, end)})
-    busy = [t for t in items if t.booking_id is None and not t.linked]
+    busy = [t for t in items if t.busy and not t.linked]
     linked = [t for t in items if t.linked]
     ordered = sorted(p for p in points if start <= p <= end)
     merged_open = merge(open_)

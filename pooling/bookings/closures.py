@@ -23,6 +23,7 @@ from pooling.extensions import db
 from pooling.resources import services as resources
 from pooling.resources.models import Closure, Resource
 from pooling.resources.permissions import can_manage_resources, can_see_resource
+from pooling.waitlist.offers import offer_freed
 
 MAX_REASON = 200
 # Closures are planned within a lifetime of the application, not in year 999.
@@ -128,8 +129,25 @@ def close(
 
 
 def remove(actor: User, closure_id: int) -> None:
-    """Reopen: delete a closure, so its time can be booked again (coordinators)."""
+    """Reopen: delete a closure, so its time can be booked again (coordinators).
+
+    The resources it closed are locked first (by id, as the booking engine does), and their
+    waitlists are offered what the reopening frees.
+    """
+    if not can_manage_resources(actor):
+        raise NotAllowed(_("Only the pole's coordinators can remove closures."))
+    closure = db.session.get(Closure, closure_id)
+    if closure is None:
+        raise NotFound(_("This closure does not exist."))
+    ids = (
+        [closure.resource_id]
+        if closure.resource_id is not None
+        else list(db.session.scalars(select(Resource.id).order_by(Resource.id)))
+    )
+    for locked_id in ids:
+        lock_resource_row(locked_id)
     resources.delete_closure(actor, closure_id)
+    offer_freed(ids)
 
 
 def list_closures(

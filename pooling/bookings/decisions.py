@@ -27,6 +27,7 @@ from pooling.core.errors import Conflict, NotAllowed, RuleViolation
 from pooling.core.templating import local_range
 from pooling.extensions import db
 from pooling.notifications.services import notify
+from pooling.waitlist.offers import offer_freed
 
 
 def decide(actor: User, booking_id: int, approve: bool, reason: str | None = None) -> Booking:
@@ -96,6 +97,9 @@ def decide_many(
             _check_still_free(booking)
         _set_decision(actor, booking, target, reason, at)
         changed.append(booking)
+    if not approve and changed:
+        # A refused request gives its units back: the waitlist may take them.
+        offer_freed({b.resource_id for b in changed}, now=now)
     for user_id in sorted({b.user_id for b in changed}):
         theirs = [b for b in changed if b.user_id == user_id]
         notify(
@@ -154,6 +158,8 @@ def expire_requests(now: datetime | None = None) -> list[Booking]:
     at = utcnow()
     for booking in expired:
         _set_decision(SYSTEM, booking, "rejected", None, at, note="expired")
+    if expired:
+        offer_freed({b.resource_id for b in expired}, now=now)
     # One notice per request: a series' expired dates together, each single booking alone.
     by_request: dict[tuple[int, str, int], list[Booking]] = {}
     for booking in sorted(expired, key=lambda b: (b.start_at, b.id)):

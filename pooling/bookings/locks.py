@@ -108,7 +108,7 @@ def _lock_rows(ids: list[int]) -> None:
     # PostgreSQL locks the rows in the order of the sort, in one round trip.
     rows = db.session.execute(_locked_resources_query(for_update=postgresql), {"ids": ids})
     for row in rows:
-        _learn(row)
+        setattr(_learn(row), ALONE, None)
 
 
 def _learn(row) -> Resource:
@@ -136,13 +136,10 @@ def locked_resource(resource_id: int) -> Resource | None:
     ).one_or_none()
     if row is not None:
         resource = _learn(row)
-        setattr(resource, ALONE, True)
+        setattr(resource, ALONE, db.session.get_transaction())
         return resource
     lock_resources([resource_id])
-    resource = db.session.get(Resource, resource_id)
-    if resource is not None:
-        setattr(resource, ALONE, False)
-    return resource
+    return db.session.get(Resource, resource_id)
 
 
 def may_have_quotas(resource: Resource) -> bool:

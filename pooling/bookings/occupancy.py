@@ -32,16 +32,26 @@ from sqlalchemy import (
 from pooling.bookings.availability import Closed, Taken
 from pooling.bookings.models import HELD_UNTIL, HOLDING, Booking
 from pooling.calendar.models import ExternalBusyTime
+from pooling.core.db import utcnow
 from pooling.extensions import db
 from pooling.resources.composition import Composition, composition
 from pooling.resources.models import Closure, Resource
 from pooling.resources.services import public_holidays
+from pooling.waitlist.models import WaitlistEntry
 
 # A booking holds its units while pending or confirmed, until its end or an early check-out.
 HOLDS_UNITS = (Booking.status.in_(HOLDING), HELD_UNTIL > Booking.start_at)
 # Set on a resource by ``locks.locked_resource`` when, under its lock, it has no part and is
-# part of nothing: its units are read without the composition.
+# part of nothing: the transaction that found it so. In that transaction its units are read
+# without the composition.
 ALONE = "_pooling_alone"
+
+
+def stands_alone(resource: Resource) -> bool:
+    """Whether this transaction locked the resource and found it with no part and part of
+    nothing (``locks.locked_resource``)."""
+    found = getattr(resource, ALONE, None)
+    return found is not None and found is db.session.get_transaction()
 
 
 @dataclass(frozen=True)
@@ -55,6 +65,9 @@ class HeldRow:
     quantity: int
     # Held through a composite or a part (another resource's booking or busy time).
     linked: bool = False
+    # "booking", "busy" (an external calendar's busy time) or "offer" (held for a waitlist
+    # offer); "" when the row does not say.
+    kind: str = ""
 
 
 def holiday_closures(start: datetime, end: datetime) -> list[Closed]:
@@ -81,7 +94,13 @@ def spread(rows: Iterable, quantities: dict[int, int], pole: Composition) -> Ite
             units = pole.units_held(resource_id, quantity, holder, own)
             if units:
                 yield HeldRow(
-                    resource_id, row.id, row.start_at, row.end_at, units, resource_id != holder
+                    resource_id,
+                    row.id,
+                    row.start_at,
+                    row.end_at,
+                    units,
+                    resource_id != holder,
+                    getattr(row, "source", ""),
                 )
 
 
@@ -138,6 +157,20 @@ def _alone_statement(*, exclude: bool, with_closures: bool):
             ExternalBusyTime.start_at < bindparam("end"),
             ExternalBusyTime.end_at > bindparam("start"),
         ),
+        select(
+            literal("offer"),
+            cast(null(), Integer),
+            WaitlistEntry.start_at,
+            WaitlistEntry.end_at,
+            WaitlistEntry.quantity,
+            cast(null(), String),
+        ).where(
+            WaitlistEntry.resource_id == bindparam("resource_id"),
+            WaitlistEntry.status == "offered",
+            WaitlistEntry.offer_expires_at > bindparam("now"),
+            WaitlistEntry.start_at < bindparam("end"),
+            WaitlistEntry.end_at > bindparam("start"),
+        ),
     ]
     if with_closures:
         parts.append(
@@ -167,6 +200,7 @@ def _alone_facts(
         "end": end,
         "reach_start": start - reach,
         "quantity": resource.quantity,
+        "now": utcnow(),
     }
     if exclude_id is not None:
         params["exclude_id"] = exclude_id
@@ -177,7 +211,7 @@ def _alone_facts(
         if row.source == "closure":
             closures.append(Closed(row.start_at, row.end_at, "closure", row.reason or ""))
         else:
-            taken.append(Taken(row.start_at, row.end_at, row.quantity, row.id))
+            taken.append(Taken(row.start_at, row.end_at, row.quantity, row.id, kind=row.source))
     if with_closures and resource.closed_on_public_holidays:
         closures += holiday_closures(start, end)
     return closures, taken
@@ -197,7 +231,7 @@ def timeline_facts(
     Holding bookings of the resource, its parts and its composites are read with an index
     range on start_at; busy times read from their external calendars hold every unit (issue 7).
     """
-    if getattr(resource, ALONE, False):
+    if stands_alone(resource):
         # Locked and read alone (``locks.locked_resource``): no composition to read.
         return _alone_facts(resource, start, end, exclude_id, with_closures)
     pole = composition()
@@ -236,6 +270,21 @@ def timeline_facts(
             ExternalBusyTime.start_at < end,
             ExternalBusyTime.end_at > start,
         ),
+        select(
+            literal("offer"),
+            WaitlistEntry.resource_id,
+            cast(null(), Integer),
+            WaitlistEntry.start_at,
+            WaitlistEntry.end_at,
+            WaitlistEntry.quantity,
+            cast(null(), String),
+        ).where(
+            WaitlistEntry.resource_id.in_(ids),
+            WaitlistEntry.status == "offered",
+            WaitlistEntry.offer_expires_at > utcnow(),
+            WaitlistEntry.start_at < end,
+            WaitlistEntry.end_at > start,
+        ),
     ]
     if with_closures:
         parts.append(
@@ -261,7 +310,7 @@ def timeline_facts(
         else:
             held.append(row)
     taken = [
-        Taken(h.start_at, h.end_at, h.quantity, h.id, h.linked)
+        Taken(h.start_at, h.end_at, h.quantity, h.id, h.linked, h.kind)
         for h in spread(held, {resource.id: resource.quantity}, pole)
     ]
     if with_closures and resource.closed_on_public_holidays:
@@ -284,8 +333,9 @@ def holding_bookings() -> Select:
 
 def held_units(resources, start: datetime, end: datetime) -> list[tuple[int, Taken]]:
     """Units held on these resources (anything with ``id`` and ``quantity``) over [start, end):
-    live bookings of them and of the resources related to them, one query, and busy times of
-    their external calendars (every unit), one query, after the composition's."""
+    live bookings of them and of the resources related to them, one query, busy times of
+    their external calendars (every unit), one query, and the waitlist offers holding units,
+    one query, after the composition's."""
     if not resources:
         return []
     quantities = {r.id: r.quantity for r in resources}
@@ -311,7 +361,23 @@ def held_units(resources, start: datetime, end: datetime) -> list[tuple[int, Tak
             ExternalBusyTime.end_at > start,
         )
     )
+    rows += db.session.execute(
+        select(
+            WaitlistEntry.resource_id,
+            cast(null(), Integer).label("id"),
+            WaitlistEntry.start_at,
+            WaitlistEntry.end_at,
+            WaitlistEntry.quantity,
+            literal("offer").label("source"),
+        ).where(
+            WaitlistEntry.resource_id.in_(ids),
+            WaitlistEntry.status == "offered",
+            WaitlistEntry.offer_expires_at > utcnow(),
+            WaitlistEntry.start_at < end,
+            WaitlistEntry.end_at > start,
+        )
+    )
     return [
-        (h.resource_id, Taken(h.start_at, h.end_at, h.quantity, h.id, h.linked))
+        (h.resource_id, Taken(h.start_at, h.end_at, h.quantity, h.id, h.linked, h.kind))
         for h in spread(rows, quantities, pole)
     ]

@@ -43,6 +43,7 @@ from pooling.extensions import db
 from pooling.notifications.services import notify
 from pooling.qualifications import services as qualifications
 from pooling.resources.models import Resource
+from pooling.waitlist.offers import offer_freed
 
 # What to do with a series when some dates are taken: book nothing, or book the free ones.
 OnConflict = Literal["fail", "skip"]
@@ -188,6 +189,7 @@ def create_booking(
                     occurrence.end,
                     booking_id=ids[0] if ids else None,
                     booking_ids=ids,
+                    busy=all(t.busy for t in clashing),
                 )
             )
             continue
@@ -210,7 +212,7 @@ def create_booking(
             if request.recurrence
             else taken_message(
                 resource,
-                busy=not any(c["booking_ids"] for c in conflicts),
+                busy=all(c["busy"] for c in conflicts),
                 free=evaluation.free_units(resource, taken, request.start, request.end),
             ),
             conflicts=[conflict_json(c["start"], c["end"], c.get("booking_id")) for c in conflicts],
@@ -377,11 +379,11 @@ def move_booking(
         taken = occupancy.holding(resource, start, end, exclude_id=booking.id)
         held = evaluation.clashing(taken, start, end, quantity, resource.quantity)
         if held is not None:
-            clashing = [t.booking_id for t in held]
+            clashing = [t.booking_id for t in held if t.booking_id is not None]
             raise Conflict(
                 taken_message(
                     resource,
-                    busy=not any(clashing),
+                    busy=all(t.busy for t in held),
                     free=evaluation.free_units(resource, taken, start, end),
                 ),
                 conflicts=[conflict_json(start, end, clashing[0] if clashing else None)],
@@ -393,6 +395,8 @@ def move_booking(
             overridden.append("quota")
         booking.start_at, booking.end_at, booking.quantity = start, end, quantity
         _note_longest(resource, start, end)
+        # What the booking held before and no longer holds may be offered to the waitlist.
+        offer_freed([resource.id], now=now)
         if booking.user_id != actor.id:
             notify(
                 [booking.user_id],
@@ -480,9 +484,10 @@ def cancel_booking(
         )
     if booking.status != "cancelled" and booking.in_use:
         raise _in_use_conflict(_("This booking is checked in; it can no longer be cancelled."))
-    if _cancel(actor, booking, reason, utcnow()) and (
-        booking.user_id != actor.id or notice != "booking_cancelled"
-    ):
+    cancelled = _cancel(actor, booking, reason, utcnow())
+    if cancelled:
+        offer_freed([booking.resource_id])
+    if cancelled and (booking.user_id != actor.id or notice != "booking_cancelled"):
         notify(
             [booking.user_id],
             notice,
@@ -530,6 +535,8 @@ def cancel_series(
         )
     at = utcnow()
     cancelled = [b for b in occurrences if _cancel(actor, b, reason, at)]
+    if cancelled:
+        offer_freed([series.resource_id])
     if cancelled and series.user_id != actor.id:
         notify(
             [series.user_id],

@@ -54,6 +54,7 @@ from pooling.core.urls import is_safe_next
 from pooling.extensions import db
 from pooling.organisations.forms import ConfirmForm
 from pooling.resources.services import CatalogueFilter, search_resources
+from pooling.waitlist.forms import join_form, waitlist_slot
 
 bp = Blueprint("bookings", __name__, url_prefix="/bookings")
 
@@ -163,6 +164,7 @@ def new():
     preview = None
     refused_dates: list[tuple[datetime, datetime]] = []
     free_times: list[dict] = []
+    waitlist = None
     description = ""
     action = request.form.get("action", "confirm")
     if form.is_submitted():
@@ -194,6 +196,7 @@ def new():
                         booking_request.quantity,
                     )
                     free_times = [_free_time(start, end) for start, end in clash.free_times]
+                    waitlist = join_form(current_user, waitlist_slot(booking_request))
             else:
                 if action != "preview":
                     db.session.commit()
@@ -209,6 +212,7 @@ def new():
         description=description,
         refused_dates=refused_dates,
         free_times=free_times,
+        waitlist=waitlist,
         repeating=(form.repeat.data or "none") != "none",
     ), status
 

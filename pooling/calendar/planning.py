@@ -65,7 +65,8 @@ class Cell:
     form when something can still be booked, else they are None. ``closed_by`` says why
     (part of) the column is closed: the public holiday or closure, else None (a closed cell
     with no ``closed_by`` is outside the opening hours). ``busy`` marks time held by the
-    resource's external calendar.
+    resource's external calendar. A taken cell still ahead has ``wait_start``/``wait_end``
+    (UTC): the open time a person may wait for (the waitlist).
     """
 
     state: str
@@ -76,6 +77,8 @@ class Cell:
     book_end: datetime | None = None
     closed_by: Closed | None = None
     busy: bool = False
+    wait_start: datetime | None = None
+    wait_end: datetime | None = None
 
     @property
     def bookable(self) -> bool:
@@ -177,10 +180,7 @@ def summarise(
     open_ = open_spans(resource.opening_hours, tz, column.start, column.end, closures)
     if not open_:
         return Cell(CLOSED, resource.quantity, closed_by=closed_by)
-    busy = any(
-        t.booking_id is None and any(overlaps(t.start, t.end, s, e) for s, e in open_)
-        for t in taken
-    )
+    busy = any(t.busy and any(overlaps(t.start, t.end, s, e) for s, e in open_) for t in taken)
     pieces = []
     for span_start, span_end in open_:
         pieces.extend(
@@ -209,7 +209,25 @@ def summarise(
         book_start = start.astimezone(tz).replace(tzinfo=None)
         book_end = end.astimezone(tz).replace(tzinfo=None)
         break
-    return Cell(state, resource.quantity, free_min, free_max, book_start, book_end, closed_by, busy)
+    wait_start = wait_end = None
+    if state == TAKEN and not busy:
+        for span_start, span_end in open_:
+            start = max(span_start, _ceil_to_step(now, tz))
+            if start < span_end:
+                wait_start, wait_end = start, span_end
+                break
+    return Cell(
+        state,
+        resource.quantity,
+        free_min,
+        free_max,
+        book_start,
+        book_end,
+        closed_by,
+        busy,
+        wait_start,
+        wait_end,
+    )
 
 
 def build_grid(

@@ -21,6 +21,7 @@ from pooling.core.forms import day_arg
 from pooling.core.time import pole_tz, utcnow
 from pooling.extensions import db
 from pooling.resources.services import CatalogueFilter
+from pooling.waitlist.queries import taken_resources
 
 bp = Blueprint("calendar", __name__, url_prefix="/calendar")
 
@@ -152,7 +153,15 @@ def find():
     if results:
         # Only a coordinator gets these (others do not see them): marked, to book by override.
         lacking = lacking_qualifications(current_user, results, form.end_utc)
+    taken = []
     if results is not None:
+        taken = taken_resources(
+            current_user,
+            CatalogueFilter(kind=form.kind.data or None, capacity_min=form.capacity.data),
+            form.start_utc,
+            form.end_utc,
+            form.quantity.data or 1,
+        )
         start_wall = datetime.combine(form.date.data, form.start_time.data)
         end_wall = datetime.combine(form.date.data, form.end_time.data)
     return (
@@ -160,6 +169,7 @@ def find():
             "calendar/find.html",
             form=form,
             results=results,
+            taken=taken,
             start_wall=start_wall,
             end_wall=end_wall,
             quantity=form.quantity.data or 1,

@@ -2,7 +2,8 @@
 
 Jobs today: forget idempotency keys older than their time to live, read the external
 calendars whose last attempt is older than ``POOLING_ICAL_SYNC_MINUTES``, refuse as expired
-the requests still pending after their start (their bookers told), queue the reminders
+the requests still pending after their start (their bookers told), take back the waitlist
+offers past their hold (each passes to the next entry, ``pooling.waitlist.offers``), queue the reminders
 of the bookings that start soon (``pooling.mail.reminders``), the daily digests of the
 bookings awaiting approval (``pooling.mail.digests``), tell the holders of the
 qualifications that end soon and their referents (``pooling.mail.qualification_notices``),
@@ -83,6 +84,14 @@ def expire_requests(now: datetime) -> str:
     return f"requests: {len(expired)} expired (pending past their start)"
 
 
+def expire_waitlist_offers(now: datetime) -> str:
+    from pooling.waitlist.offers import expire_offers
+
+    expired, passed_on = expire_offers(now)
+    db.session.commit()
+    return f"waitlist: {expired} offer(s) expired, {passed_on} passed on"
+
+
 def deliver_mail(now: datetime) -> str:
     from pooling.mail.delivery import deliver_due
 
@@ -93,6 +102,7 @@ JOBS = (
     purge_idempotency_keys,
     sync_due_calendars,
     expire_requests,
+    expire_waitlist_offers,
     queue_reminders,
     queue_digests,
     tell_ending_qualifications,

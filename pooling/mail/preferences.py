@@ -41,6 +41,11 @@ GROUPS = (
         _l("A qualification of mine or of my people ends soon"),
         ("qualification_expiring",),
     ),
+    (
+        "mail_waitlist",
+        _l("A slot I am waiting for is offered to me"),
+        ("waitlist_offer",),
+    ),
 )
 REMINDER = "booking_reminder"
 DIGEST = "booking_pending_digest"

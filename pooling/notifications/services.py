@@ -121,6 +121,10 @@ _TEXTS = {
         "%(person)s: the qualification %(qualification)s ends on %(until)s. Once it is "
         "renewed, record the new date on the qualifications page."
     ),
+    "waitlist_offered": _l(
+        "The slot you are waiting for on %(resource)s on %(when)s is free and held for you "
+        "until %(until)s: accept or decline it in your waitlist."
+    ),
 }
 
 
@@ -183,7 +187,11 @@ def message(notification: Notification) -> str:
         **(notification.params or {}),
     }
     values["when"] = _when(values)
-    values["until"] = _day(values)
+    # A waitlist offer is held until an instant ("expires"); a qualification ends on a day.
+    if values.get("expires"):
+        values["until"] = _when({"start": values["expires"]})
+    else:
+        values["until"] = _day(values)
     values["reason"] = values["reason"] or _("no reason given")
     counted = _counted_text(notification.kind, int(values["count"] or 1), values)
     if counted is not None:

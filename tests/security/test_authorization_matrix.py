@@ -263,6 +263,22 @@ EXPECTED: dict[str, tuple[str, ...]] = {
     "POST purposes.create": ("302 403 403 403 422",),
     "POST purposes.rename": ("302 403 403 403 302", "302 403 403 403 302"),
     "POST purposes.toggle": ("302 403 403 403 302*", "302 403 403 403 302*"),
+
+    # -- The waitlist: an entry is its person's (the coordinators see and remove every one).
+    # Own = alpha's member waiting for beta's room, other = beta's member waiting for alpha's;
+    # both are waiting, not offered, so accepting or declining is refused (a flashed message,
+    # 409 in the API). An empty join form or body is refused.
+    "GET waitlist.mine": ("302 200 200 200 200",),
+    "POST waitlist.join": ("302 302 302 302 302",),
+    "POST waitlist.accept": ("302 302 404 404 404", "302 404 302 404 404"),
+    "POST waitlist.decline": ("302 302 404 404 404", "302 404 302 404 404"),
+    "POST waitlist.leave": ("302 302* 404 404 302*", "302 404 302* 404 302*"),
+    "GET api.list_waitlist": ("401 200 200 200 200",),
+    "POST api.join_waitlist": ("401 422 422 422 422",),
+    "GET api.get_waitlist_entry": ("401 200 404 404 200", "401 404 200 404 200"),
+    "POST api.accept_waitlist_offer": ("401 409 404 404 404", "401 404 409 404 404"),
+    "POST api.decline_waitlist_offer": ("401 409 404 404 404", "401 404 409 404 404"),
+    "DELETE api.leave_waitlist": ("401 200* 404 404 200*", "401 404 200* 404 200*"),
 }
 # fmt: on
 

@@ -192,6 +192,23 @@ def build_world(app: Flask) -> World:
         db.session.add(mail)
         db.session.flush()
         mails[side] = mail.id
+    # Waitlist entries: alpha's member waits for beta's room, beta's member for alpha's.
+    waiting = {
+        side: api(
+            actor,
+            "/api/v1/waitlist",
+            {
+                "resource_id": room.id,
+                "start": start.isoformat(),
+                "end": (start + timedelta(hours=2)).isoformat(),
+                "title": f"Waiting {actor}",
+            },
+        )
+        for side, actor, room in (
+            ("own", "member", room_beta),
+            ("other", "other_member", room_alpha),
+        )
+    }
     # Qualifications are the pole's: "own" and "other" are two distinct ones, each held by
     # the member of its side (alpha's referent records for alpha's member only).
     # Purposes are the pole's list too: "own" and "other" are two of the defaults.
@@ -248,6 +265,7 @@ def build_world(app: Flask) -> World:
         ),
         "user_id": pair(holders["own"].id, holders["other"].id),
         "purpose_id": pair(purpose_by_side["own"], purpose_by_side["other"]),
+        "entry_id": pair(waiting["own"]["id"], waiting["other"]["id"]),
     }
     world.snapshot()
     return world
