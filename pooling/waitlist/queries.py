@@ -5,8 +5,15 @@ from __future__ import annotations
 from datetime import datetime
 
 from pooling.accounts.models import User
+from pooling.bookings import permissions
 from pooling.bookings.availability import Taken, peak
-from pooling.bookings.queries import closed_for, closures_of, held_units, resource_rules
+from pooling.bookings.queries import (
+    closed_for,
+    closures_of,
+    held_units,
+    lacking_qualifications,
+    resource_rules,
+)
 from pooling.bookings.rules import check
 from pooling.core.db import utcnow
 from pooling.core.time import pole_tz
@@ -45,4 +52,8 @@ def taken_resources(
             continue
         if peak(held[resource.id], start, end) + quantity > resource.quantity:
             waiting.append(resource)
+    if not permissions.can_override_rules(actor):
+        # Not worth waiting for what the person could not book: a qualification is missing.
+        lacking = lacking_qualifications(actor, waiting, end)
+        waiting = [r for r in waiting if r.id not in lacking]
     return sorted(waiting, key=lambda r: r.name.lower())

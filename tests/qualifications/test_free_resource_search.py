@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from pooling.core.time import pole_tz
-from tests.qualifications.helpers import hold, slot, today
+from tests.qualifications.helpers import booking_body, hold, slot, today
 
 
 def free_names(api, person, days: int) -> list[str]:
@@ -75,3 +75,19 @@ def test_a_holder_finds_it_unmarked(login, pole):
     page = find_page(login, pole.alice, 3)
     assert "Camionnette" in page
     assert "qualification-lacking" not in page
+
+
+def test_a_taken_van_is_offered_to_wait_for_only_to_who_could_book_it(api, login, pole):
+    """The search's "taken at that time" list, with its waitlist button, leaves out what the
+    person could not book anyway: joining would be refused for the missing licence."""
+    booked = api(pole.coordinator).post(
+        "/api/v1/bookings",
+        json=booking_body(pole.van.id, 3, organisation_id=pole.jardins.id, override_rules=True),
+    )
+    assert booked.status_code == 201, booked.json
+    page = find_page(login, pole.alice, 3)
+    assert "taken-resource" not in page
+    hold(pole.permis, pole.alice, today() + timedelta(days=30))
+    page = find_page(login, pole.alice, 3)
+    assert "taken-resource" in page
+    assert "Camionnette" in page
