@@ -136,7 +136,7 @@ def locked_resource(resource_id: int) -> Resource | None:
     ).one_or_none()
     if row is not None:
         resource = _learn(row)
-        setattr(resource, ALONE, db.session.get_transaction())
+        setattr(resource, ALONE, db.session().get_transaction())
         return resource
     lock_resources([resource_id])
     return db.session.get(Resource, resource_id)

@@ -51,7 +51,7 @@ def stands_alone(resource: Resource) -> bool:
     """Whether this transaction locked the resource and found it with no part and part of
     nothing (``locks.locked_resource``)."""
     found = getattr(resource, ALONE, None)
-    return found is not None and found is db.session.get_transaction()
+    return found is not None and found is db.session().get_transaction()
 
 
 @dataclass(frozen=True)
