@@ -14,11 +14,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import timedelta
 from decimal import Decimal
+from functools import cache
 
 from flask import current_app
-from sqlalchemy import delete, event, inspect, select
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import bindparam, delete, event, inspect, select, text
 from sqlalchemy.orm import Session
 
 from pooling.bookings.inserts import inserted
@@ -86,10 +85,24 @@ def read_facts(connection, booking_ids: Iterable[int] | None = None) -> list[Rol
     return facts
 
 
-def _insert(connection):
-    if connection.dialect.name == "postgresql":
-        return postgresql_insert(DayRollup)
-    return sqlite_insert(DayRollup)
+_KEY_COLUMNS = ("day", "resource_id", "organisation_id", "purpose_key")
+
+
+@cache
+def _upsert():
+    """The upsert adding a row's figures to the rollup (the same SQL on PostgreSQL and
+    SQLite), written once as text: SQLAlchemy's ``on_conflict_do_update`` is compiled anew at
+    each execution. Every figure is given (0 adds nothing); values are bound with the
+    columns' types."""
+    table = DayRollup.__table__
+    columns = (*_KEY_COLUMNS, *FIGURES)
+    sql = (
+        f"INSERT INTO {table.name} ({', '.join(columns)}) "
+        f"VALUES ({', '.join(':' + name for name in columns)}) "
+        f"ON CONFLICT ({', '.join(_KEY_COLUMNS)}) DO UPDATE SET "
+        + ", ".join(f"{name} = {table.name}.{name} + excluded.{name}" for name in FIGURES)
+    )
+    return text(sql).bindparams(*(bindparam(name, type_=table.c[name].type) for name in columns))
 
 
 def _values(key, figures: dict) -> dict:
@@ -106,18 +119,15 @@ def _values(key, figures: dict) -> dict:
 
 
 def apply(connection, changes: dict) -> None:
-    """Add ``changes`` (figures per row key) to the rollup, one upsert per touched row."""
-    table = DayRollup.__table__
+    """Add ``changes`` (figures per row key) to the rollup: one upsert per touched row, sent
+    together, keys sorted so that two transactions take the row locks in the same order."""
+    rows = []
     for key in sorted(changes):
         figures = {name: value for name, value in changes[key].items() if value}
-        if not figures:
-            continue
-        statement = _insert(connection).values(**_values(key, figures))
-        statement = statement.on_conflict_do_update(
-            index_elements=["day", "resource_id", "organisation_id", "purpose_key"],
-            set_={name: table.c[name] + statement.excluded[name] for name in figures},
-        )
-        connection.execute(statement)
+        if figures:
+            rows.append(_values(key, figures))
+    if rows:
+        connection.execute(_upsert(), rows)
 
 
 def rebuild(connection) -> int:
