@@ -45,6 +45,8 @@ HOLDS_UNITS = (Booking.status.in_(HOLDING), HELD_UNTIL > Booking.start_at)
 # part of nothing: the transaction that found it so. In that transaction its units are read
 # without the composition.
 ALONE = "_pooling_alone"
+# No composite resource: each row holds units of its own resource only.
+NOBODY = Composition()
 
 
 def stands_alone(resource: Resource) -> bool:
@@ -124,18 +126,21 @@ def holding(
 
 
 @cache
-def _alone_statement(*, exclude: bool, with_closures: bool):
-    """What ``timeline_facts`` reads for a resource standing alone, built once per shape with
-    bound parameters."""
+def _timeline_statement(*, exclude: bool, with_closures: bool):
+    """What ``timeline_facts`` reads, built once per shape with bound parameters: the holding
+    bookings, busy times and waitlist offers of the resources ``ids`` (the resource and
+    those related to it), and (optionally) the closures of the resource and of the pole."""
+    ids = bindparam("ids", expanding=True)
     query = select(
         literal("booking").label("source"),
+        Booking.resource_id,
         Booking.id,
         Booking.start_at,
         HELD_UNTIL.label("end_at"),
         Booking.quantity,
         cast(null(), String).label("reason"),
     ).where(
-        Booking.resource_id == bindparam("resource_id"),
+        Booking.resource_id.in_(ids),
         Booking.start_at < bindparam("end"),
         Booking.start_at >= bindparam("reach_start"),
         HELD_UNTIL > bindparam("start"),
@@ -147,25 +152,27 @@ def _alone_statement(*, exclude: bool, with_closures: bool):
         query,
         select(
             literal("busy"),
+            ExternalBusyTime.resource_id,
             cast(null(), Integer),
             ExternalBusyTime.start_at,
             ExternalBusyTime.end_at,
-            bindparam("quantity", type_=Integer),
+            cast(null(), Integer),
             cast(null(), String),
         ).where(
-            ExternalBusyTime.resource_id == bindparam("resource_id"),
+            ExternalBusyTime.resource_id.in_(ids),
             ExternalBusyTime.start_at < bindparam("end"),
             ExternalBusyTime.end_at > bindparam("start"),
         ),
         select(
             literal("offer"),
+            WaitlistEntry.resource_id,
             cast(null(), Integer),
             WaitlistEntry.start_at,
             WaitlistEntry.end_at,
             WaitlistEntry.quantity,
             cast(null(), String),
         ).where(
-            WaitlistEntry.resource_id == bindparam("resource_id"),
+            WaitlistEntry.resource_id.in_(ids),
             WaitlistEntry.status == "offered",
             WaitlistEntry.offer_expires_at > bindparam("now"),
             WaitlistEntry.start_at < bindparam("end"),
@@ -176,6 +183,7 @@ def _alone_statement(*, exclude: bool, with_closures: bool):
         parts.append(
             select(
                 literal("closure"),
+                Closure.resource_id,
                 cast(null(), Integer),
                 Closure.start_at,
                 Closure.end_at,
@@ -190,33 +198,6 @@ def _alone_statement(*, exclude: bool, with_closures: bool):
     return union_all(*parts)
 
 
-def _alone_facts(
-    resource: Resource, start: datetime, end: datetime, exclude_id: int | None, with_closures: bool
-) -> tuple[list[Closed], list[Taken]]:
-    reach = timedelta(minutes=resource.longest_booking_minutes or 0)
-    params = {
-        "resource_id": resource.id,
-        "start": start,
-        "end": end,
-        "reach_start": start - reach,
-        "quantity": resource.quantity,
-        "now": utcnow(),
-    }
-    if exclude_id is not None:
-        params["exclude_id"] = exclude_id
-    statement = _alone_statement(exclude=exclude_id is not None, with_closures=with_closures)
-    closures: list[Closed] = []
-    taken: list[Taken] = []
-    for row in db.session.execute(statement, params):
-        if row.source == "closure":
-            closures.append(Closed(row.start_at, row.end_at, "closure", row.reason or ""))
-        else:
-            taken.append(Taken(row.start_at, row.end_at, row.quantity, row.id, kind=row.source))
-    if with_closures and resource.closed_on_public_holidays:
-        closures += holiday_closures(start, end)
-    return closures, taken
-
-
 def timeline_facts(
     resource: Resource,
     start: datetime,
@@ -226,85 +207,34 @@ def timeline_facts(
     with_closures: bool = False,
 ) -> tuple[list[Closed], list[Taken]]:
     """Closures with their reasons and public holidays (optionally) and units held over
-    [start, end), in one round trip after the composition's.
+    [start, end), in one round trip (after the composition's, unless this transaction locked
+    the resource and found it standing alone).
 
     Holding bookings of the resource, its parts and its composites are read with an index
-    range on start_at; busy times read from their external calendars hold every unit (issue 7).
+    range on start_at; busy times read from their external calendars hold every unit (issue 7);
+    a waitlist offer holds its units for the person offered them.
     """
     if stands_alone(resource):
-        # Locked and read alone (``locks.locked_resource``): no composition to read.
-        return _alone_facts(resource, start, end, exclude_id, with_closures)
-    pole = composition()
-    related = pole.related(resource.id)
-    ids = [resource.id, *sorted(related)]
-    reach = _reach(resource, related)
-    query = select(
-        literal("booking").label("source"),
-        Booking.resource_id,
-        Booking.id,
-        Booking.start_at,
-        HELD_UNTIL.label("end_at"),
-        Booking.quantity,
-        cast(null(), String).label("reason"),
-    ).where(
-        Booking.resource_id.in_(ids) if related else Booking.resource_id == resource.id,
-        Booking.start_at < end,
-        Booking.start_at >= start - reach,
-        HELD_UNTIL > start,
-        *HOLDS_UNITS,
-    )
+        pole, related = NOBODY, set()
+        reach = timedelta(minutes=resource.longest_booking_minutes or 0)
+    else:
+        pole = composition()
+        related = pole.related(resource.id)
+        reach = _reach(resource, related)
+    params = {
+        "ids": [resource.id, *sorted(related)],
+        "resource_id": resource.id,
+        "start": start,
+        "end": end,
+        "reach_start": start - reach,
+        "now": utcnow(),
+    }
     if exclude_id is not None:
-        query = query.where(Booking.id != exclude_id)
-    parts = [
-        query,
-        select(
-            literal("busy"),
-            ExternalBusyTime.resource_id,
-            cast(null(), Integer),
-            ExternalBusyTime.start_at,
-            ExternalBusyTime.end_at,
-            cast(null(), Integer),
-            cast(null(), String),
-        ).where(
-            ExternalBusyTime.resource_id.in_(ids),
-            ExternalBusyTime.start_at < end,
-            ExternalBusyTime.end_at > start,
-        ),
-        select(
-            literal("offer"),
-            WaitlistEntry.resource_id,
-            cast(null(), Integer),
-            WaitlistEntry.start_at,
-            WaitlistEntry.end_at,
-            WaitlistEntry.quantity,
-            cast(null(), String),
-        ).where(
-            WaitlistEntry.resource_id.in_(ids),
-            WaitlistEntry.status == "offered",
-            WaitlistEntry.offer_expires_at > utcnow(),
-            WaitlistEntry.start_at < end,
-            WaitlistEntry.end_at > start,
-        ),
-    ]
-    if with_closures:
-        parts.append(
-            select(
-                literal("closure"),
-                Closure.resource_id,
-                cast(null(), Integer),
-                Closure.start_at,
-                Closure.end_at,
-                literal(0, Integer),
-                Closure.reason,
-            ).where(
-                or_(Closure.resource_id == resource.id, Closure.resource_id.is_(None)),
-                Closure.start_at < end,
-                Closure.end_at > start,
-            )
-        )
+        params["exclude_id"] = exclude_id
+    statement = _timeline_statement(exclude=exclude_id is not None, with_closures=with_closures)
     closures: list[Closed] = []
     held = []
-    for row in db.session.execute(union_all(*parts)):
+    for row in db.session.execute(statement, params):
         if row.source == "closure":
             closures.append(Closed(row.start_at, row.end_at, "closure", row.reason or ""))
         else:
