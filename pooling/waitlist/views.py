@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from pooling.core.errors import DomainError, NotAllowed, NotFound
+from pooling.core.time import local_to_utc, pole_tz
 from pooling.extensions import db
 from pooling.organisations.forms import ConfirmForm
 from pooling.waitlist import services
@@ -21,11 +22,13 @@ bp = Blueprint("waitlist", __name__, url_prefix="/waitlist")
 
 
 def _instant(text: str | None) -> datetime | None:
+    """An instant of the form: with its offset, or a local wall time of the pole (what the
+    resource calendar selects); None when it cannot be read or does not exist that day."""
     try:
         value = datetime.fromisoformat(str(text or "").replace("Z", "+00:00"))
-    except ValueError:
+        return value if value.tzinfo else local_to_utc(value, pole_tz())
+    except (ValueError, OverflowError):
         return None
-    return value if value.tzinfo else None
 
 
 def _back(target: str | None):

@@ -124,3 +124,46 @@ def test_my_waitlist_fits_a_phone(live_server, new_page, pole):
     expect(page.locator("tr.waitlist-entry")).to_contain_text("Position 1")
     expect(page.get_by_role("button", name="Quitter la liste")).to_be_visible()
     assert no_horizontal_overflow(page)
+
+
+def test_a_taken_range_selected_on_the_resource_calendar_joins_its_waitlist(
+    live_server, new_page, pole
+):
+    tz = pole_tz()
+    services.create_booking(
+        pole.alice,
+        services.BookingRequest(
+            resource_id=pole.jaures.id,
+            start=local_to_utc(wall(pole.tuesday, "14:00"), tz),
+            end=local_to_utc(wall(pole.tuesday, "16:00"), tz),
+            title="Conseil de gérance",
+        ),
+    )
+    db.session.commit()
+    page = new_page()
+    sign_in(page, live_server, "bob@scop-bois.example", PASSWORD)
+    page.goto(f"{live_server}/calendar/resources/{pole.jaures.id}?date={pole.tuesday}")
+    column = page.locator(f".fc-timegrid-col[data-date='{pole.tuesday.isoformat()}']")
+    expect(column.locator(".fc-event.booking")).to_have_count(1)
+    questions = []
+    page.on("dialog", lambda dialog: (questions.append(dialog.message), dialog.accept()))
+    # Drag from 13:00, free, to 15:00, into Alice's booking: a range that is partly taken.
+    box = column.bounding_box()
+    top = page.locator("td.fc-timegrid-slot-lane[data-time='13:00:00']").bounding_box()
+    bottom = page.locator("td.fc-timegrid-slot-lane[data-time='15:00:00']").bounding_box()
+    x = box["x"] + box["width"] / 4
+    page.mouse.move(x, top["y"] + 2)
+    page.mouse.down()
+    page.mouse.move(x, top["y"] + top["height"] / 2, steps=4)
+    page.mouse.move(x, bottom["y"] - 2, steps=4)
+    page.mouse.up()
+    page.wait_for_url("**/waitlist/")
+    assert questions and "liste d'attente" in questions[0]
+    [entry] = _entries()
+    assert (entry.user_id, entry.resource_id, entry.status) == (
+        pole.bob.id,
+        pole.jaures.id,
+        "waiting",
+    )
+    assert entry.start_at == local_to_utc(wall(pole.tuesday, "13:00"), tz)
+    assert entry.end_at == local_to_utc(wall(pole.tuesday, "15:00"), tz)

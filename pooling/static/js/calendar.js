@@ -199,6 +199,8 @@
     });
   }
 
+  var waitlistForm = document.getElementById("calendar-waitlist");
+
   var calendar = new FullCalendar.Calendar(container, {
     timeZone: "UTC",
     locale: data.locale === "fr" ? "fr" : "en",
@@ -223,12 +225,23 @@
     selectable: data.bookable === "true",
     selectMirror: true,
     unselectAuto: true,
+    // A taken range can be selected too when the person may wait for it (the waitlist).
     selectAllow: function (range) {
-      return range.allDay || isFree(range);
+      return range.allDay || isFree(range) || waitlistForm !== null;
     },
     select: function (selection) {
       if (selection.allDay) {
         calendar.changeView("timeGridDay", selection.startStr.slice(0, 10));
+        return;
+      }
+      if (!isFree(selection)) {
+        if (window.confirm(data.labelJoin)) {
+          waitlistForm.elements.start.value = wallText(selection.start);
+          waitlistForm.elements.end.value = wallText(selection.end);
+          waitlistForm.submit();
+        } else {
+          calendar.unselect();
+        }
         return;
       }
       window.location.assign(withParams(data.bookingFormUrl, {
